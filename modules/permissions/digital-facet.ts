@@ -1,0 +1,89 @@
+// `device.io.Digital` as a mod sees it: the board's Digital class narrowed to the mod's
+// `digital` grants (pin and direction). Options are read once, so a getter cannot pass the
+// check with one pin and open another. What the mod opens is tracked and closed when it stops.
+import type { DigitalGrant } from "permissions/manifest";
+import type { ModContext } from "runtime/mod-context";
+import type Digital from "embedded:io/digital";
+
+type DigitalClass = typeof Digital;
+const OUTPUT_MODES = Object.freeze([8, 9]);
+const INPUT_MODES = Object.freeze([0, 1, 2, 3]);
+
+export function describeDigitalGrants(grants: readonly DigitalGrant[]): string {
+  return grants.length ? grants.map((grant) => `pin ${grant.pin} (${grant.mode})`).join(", ") : "no pins";
+}
+
+export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGrant[], Board: DigitalClass): DigitalClass {
+  const granted = describeDigitalGrants(grants);
+
+  class GrantedDigital {
+    static readonly Input = Board.Input;
+    static readonly InputPullUp = Board.InputPullUp;
+    static readonly InputPullDown = Board.InputPullDown;
+    static readonly InputPullUpDown = Board.InputPullUpDown;
+    static readonly Output = Board.Output;
+    static readonly OutputOpenDrain = Board.OutputOpenDrain;
+    static readonly Rising = Board.Rising;
+    static readonly Falling = Board.Falling;
+
+    #inner: Digital | undefined;
+    target: unknown;
+
+    constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
+      if (typeof options !== "object" || options === null) throw new TypeError("Digital: an options object is required");
+      const pin = options.pin, mode = options.mode as number, edge = options.edge, onReadable = options.onReadable;
+      const target = options.target;
+      if (typeof pin !== "number") throw new TypeError(`Digital: pin must be a number, got ${typeof pin}`);
+      const grant = grants.find((candidate) => candidate.pin === pin);
+      const direction = OUTPUT_MODES.includes(mode) ? "output" : INPUT_MODES.includes(mode) ? "input" : undefined;
+      if (!grant) {
+        context.deny(`Digital pin ${pin} is not granted to this mod (granted: ${granted}); add { "pin": ${pin}, "mode": "${direction ?? "input"}" } to mote.permissions.digital in its manifest.json`);
+      }
+      if (direction && direction !== grant.mode) {
+        context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${granted})`);
+      }
+      const self = this;
+      const inner = new Board({
+        pin,
+        mode: mode as never,
+        ...(edge === undefined ? {} : { edge }),
+        ...(typeof onReadable === "function"
+          ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
+          : {}),
+      } as never);
+      this.#inner = inner;
+      this.target = target;
+      context.track(inner);
+    }
+
+    read(): 0 | 1 {
+      return this.#use("read").read();
+    }
+
+    write(value: 0 | 1): void {
+      this.#use("write").write(value ? 1 : 0);
+    }
+
+    close(): void {
+      const inner = this.#inner;
+      if (!inner) return;
+      this.#inner = undefined;
+      context.untrack(inner);
+      inner.close();
+    }
+
+    get format(): "number" {
+      return "number";
+    }
+
+    set format(value: "number") {
+      if (value !== "number") throw new RangeError(`Digital: unsupported format "${String(value)}"`);
+    }
+
+    #use(operation: string): Digital {
+      if (!this.#inner) throw new Error(`Digital: ${operation} after close`);
+      return this.#inner;
+    }
+  }
+  return harden(GrantedDigital) as unknown as DigitalClass;
+}

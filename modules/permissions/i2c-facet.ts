@@ -1,0 +1,82 @@
+// `device.io.I2C` as a mod sees it: the board's I2C class narrowed to the mod's `i2c` grants
+// (bus and 7-bit address). The bus is named by `port` or by its data/clock pins.
+import type { I2CGrant } from "permissions/manifest";
+import type { ModContext } from "runtime/mod-context";
+import type I2C from "embedded:io/i2c";
+
+type I2CClass = typeof I2C;
+type Bytes = ArrayBuffer | ArrayBufferView;
+
+export interface I2CBus {
+  readonly port: number;
+  readonly data: number;
+  readonly clock: number;
+  readonly hz: number;
+}
+
+export function describeI2CGrants(grants: readonly I2CGrant[]): string {
+  return grants.length ? grants.map((grant) => `bus ${grant.bus} address 0x${grant.address.toString(16)}`).join(", ") : "no I2C devices";
+}
+
+export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], buses: readonly I2CBus[], Board: I2CClass): I2CClass {
+  const granted = describeI2CGrants(grants);
+
+  class GrantedI2C {
+    #inner: (I2C & { close(): void; writeRead?(write: Bytes, read: number | Bytes): ArrayBuffer | undefined }) | undefined;
+    target: unknown;
+
+    constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
+      if (typeof options !== "object" || options === null) throw new TypeError("I2C: an options object is required");
+      const data = options.data, clock = options.clock, port = options.port, address = options.address;
+      const hz = options.hz, target = options.target;
+      const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
+      if (!bus) {
+        context.deny(`I2C: ${typeof port === "number" ? `port ${port}` : `data pin ${String(data)} / clock pin ${String(clock)}`} is not an I2C bus of this board (buses: ${buses.map((b) => `port ${b.port} data ${b.data} clock ${b.clock}`).join("; ")})`);
+      }
+      if (typeof address !== "number" || !grants.some((grant) => grant.bus === bus.port && grant.address === address)) {
+        const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
+        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } to mote.permissions.i2c in its manifest.json`);
+      }
+      const inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz: typeof hz === "number" ? hz : bus.hz, address } as never) as never;
+      this.#inner = inner;
+      this.target = target;
+      context.track(inner);
+    }
+
+    read(byteLengthOrBuffer: number | Bytes, stop?: boolean): ArrayBuffer | undefined {
+      return this.#use("read").read(byteLengthOrBuffer as never, stop);
+    }
+
+    write(buffer: Bytes, stop?: boolean): void {
+      this.#use("write").write(buffer as never, stop);
+    }
+
+    writeRead(buffer: Bytes, byteLengthOrBuffer: number | Bytes): ArrayBuffer | undefined {
+      const inner = this.#use("writeRead");
+      inner.write(buffer as never, false);
+      return inner.read(byteLengthOrBuffer as never, true);
+    }
+
+    close(): void {
+      const inner = this.#inner;
+      if (!inner) return;
+      this.#inner = undefined;
+      context.untrack(inner);
+      inner.close();
+    }
+
+    get format(): "buffer" {
+      return "buffer";
+    }
+
+    set format(value: "buffer") {
+      if (value !== "buffer") throw new RangeError(`I2C: unsupported format "${String(value)}"`);
+    }
+
+    #use(operation: string) {
+      if (!this.#inner) throw new Error(`I2C: ${operation} after close`);
+      return this.#inner;
+    }
+  }
+  return harden(GrantedI2C) as unknown as I2CClass;
+}

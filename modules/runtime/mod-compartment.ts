@@ -1,0 +1,58 @@
+// One Compartment per mod, built from a frozen whitelist: the attenuated `device`, a `trace` and
+// `console.log` tagged with the mod id, the `mote/*` modules made for this mod, and the mod's own
+// modules. Nothing else: not the host's globals, modules or other mods' modules.
+import type { ModContext } from "runtime/mod-context";
+
+export const MOD_MODULE_PREFIX = "mote/";
+
+function parentOf(name: string): string[] {
+  const parts = name.split("/");
+  parts.pop();
+  return parts;
+}
+
+/** Resolves a specifier inside a mod's own module tree; `..` cannot climb out of it. */
+export function resolveModSpecifier(modId: string, specifier: string, referrer: string): string {
+  if (!specifier.startsWith("./") && !specifier.startsWith("../")) return specifier;
+  const parts = parentOf(referrer);
+  for (const part of specifier.split("/")) {
+    if (part === "." || part === "") continue;
+    if (part === "..") {
+      if (!parts.length) throw new Error(`${modId}: import "${specifier}" from "${referrer}" climbs out of the mod`);
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
+}
+
+export interface ModCompartmentParts {
+  device: object;
+  /** Namespaces of the `mote/*` modules built for this mod, by specifier. */
+  moteModules: Record<string, object>;
+  /** The mod's own modules: name → JavaScript source. */
+  sources: Record<string, string>;
+}
+
+export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
+  const id = context.id;
+  const write = (items: unknown[], separator: string) => {
+    context.log(items.map((item) => String(item)).join(separator));
+  };
+  const modules: Record<string, ModuleDescriptor> = {};
+  for (const [specifier, namespace] of Object.entries(parts.moteModules)) modules[specifier] = { namespace };
+  for (const [name, text] of Object.entries(parts.sources)) modules[name] = { source: new ModuleSource(text) };
+  const available = Object.keys(parts.moteModules).join(", ");
+
+  return new Compartment({
+    globals: harden({
+      device: parts.device,
+      trace: (...items: unknown[]) => write(items, ""),
+      console: { log: (...items: unknown[]) => write(items, " ") },
+    }),
+    modules,
+    resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
+    loadNowHook: (specifier) => {
+      throw new Error(`${id}: module "${specifier}" is not available to mods; a mod may import ${available} and its own modules`);
+    },
+  });
+}

@@ -1,0 +1,217 @@
+// One simulated device: the virtual board (pins, I2C buses and chips, storage, clock) in Node,
+// and the host firmware running on the real XS engine in an xsnap worker.
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BoardSpec } from './boards.ts';
+import { makeChip } from './chips/index.ts';
+import { TimerTable, VirtualClock } from './clock.ts';
+import { I2CController } from './hardware/i2c.ts';
+import { PinBank } from './hardware/pins.ts';
+import type { ModBuild } from './mod-build.ts';
+import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
+import { answerQuery } from './queries.ts';
+import { DeviceStorage } from './storage.ts';
+import { XsWorker, type MeterUsage } from './xs-worker.ts';
+
+export interface LogLine { time: number; tag: string; text: string }
+
+export interface DeviceOptions {
+  board: BoardSpec;
+  mods?: ModBuild[];
+  /** Folder for flash, preferences and retained memory; a fresh temporary one by default. */
+  deviceDir?: string;
+  /** Run as fast as the CPU allows instead of in step with the wall clock. */
+  warp?: boolean;
+  /** Where log lines go as they happen (they are also kept in `logLines`). */
+  onLog?: (line: LogLine) => void;
+  /** Power-on clears retained memory; a reset or wake keeps it. */
+  powerOn?: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const MAX_LOG_LINES = 10000;
+
+export class SimulatedDevice {
+  readonly board: BoardSpec;
+  readonly clock = new VirtualClock();
+  readonly pins: PinBank;
+  readonly i2c: I2CController;
+  readonly storage: DeviceStorage;
+  readonly logLines: LogLine[] = [];
+  /** Exceptions that escaped the XS machine's event handlers (host code, or `sim run` code). */
+  readonly uncaught: string[] = [];
+  lastMeter: MeterUsage | undefined;
+  readonly #timers: TimerTable;
+  readonly #worker: XsWorker;
+  readonly #warp: boolean;
+  readonly #onLog?: (line: LogLine) => void;
+  readonly #modules = new ModuleMap();
+  #stopRequested = false;
+  #posted = 0;
+  #wake: (() => void) | undefined;
+
+  constructor(options: DeviceOptions) {
+    const { board, mods = [], warp = false, powerOn = true } = options;
+    this.board = board;
+    this.#warp = warp;
+    this.#onLog = options.onLog;
+    const now = () => this.clock.now;
+    this.pins = new PinBank({
+      pins: board.pins,
+      inputOnly: board.inputOnly,
+      wires: board.wires,
+      now,
+      onEdge: (handle) => this.#post({ type: 'digital.readable', handle }),
+    });
+    this.i2c = new I2CController(board.i2c, this.pins, now);
+    for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip));
+    this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, { powerOn });
+    this.#timers = new TimerTable(this.clock, (id) => this.#send({ type: 'timer', id }));
+    const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };
+    this.#worker = new XsWorker({
+      name: `mote-${board.name}`,
+      onQuery: (request) => {
+        const query = JSON.parse(decoder.decode(request));
+        let reply: unknown;
+        try {
+          reply = { value: answerQuery(context, query) ?? null };
+        } catch (error) {
+          reply = { error: (error as Error).message };
+        }
+        return encoder.encode(JSON.stringify(reply));
+      },
+    });
+    this.#scheduleButtons();
+  }
+
+  get alive(): boolean {
+    return this.#worker.alive;
+  }
+
+  get exitReason(): string | undefined {
+    return this.#worker.exitReason;
+  }
+
+  /** Starts the XS machine and boots the host firmware (host/main). */
+  async boot(): Promise<void> {
+    await this.#start();
+    await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
+  }
+
+  /** Starts the XS machine and runs one module with the full provider (`mote sim run`). */
+  async run(file: string): Promise<void> {
+    await this.#start();
+    await this.#send({ type: 'run', entry: file });
+  }
+
+  /** Runs the virtual clock for `durationMs`, or until `stop()`; resolves with the time run. */
+  async runFor(durationMs: number): Promise<number> {
+    const start = this.clock.now;
+    const end = start + durationMs;
+    const wallStart = performance.now();
+    while (!this.#stopRequested && this.alive) {
+      const next = this.clock.peek();
+      const target = next && next.time <= end ? next.time : end;
+      if (!this.#warp) {
+        const wait = wallStart + (target - start) - performance.now();
+        if (wait > 0) await this.#sleep(wait);
+        if (this.#stopRequested) break;
+      }
+      if (!next || next.time > end) {
+        this.clock.now = Math.max(this.clock.now, end);
+        break;
+      }
+      await this.clock.take()!.deliver();
+    }
+    return this.clock.now - start;
+  }
+
+  /**
+   * Runs until the XS machine has nothing left to do: no timer armed and no event on its way
+   * (hardware such as a button keeps going, but alone it does not keep a `sim run` alive).
+   */
+  async runUntilIdle(limitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const end = this.clock.now + limitMs;
+    while (!this.#stopRequested && this.alive && (this.#timers.count > 0 || this.#posted > 0)) {
+      const next = this.clock.peek();
+      if (!next || next.time > end) break;
+      await this.runFor(next.time - this.clock.now);
+    }
+  }
+
+  /** Ends a `runFor` early (Ctrl-C). */
+  stop(): void {
+    this.#stopRequested = true;
+    this.#wake?.();
+  }
+
+  /** Drives an input from outside (a button, a test) at the current virtual time. */
+  drive(pin: number, level: 0 | 1 | undefined): void {
+    this.pins.drive(pin, level);
+  }
+
+  /** The runtime's view of its mods, asked of the XS machine. */
+  async status(): Promise<{ mods: any[]; rejected: any[] } | null> {
+    if (!this.alive) return null;
+    const { reply } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'status' })));
+    return JSON.parse(decoder.decode(reply)).value;
+  }
+
+  /** Stops the mods (their onStop runs) and the XS machine. */
+  async shutdown(): Promise<void> {
+    if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
+    await this.#worker.close();
+  }
+
+  async #start(): Promise<void> {
+    const bootstrap = readFileSync(join(PROJECT_ROOT, 'simulator/xs/bootstrap.js'), 'utf8');
+    this.lastMeter = (await this.#worker.evaluate(bootstrap)).meter;
+  }
+
+  /** Delivers an event to the XS machine and waits for it (and its promise jobs) to finish. */
+  async #send(message: object): Promise<void> {
+    try {
+      this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
+    } catch (error) {
+      const text = (error as Error).message;
+      this.uncaught.push(text);
+      this.#log('sim', text);
+    }
+  }
+
+  /** Queues an event raised while the machine runs (an edge caused by its own write). */
+  #post(message: object): void {
+    this.#posted++;
+    this.clock.schedule(this.clock.now, () => {
+      this.#posted--;
+      return this.#send(message);
+    });
+  }
+
+  #log(tag: string, text: string): void {
+    const line = { time: this.clock.now, tag, text };
+    if (this.logLines.length >= MAX_LOG_LINES) this.logLines.shift();
+    this.logLines.push(line);
+    this.#onLog?.(line);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return Promise.race([sleep(ms), new Promise<void>((resolve) => (this.#wake = resolve))]);
+  }
+
+  #scheduleButtons(): void {
+    for (const button of this.board.buttons) {
+      const press = (time: number) => {
+        this.clock.schedule(time, () => this.drive(button.pin, 0));
+        this.clock.schedule(time + button.holdFor, () => {
+          this.drive(button.pin, undefined);
+          press(time + button.pressEvery);
+        });
+      };
+      press(button.firstAt ?? button.pressEvery);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// The board's I2C controllers. A bus's data and clock pins are taken from the pin bank while any
+// I2C instance on it is open. A transfer to an address with no chip is not acknowledged and
+// fails, as on real hardware. Every transfer is logged for the report.
+import type { I2CBusSpec } from '../boards.ts';
+import type { PinBank } from './pins.ts';
+
+/** A register-level chip model: it sees the bytes of each transfer, as the silicon does. */
+export interface I2CChip {
+  readonly name: string;
+  /** A write transfer (the master sent these bytes after the address). */
+  write(bytes: Uint8Array, now: number): void;
+  /** A read transfer of `count` bytes. */
+  read(count: number, now: number): Uint8Array;
+}
+
+export interface I2CTransaction {
+  bus: number;
+  address: number;
+  op: 'read' | 'write';
+  bytes: number[];
+  ok: boolean;
+  time: number;
+  error?: string;
+}
+
+interface Handle { bus: I2CBusSpec; address: number }
+
+export class I2CController {
+  readonly transactions: I2CTransaction[] = [];
+  readonly #buses: I2CBusSpec[];
+  readonly #pins: PinBank;
+  readonly #chips = new Map<string, I2CChip>();
+  readonly #handles = new Map<number, Handle>();
+  readonly #now: () => number;
+  #nextHandle = 1;
+
+  constructor(buses: I2CBusSpec[], pins: PinBank, now: () => number) {
+    this.#buses = buses;
+    this.#pins = pins;
+    this.#now = now;
+  }
+
+  attach(port: number, address: number, chip: I2CChip): void {
+    this.#chips.set(`${port}:${address}`, chip);
+  }
+
+  open(options: { data?: number; clock?: number; port?: number; address: number }): number {
+    const { data, clock, port, address } = options;
+    const bus = this.#buses.find((candidate) => (port !== undefined && port !== null ? candidate.port === port : candidate.data === data && candidate.clock === clock));
+    if (!bus) {
+      const known = this.#buses.map((b) => `port ${b.port} (data ${b.data}, clock ${b.clock})`).join(', ');
+      throw new Error(`I2C: no bus at ${port !== undefined && port !== null ? `port ${port}` : `data ${data} / clock ${clock}`}; this board has ${known}`);
+    }
+    if ((data !== undefined && data !== bus.data) || (clock !== undefined && clock !== bus.clock)) {
+      throw new Error(`I2C: port ${bus.port} uses data ${bus.data} and clock ${bus.clock}, not ${data} / ${clock}`);
+    }
+    if (!this.#busOpen(bus)) this.#pins.reserve([bus.data, bus.clock], `I2C bus ${bus.port}`);
+    const handle = this.#nextHandle++;
+    this.#handles.set(handle, { bus, address });
+    return handle;
+  }
+
+  close(handle: number): void {
+    const record = this.#handles.get(handle);
+    if (!record) return;
+    this.#handles.delete(handle);
+    if (!this.#busOpen(record.bus)) this.#pins.release([record.bus.data, record.bus.clock]);
+  }
+
+  read(handle: number, count: number): number[] {
+    const { bus, address, chip } = this.#target(handle);
+    if (!chip) this.#nack(bus, address, 'read', []);
+    const bytes = Array.from(chip.read(count, this.#now()));
+    this.transactions.push({ bus: bus.port, address, op: 'read', bytes, ok: true, time: this.#now() });
+    return bytes;
+  }
+
+  write(handle: number, bytes: number[]): void {
+    const { bus, address, chip } = this.#target(handle);
+    if (!chip) this.#nack(bus, address, 'write', bytes);
+    chip.write(Uint8Array.from(bytes), this.#now());
+    this.transactions.push({ bus: bus.port, address, op: 'write', bytes, ok: true, time: this.#now() });
+  }
+
+  #busOpen(bus: I2CBusSpec): boolean {
+    for (const record of this.#handles.values()) if (record.bus === bus) return true;
+    return false;
+  }
+
+  #target(handle: number) {
+    const record = this.#handles.get(handle);
+    if (!record) throw new Error('I2C: used after close');
+    return { ...record, chip: this.#chips.get(`${record.bus.port}:${record.address}`) };
+  }
+
+  #nack(bus: I2CBusSpec, address: number, op: 'read' | 'write', bytes: number[]): never {
+    const error = `I2C bus ${bus.port}: no device acknowledged address 0x${address.toString(16).padStart(2, '0')} (${op})`;
+    this.transactions.push({ bus: bus.port, address, op, bytes, ok: false, time: this.#now(), error });
+    throw new Error(error);
+  }
+}

@@ -1,0 +1,95 @@
+// Where the simulator finds the source of each module the XS machine imports:
+//   - platform modules (`timer`, `embedded:io/*`, `flash`, `platform/*`, …): simulator/xs, the
+//     simulator's stand-ins for what a Moddable board build provides;
+//   - the host's modules: the `modules` map of the project's manifest.json, read as mcconfig
+//     reads it ("name": "./path", "dir/*": "./dir/*", "*": ["./path/name", …]);
+//   - relative specifiers: next to the importing file.
+// Module ids are `platform:<specifier>` or absolute file paths.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transpileDeviceModule } from './transpile.ts';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const XS_DIR = join(PROJECT_ROOT, 'simulator/xs');
+
+export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze({
+  timer: 'timer.ts',
+  'embedded:io/digital': 'digital.ts',
+  'embedded:io/i2c': 'i2c.ts',
+  'embedded:provider/builtin': 'provider.ts',
+  flash: 'flash.ts',
+  preference: 'preference.ts',
+  'platform/console': 'platform-console.ts',
+  'platform/retained': 'platform-retained.ts',
+  'platform/mod-store': 'platform-mod-store.ts',
+  'sim/bytes': 'bytes.ts',
+});
+
+type ManifestModules = Record<string, string | string[]>;
+
+function withSourceExtension(pathWithoutExtension: string): string | undefined {
+  for (const extension of ['.ts', '.js']) {
+    const candidate = pathWithoutExtension + extension;
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/** Reads a Moddable manifest's `modules` into specifier → file (without platform sections). */
+export function readManifestModules(manifestPath: string): Map<string, string> {
+  const dir = dirname(manifestPath);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { modules?: ManifestModules };
+  const map = new Map<string, string>();
+  for (const [key, value] of Object.entries(manifest.modules ?? {})) {
+    const paths = Array.isArray(value) ? value : [value];
+    for (const path of paths) {
+      if (key === '*') {
+        map.set(basename(path), resolve(dir, path));
+      } else if (key.endsWith('/*') && path.endsWith('/*')) {
+        map.set(key, resolve(dir, path)); // wildcard, resolved on use
+      } else {
+        map.set(key, resolve(dir, path));
+      }
+    }
+  }
+  return map;
+}
+
+export class ModuleMap {
+  readonly #project: Map<string, string>;
+
+  constructor(manifestPath = join(PROJECT_ROOT, 'manifest.json')) {
+    this.#project = readManifestModules(manifestPath);
+  }
+
+  resolve(specifier: string, referrer: string | undefined): string {
+    if (PLATFORM_MODULES[specifier]) return `platform:${specifier}`;
+    if ((specifier.startsWith('./') || specifier.startsWith('../')) && referrer && !referrer.startsWith('platform:')) {
+      const file = withSourceExtension(resolve(dirname(referrer), specifier).replace(/\.(ts|js)$/, ''));
+      if (file) return file;
+      throw new Error(`module "${specifier}" imported by ${referrer} was not found (looked for .ts and .js)`);
+    }
+    const direct = this.#project.get(specifier);
+    if (direct) {
+      const file = withSourceExtension(direct);
+      if (file) return file;
+    }
+    for (const [key, target] of this.#project) {
+      if (key.endsWith('/*') && specifier.startsWith(key.slice(0, -1))) {
+        const file = withSourceExtension(target.slice(0, -1) + specifier.slice(key.length - 1));
+        if (file) return file;
+      }
+    }
+    throw new Error(`module "${specifier}"${referrer ? ` imported by ${referrer}` : ''} is neither a platform module nor in manifest.json's "modules"`);
+  }
+
+  source(id: string): string {
+    if (id.startsWith('platform:')) {
+      const file = PLATFORM_MODULES[id.slice('platform:'.length)];
+      if (!file) throw new Error(`no platform module ${id}`);
+      return transpileDeviceModule(join(XS_DIR, file));
+    }
+    return transpileDeviceModule(id);
+  }
+}

@@ -1,0 +1,92 @@
+// The device's persistent memories as files in its device folder:
+//   preferences.json       key-value storage (`preference`), written through on every change;
+//   flash-<partition>.bin  NOR flash partitions (`flash`): erase to 0xFF by block, writes clear bits;
+//   retained.bin           RTC memory: survives deep sleep and resets, cleared on power-on.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Stored = string | number | boolean | { bytes: number[] };
+const FLASH_BLOCK = 4096;
+
+export class DeviceStorage {
+  readonly dir: string;
+  readonly #partitions: Record<string, number>;
+  #preferences: Record<string, Record<string, Stored>>;
+
+  constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean }) {
+    this.dir = dir;
+    this.#partitions = partitions;
+    mkdirSync(dir, { recursive: true });
+    const preferencesFile = join(dir, 'preferences.json');
+    this.#preferences = existsSync(preferencesFile) ? JSON.parse(readFileSync(preferencesFile, 'utf8')) : {};
+    if (options.powerOn) rmSync(join(dir, 'retained.bin'), { force: true });
+  }
+
+  preferenceGet(domain: string, key: string): Stored | null {
+    return this.#preferences[domain]?.[key] ?? null;
+  }
+
+  preferenceSet(domain: string, key: string, value: Stored): void {
+    (this.#preferences[domain] ??= {})[key] = value;
+    this.#savePreferences();
+  }
+
+  preferenceDelete(domain: string, key: string): void {
+    if (this.#preferences[domain]) delete this.#preferences[domain][key];
+    this.#savePreferences();
+  }
+
+  preferenceKeys(domain: string): string[] {
+    return Object.keys(this.#preferences[domain] ?? {});
+  }
+
+  flashInfo(partition: string): { byteLength: number; blockSize: number } {
+    const byteLength = this.#partitions[partition];
+    if (byteLength === undefined) throw new Error(`Flash: no partition "${partition}"; this board has ${Object.keys(this.#partitions).join(', ')}`);
+    return { byteLength, blockSize: FLASH_BLOCK };
+  }
+
+  flashRead(partition: string, offset: number, length: number): number[] {
+    const image = this.#flash(partition, offset, length);
+    return Array.from(image.subarray(offset, offset + length));
+  }
+
+  flashWrite(partition: string, offset: number, bytes: number[]): void {
+    const image = this.#flash(partition, offset, bytes.length);
+    for (let i = 0; i < bytes.length; i++) image[offset + i] &= bytes[i]; // NOR: a write only clears bits
+    writeFileSync(this.#flashFile(partition), image);
+  }
+
+  flashErase(partition: string, block: number): void {
+    const image = this.#flash(partition, block * FLASH_BLOCK, FLASH_BLOCK);
+    image.fill(0xff, block * FLASH_BLOCK, (block + 1) * FLASH_BLOCK);
+    writeFileSync(this.#flashFile(partition), image);
+  }
+
+  retainedRead(): number[] | null {
+    const file = join(this.dir, 'retained.bin');
+    return existsSync(file) ? Array.from(readFileSync(file)) : null;
+  }
+
+  retainedWrite(bytes: number[], limit: number): void {
+    if (bytes.length > limit) throw new Error(`retained memory holds ${limit} bytes; ${bytes.length} were written`);
+    writeFileSync(join(this.dir, 'retained.bin'), Uint8Array.from(bytes));
+  }
+
+  #savePreferences(): void {
+    writeFileSync(join(this.dir, 'preferences.json'), JSON.stringify(this.#preferences, null, 2));
+  }
+
+  #flashFile(partition: string): string {
+    return join(this.dir, `flash-${partition}.bin`);
+  }
+
+  #flash(partition: string, offset: number, length: number): Buffer {
+    const { byteLength } = this.flashInfo(partition);
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > byteLength) {
+      throw new RangeError(`Flash "${partition}": range ${offset}+${length} is outside its ${byteLength} bytes`);
+    }
+    const file = this.#flashFile(partition);
+    return existsSync(file) ? readFileSync(file) : Buffer.alloc(byteLength, 0xff);
+  }
+}

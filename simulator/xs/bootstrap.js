@@ -1,0 +1,94 @@
+// Evaluated first in the XS start compartment of a simulated device (a script, not a module).
+// It connects the engine to Node (the virtual hardware), freezes the primordials, and builds
+// two compartments:
+//   - the platform compartment: the simulator's implementations of Moddable's platform modules
+//     (`timer`, `embedded:io/*`, `embedded:provider/builtin`, `flash`, `preference`, `platform/*`),
+//     the only code that can talk to Node;
+//   - the host compartment: the firmware (`host/`, `modules/`, `drivers/`), loaded from source as
+//     `ModuleSource`, seeing the platform modules by namespace, as on a board.
+// Mods run in compartments the host builds itself (modules/runtime).
+(() => {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const nodeIssueCommand = globalThis.issueCommand;
+
+  // Synchronous request to Node. Node answers { value } or { error }.
+  function ask(message) {
+    const reply = JSON.parse(decoder.decode(nodeIssueCommand(encoder.encode(JSON.stringify(message)).buffer)));
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  const handlers = new Map();
+  function on(type, handler) {
+    if (handlers.has(type)) throw new Error(`simulator: a handler for "${type}" is already registered`);
+    handlers.set(type, handler);
+  }
+
+  // Node delivers events (timer fired, pin edge, start, status) through handleCommand.
+  globalThis.handleCommand = (buffer) => {
+    const message = JSON.parse(decoder.decode(buffer));
+    const handler = handlers.get(message.type);
+    if (!handler) throw new Error(`simulator: no handler for event "${message.type}"`);
+    const value = handler(message);
+    return encoder.encode(JSON.stringify({ value: value === undefined ? null : value })).buffer;
+  };
+
+  // On a board the preloaded machine's built-ins are frozen already; here the host does it,
+  // before any host or mod code runs. The hidden intrinsics are reached through prototypes.
+  const engineOnly = new Set(['issueCommand', 'handleCommand', 'print', 'gc', 'performance',
+    'currentMeterLimit', 'resetMeter', 'setImmediate', 'globalThis']);
+  const hidden = [
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(async function* () {}),
+    Object.getPrototypeOf(Uint8Array),
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(''[Symbol.iterator]()),
+    Object.getPrototypeOf(/x/[Symbol.matchAll](''))
+  ];
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    if (!engineOnly.has(name)) harden(globalThis[name]);
+  }
+  for (const intrinsic of hidden) harden(intrinsic);
+
+  const resolveHook = (specifier, referrer) => ask({ op: 'module.resolve', specifier, referrer });
+  const platformPowers = harden({ ask, on });
+  const platform = new Compartment({
+    globals: { sim: platformPowers, harden },
+    resolveHook,
+    loadNowHook: (id) => ({ source: new ModuleSource(ask({ op: 'module.source', id })) }),
+  });
+  const device = platform.importNow('platform:embedded:provider/builtin').default;
+  const hostConsole = platform.importNow('platform:platform/console').default;
+  const trace = harden((...items) => hostConsole.write('host', items.join('')));
+  const host = new Compartment({
+    globals: { device, trace, console: harden({ log: (...items) => hostConsole.write('host', items.join(' ')) }), harden },
+    resolveHook,
+    loadNowHook: (id) =>
+      id.startsWith('platform:')
+        ? { namespace: id, compartment: platform }
+        : { source: new ModuleSource(ask({ op: 'module.source', id })) },
+  });
+
+  let runtime;
+  // Boots the firmware: the host's `main` module exports a start function (no side effects in
+  // module bodies, so it can be preloaded on a board); it returns the runtime.
+  on('boot', ({ entry }) => {
+    const main = host.importNow(entry).default;
+    runtime = typeof main === 'function' ? main() : undefined;
+    return null;
+  });
+  // `mote sim run FILE`: import one module with the full provider.
+  on('run', ({ entry }) => {
+    host.importNow(entry);
+    return null;
+  });
+  on('status', () => (runtime && typeof runtime.status === 'function' ? runtime.status() : null));
+  on('shutdown', () => {
+    if (runtime && typeof runtime.stopAll === 'function') runtime.stopAll('shutdown');
+    return null;
+  });
+})();

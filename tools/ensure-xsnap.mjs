@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Makes sure the XS engine the simulator runs on is built. `@agoric/xsnap` compiles its
+// `xsnap-worker` from Moddable's XS sources in its own postinstall; npm versions that skip
+// dependency install scripts (npm 11 without an `allowScripts` entry) leave it unbuilt, so we
+// build it here the same way its postinstall would.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const packageDir = dirname(require.resolve('@agoric/xsnap/package.json'));
+const platform = { linux: 'lin', darwin: 'mac' }[process.platform];
+if (!platform) {
+  console.error(`mote: the XS simulator runs on Linux or macOS, not ${process.platform}.`);
+  process.exit(1);
+}
+const worker = join(packageDir, 'xsnap-native/xsnap/build/bin', platform, 'release/xsnap-worker');
+if (existsSync(worker)) process.exit(0);
+
+console.log('mote: building the XS engine (xsnap-worker) from Moddable XS sources; this takes about a minute…');
+const env = { ...process.env };
+for (const line of readFileSync(join(packageDir, 'build.env'), 'utf8').split('\n')) {
+  const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+  if (match) env[match[1]] = match[2];
+}
+const build = spawnSync(process.execPath, ['src/build.js'], { cwd: packageDir, env, stdio: 'inherit' });
+if (build.status !== 0 || !existsSync(worker)) {
+  console.error('mote: building xsnap-worker failed. It needs make and a C compiler (gcc or clang);');
+  console.error('      install them (Debian: apt-get install build-essential) and run npm install again.');
+  process.exit(1);
+}

@@ -1,0 +1,28 @@
+// XS's Compartment and ModuleSource (the TC39 Compartment / module-source proposals as XS
+// implements them; see Moddable documentation/xs/XS Compartment.md), and `harden`. Not in
+// @moddable/typings 5.6.0.
+declare class ModuleSource {
+  constructor(source: string);
+  readonly bindings: readonly object[];
+}
+
+type ModuleDescriptor =
+  | { source: ModuleSource }
+  | { namespace: object }
+  | { namespace: string; compartment: Compartment };
+
+interface CompartmentOptions {
+  globals?: Record<string, unknown>;
+  modules?: Record<string, ModuleDescriptor>;
+  resolveHook?: (specifier: string, referrer: string) => string;
+  loadNowHook?: (specifier: string) => ModuleDescriptor | undefined;
+}
+
+declare class Compartment {
+  constructor(options?: CompartmentOptions);
+  readonly globalThis: Record<string, unknown>;
+  evaluate(source: string): unknown;
+  importNow(specifier: string): any;
+}
+
+declare function harden<T>(value: T): T;
