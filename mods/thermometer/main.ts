@@ -1,0 +1,25 @@
+// Reads a TMP102 on I2C bus 0 (address 0x48) every 5 seconds and traces the temperature.
+import Timer from "mote/timer";
+import { openTmp102, type TemperatureSensor } from "./tmp102";
+
+const ADDRESS = 0x48;
+const PERIOD_MS = 5000;
+let sensor: TemperatureSensor | undefined;
+
+function report(): void {
+  if (!sensor) return;
+  const { temperature } = sensor.sample();
+  trace(`temperature ${temperature.toFixed(2)} C\n`);
+}
+
+export default {
+  onStart(): void {
+    sensor = openTmp102(ADDRESS);
+    report();
+    Timer.repeat(report, PERIOD_MS);
+  },
+  onStop(): void {
+    sensor?.close();
+    sensor = undefined;
+  },
+};

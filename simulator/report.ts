@@ -1,0 +1,44 @@
+// The JSON report of a `mote sim` run.
+import type { SimulatedDevice } from './device.ts';
+import type { I2CTransaction } from './hardware/i2c.ts';
+import type { PinWrite } from './hardware/pins.ts';
+
+export interface ModReport {
+  id: string;
+  version: string;
+  state: string;
+  starts: number;
+  errors: number;
+  denials: number;
+  lastError?: string;
+}
+
+export interface SimReport {
+  board: string;
+  virtualTimeMs: number;
+  hostAlive: boolean;
+  hostStopReason?: string;
+  mods: ModReport[];
+  /** Mods the runtime refused to install, with the reason. */
+  rejected: { where: string; error: string }[];
+  pinWrites: PinWrite[];
+  i2c: I2CTransaction[];
+  uncaught: string[];
+  xsHeapSlots?: number;
+}
+
+export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
+  const status = await device.status().catch(() => null);
+  return {
+    board: device.board.name,
+    virtualTimeMs: device.clock.now,
+    hostAlive: device.alive && status !== null,
+    ...(device.alive ? {} : { hostStopReason: device.exitReason }),
+    mods: status?.mods ?? [],
+    rejected: status?.rejected ?? [],
+    pinWrites: [...device.pins.writes],
+    i2c: [...device.i2c.transactions],
+    uncaught: [...device.uncaught],
+    xsHeapSlots: device.lastMeter?.currentHeapCount,
+  };
+}

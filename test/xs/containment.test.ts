@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { bootDevice, linesOf, modStatus } from './helpers.ts';
+
+const ticker = {
+  id: 'ticker',
+  permissions: { timers: { max: 1, minInterval: 100 } },
+  main: `import Timer from "mote/timer";
+let ticks = 0;
+export default { onStart() { Timer.repeat(() => { ticks++; if (ticks % 10 === 0) trace('tick ' + ticks); }, 100); } };`,
+};
+
+describe('failure containment on XS', () => {
+  it('a mod that throws in onStart is counted and stopped; another keeps its schedule', async () => {
+    const device = await bootDevice([{ id: 'thrower', main: `export default { onStart() { throw new Error('boom'); } };` }, ticker]);
+    await device.runFor(1000);
+    const thrower = await modStatus(device, 'thrower');
+    assert.equal(thrower.state, 'crashed');
+    assert.equal(thrower.errors, 1);
+    assert.match(thrower.lastError, /onStart: boom/);
+    assert.deepEqual(linesOf(device, 'ticker'), ['tick 10']);
+    assert.equal((await modStatus(device, 'ticker')).state, 'running');
+    assert.ok(device.alive);
+  });
+
+  it('exceptions in timer callbacks are caught and counted each time, the mod keeps running', async () => {
+    const device = await bootDevice([
+      {
+        id: 'flaky',
+        permissions: { timers: { max: 1, minInterval: 100 } },
+        main: `import Timer from "mote/timer";
+export default { onStart() { Timer.repeat(() => { throw new TypeError('bad tick'); }, 250); } };`,
+      },
+      ticker,
+    ]);
+    await device.runFor(1000);
+    const flaky = await modStatus(device, 'flaky');
+    assert.equal(flaky.errors, 4);
+    assert.equal(flaky.state, 'running');
+    assert.deepEqual(linesOf(device, 'ticker'), ['tick 10']);
+  });
+
+  it('a mod whose module body throws does not stop the others from starting', async () => {
+    const device = await bootDevice([{ id: 'broken', main: `throw new Error('at load'); export default {};` }, ticker]);
+    await device.runFor(1000);
+    const broken = await modStatus(device, 'broken');
+    assert.equal(broken.state, 'crashed');
+    assert.match(broken.lastError, /loading: at load/);
+    assert.equal((await modStatus(device, 'ticker')).state, 'running');
+  });
+
+  it('an invalid manifest is refused with the field named, and the other mods start', async () => {
+    const device = await bootDevice([
+      { id: 'bad', main: 'export default {};', manifest: { modules: { '*': ['./main'] }, mote: { id: 'Bad Id', version: '1', permissions: { digital: [{ pin: 'two', mode: 'out' }], wifi: true } } } },
+      ticker,
+    ]);
+    const status = await device.status();
+    assert.equal(status!.rejected.length, 1);
+    const { error } = status!.rejected[0];
+    assert.match(error, /mote\.id: expected lower-case letters/);
+    assert.match(error, /mote\.version: expected a semantic version/);
+    assert.match(error, /mote\.permissions\.digital\[0\]\.pin: expected an integer/);
+    assert.match(error, /mote\.permissions\.digital\[0\]\.mode: expected "input" or "output", got "out"/);
+    assert.match(error, /mote\.permissions\.wifi: unknown permission kind/);
+    assert.deepEqual(status!.mods.map((mod: { id: string }) => mod.id), ['ticker']);
+  });
+
+  it('stopping the host runs onStop and closes what each mod opened', async () => {
+    const device = await bootDevice([
+      {
+        id: 'led',
+        permissions: { digital: [{ pin: 2, mode: 'output' }] },
+        main: `let led: any;
+export default { onStart() { led = new device.io.Digital({ pin: 2, mode: device.io.Digital.Output }); led.write(1); },
+  onStop() { trace('onStop'); } };`,
+      },
+    ]);
+    assert.equal(device.pins.openHandles, 1);
+    await device.shutdown();
+    assert.deepEqual(linesOf(device, 'led'), ['onStop', 'stopped (shutdown)']);
+    assert.equal(device.pins.openHandles, 0);
+  });
+});

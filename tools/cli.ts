@@ -1,0 +1,36 @@
+// `mote <command>`: the operator's and mod author's tool.
+import { simCommand, simRunCommand } from './commands/sim.ts';
+
+const USAGE = `mote: Mote's command-line tool
+
+  mote sim [--board esp32|pico-w] [--board-file FILE] [--mod DIR]... [--duration 10m] [--warp]
+           [--report FILE.json] [--device-dir DIR] [--quiet]
+      Boot one simulated device with the given mods built from source, run it for the virtual
+      duration (or until Ctrl-C) and write a JSON report.
+
+  mote sim run FILE.(js|ts) [--board esp32|pico-w] [--board-file FILE] [--duration 1m] [--warp]
+      Run one module on the simulator's XS machine with the full device provider, trace and the
+      timer module. Exits non-zero on an uncaught exception.
+`;
+
+export class UsageError extends Error {}
+
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
+    if (command === 'sim') return await simCommand(rest);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`mote: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`mote: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,84 @@
+// `mote sim` and `mote sim run`.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { builtInBoard, loadBoardFile, type BoardSpec } from '../../simulator/boards.ts';
+import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
+import { buildMod } from '../../simulator/mod-build.ts';
+import { buildReport } from '../../simulator/report.ts';
+import { parseDuration } from '../duration.ts';
+
+const BOARD_OPTIONS = {
+  board: { type: 'string' },
+  'board-file': { type: 'string' },
+  duration: { type: 'string' },
+  warp: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+} as const;
+
+function boardFrom(values: { board?: string; 'board-file'?: string }): BoardSpec {
+  const file = values['board-file'];
+  return file ? loadBoardFile(resolve(file), values.board) : builtInBoard(values.board ?? 'esp32');
+}
+
+function printLine(quiet: boolean) {
+  return (line: LogLine) => {
+    if (quiet && line.tag !== 'sim') return;
+    const seconds = (line.time / 1000).toFixed(3).padStart(9);
+    process.stdout.write(`${seconds}s [${line.tag}] ${line.text.replace(/\n$/, '')}\n`);
+  };
+}
+
+/** Stops the device on Ctrl-C; a second Ctrl-C exits at once. */
+function stopOnInterrupt(device: SimulatedDevice): () => void {
+  const onSignal = () => {
+    process.off('SIGINT', onSignal);
+    process.stderr.write('\nmote: stopping the simulated device…\n');
+    device.stop();
+  };
+  process.on('SIGINT', onSignal);
+  return () => process.off('SIGINT', onSignal);
+}
+
+export async function simCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...BOARD_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' } },
+  });
+  const board = boardFrom(values);
+  const mods = values.mod.map((dir) => buildMod(dir));
+  const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
+  const device = new SimulatedDevice({ board, mods, warp: values.warp, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
+  const forget = stopOnInterrupt(device);
+  const wallStart = performance.now();
+  try {
+    await device.boot();
+    if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
+    await device.runFor(duration);
+    const report = await buildReport(device);
+    await device.shutdown();
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    if (values.report) writeFileSync(resolve(values.report), `${JSON.stringify(report, null, 2)}\n`);
+    process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s), ${report.pinWrites.length} pin writes, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
+    return report.hostAlive ? 0 : 1;
+  } finally {
+    forget();
+    await device.shutdown();
+  }
+}
+
+export async function simRunCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: BOARD_OPTIONS, allowPositionals: true });
+  if (positionals.length !== 1) throw Object.assign(new Error('mote sim run needs exactly one module file'), { code: 'ERR_PARSE_ARGS_USAGE' });
+  const device = new SimulatedDevice({ board: boardFrom(values), warp: values.warp, onLog: printLine(values.quiet) });
+  const forget = stopOnInterrupt(device);
+  try {
+    await device.run(resolve(positionals[0]));
+    await device.runUntilIdle(values.duration ? parseDuration(values.duration) : undefined);
+    if (!device.alive) process.stderr.write(`mote: the XS machine stopped: ${device.exitReason}\n`);
+    return device.uncaught.length || !device.alive ? 1 : 0;
+  } finally {
+    forget();
+    await device.shutdown();
+  }
+}
