@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { ManifestError, validateManifest } from '../../modules/permissions/manifest.ts';
+
+const valid = {
+  mote: {
+    id: 'climate-logger',
+    version: '1.2.0',
+    entry: 'main',
+    permissions: {
+      digital: [{ pin: 2, mode: 'output' }, { pin: 0, mode: 'input' }],
+      i2c: [{ bus: 0, address: 68 }],
+      mqtt: { publish: ['telemetry/#'], subscribe: ['cmd/#'] },
+      storage: { bytes: 4096 },
+      timers: { max: 4, minInterval: 100 },
+    },
+  },
+};
+
+function problemsOf(json: unknown, modules = ['main']): string[] {
+  try {
+    validateManifest(json, modules);
+  } catch (error) {
+    assert.ok(error instanceof ManifestError);
+    return [...error.problems];
+  }
+  return [];
+}
+
+describe('mod manifest validation', () => {
+  it('accepts the contract v1 example and freezes the result', () => {
+    const manifest = validateManifest(valid, ['main']);
+    assert.equal(manifest.id, 'climate-logger');
+    assert.deepEqual(manifest.permissions.timers, { max: 4, minInterval: 100 });
+    assert.ok(Object.isFrozen(manifest.permissions.digital[0]));
+  });
+
+  it('grants nothing that was not requested', () => {
+    const manifest = validateManifest({ mote: { id: 'quiet', version: '0.1.0' } }, ['main']);
+    assert.deepEqual(manifest.permissions.digital, []);
+    assert.deepEqual(manifest.permissions.timers, { max: 0, minInterval: 0 });
+    assert.equal(manifest.entry, 'main');
+  });
+
+  it('names every bad field with what was expected', () => {
+    const problems = problemsOf({
+      mote: { id: '1x', version: 'latest', entry: 'start', permissions: { digital: [{ pin: 2, mode: 'output' }, { pin: 2, mode: 'input' }], i2c: [{ bus: 0, address: 200 }], timers: { max: -1 }, gpio: [] } },
+    });
+    assert.deepEqual(problems, [
+      'mote.id: expected lower-case letters, digits and "-", 2-32 characters, starting with a letter, got "1x"',
+      'mote.version: expected a semantic version such as "1.0.0", got "latest"',
+      'mote.entry: expected the name of one of the mod\'s modules ("main"), got "start"',
+      'mote.permissions.gpio: unknown permission kind; known kinds are digital, i2c, timers, mqtt, storage',
+      'mote.permissions.digital[1]: pin 2 is listed twice; grant each pin once',
+      'mote.permissions.i2c[0].address: expected an integer from 0 to 127, got 200',
+      'mote.permissions.timers.max: expected an integer from 0 to 64, got -1',
+    ]);
+  });
+
+  it('says what a mod manifest needs when the "mote" section is missing', () => {
+    assert.throws(() => validateManifest({ modules: {} }, ['main'], 'mods/x/manifest.json'), /mods\/x\/manifest\.json: mote: expected an object with "id", "version" and "permissions"/);
+  });
+});
