@@ -6,9 +6,19 @@ import platformConsole from "platform/console";
 import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
 import { boardBuses } from "host/board-buses";
+import type { BoardProvider } from "permissions/device-facet";
+
+// A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
+// then fails with this message instead of a TypeError deep inside a mod.
+class NoIO {
+  constructor() {
+    throw new Error("this host build has no ECMA-419 IO provider (device.io); build for esp32 or pico, or use the Mote simulator");
+  }
+}
 
 export default function main(): Runtime {
-  const runtime = new Runtime({ device, buses: boardBuses(device), Timer, log: platformConsole });
+  const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
+  const runtime = new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), Timer, log: platformConsole });
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {
