@@ -44,6 +44,8 @@ export class SimulatedDevice {
   /** Exceptions that escaped the XS machine's event handlers (host code, or `sim run` code). */
   readonly uncaught: string[] = [];
   lastMeter: MeterUsage | undefined;
+  /** Wall time of the last delivered event, IPC included. */
+  lastCrankMs = 0;
   readonly #timers: TimerTable;
   readonly #worker: XsWorker;
   readonly #warp: boolean;
@@ -160,6 +162,12 @@ export class SimulatedDevice {
     return JSON.parse(decoder.decode(reply)).value;
   }
 
+  /** Runs XS's garbage collector; the returned meter counts live heap slots. */
+  async collectGarbage(): Promise<MeterUsage> {
+    const { meter } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'gc' })));
+    return meter;
+  }
+
   /** Stops the mods (their onStop runs) and the XS machine. */
   async shutdown(): Promise<void> {
     if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
@@ -174,7 +182,9 @@ export class SimulatedDevice {
   /** Delivers an event to the XS machine and waits for it (and its promise jobs) to finish. */
   async #send(message: object): Promise<void> {
     try {
+      const wallStart = performance.now();
       this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
+      this.lastCrankMs = performance.now() - wallStart;
     } catch (error) {
       const text = (error as Error).message;
       this.uncaught.push(text);
@@ -198,8 +208,11 @@ export class SimulatedDevice {
     this.#onLog?.(line);
   }
 
+  /** Waits on the wall clock (at most ~24 days at a time, Node's timer limit) or until stop(). */
   #sleep(ms: number): Promise<void> {
-    return Promise.race([sleep(ms), new Promise<void>((resolve) => (this.#wake = resolve))]);
+    const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+    if (!Number.isFinite(ms)) return woken;
+    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1)), woken]);
   }
 
   #scheduleButtons(): void {

@@ -72,6 +72,9 @@ export class XsWorker {
     this.#onQuery = onQuery;
     this.#process = spawn(xsnapWorkerPath(), [name, '-l', String(crankLimit)], {
       stdio: ['ignore', stdout, 'inherit', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C reaches the CLI, which stops the device in order; the worker
+      // still ends with us, as it exits when its command pipe closes.
+      detached: true,
     });
     const stdio = this.#process.stdio as unknown as [null, null, null, Writable, Readable];
     this.#toWorker = stdio[3];

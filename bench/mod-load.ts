@@ -1,0 +1,56 @@
+// XS heap slots and load cost per loaded mod, against a bare Compartment with a one-line module
+// in the same machine and run. Heap slots are counted after a full garbage collection; load cost
+// is the engine's computrons (deterministic) and the wall time of the crank (IPC included).
+import { join } from 'node:path';
+import { loadBoardFile } from '../simulator/boards.ts';
+import { SimulatedDevice } from '../simulator/device.ts';
+import { buildMod } from '../simulator/mod-build.ts';
+import { PROJECT_ROOT } from '../simulator/module-map.ts';
+import type { Figure } from './figures.ts';
+
+const MODS = ['blink', 'thermometer'];
+const BASELINE_COUNT = 20; // as in bench/xs/mod-load-steps.ts
+const ROUNDS = 5;
+
+interface Sample { heapSlots: number; computrons: number; wallMs: number }
+
+async function measureOnce(): Promise<Sample[]> {
+  const board = loadBoardFile(join(PROJECT_ROOT, 'mods/thermometer/sim-board.json'));
+  const device = new SimulatedDevice({ board, mods: MODS.map((mod) => buildMod(join(PROJECT_ROOT, 'mods', mod))), warp: true });
+  try {
+    await device.run(join(PROJECT_ROOT, 'bench/xs/mod-load-steps.ts'));
+    let before = (await device.collectGarbage()).currentHeapCount;
+    const samples: Sample[] = [];
+    for (let step = 0; step <= MODS.length; step++) {
+      await device.runFor(10);
+      const { compute } = device.lastMeter!;
+      const wallMs = device.lastCrankMs;
+      const after = (await device.collectGarbage()).currentHeapCount;
+      samples.push({ heapSlots: after - before, computrons: compute, wallMs });
+      before = after;
+    }
+    if (device.uncaught.length) throw new Error(`benchmark module failed: ${device.uncaught.join('; ')}`);
+    return samples;
+  } finally {
+    await device.shutdown();
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+export async function benchModLoad(): Promise<Figure[]> {
+  const rounds: Sample[][] = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await measureOnce());
+  const at = (step: number, key: keyof Sample) => median(rounds.map((samples) => samples[step][key]));
+  const base = { heapSlots: at(0, 'heapSlots') / BASELINE_COUNT, computrons: at(0, 'computrons') / BASELINE_COUNT, wallMs: at(0, 'wallMs') / BASELINE_COUNT };
+  const figures: Figure[] = [];
+  MODS.forEach((mod, index) => {
+    const step = index + 1;
+    figures.push(
+      { name: `XS heap slots to load and start mod ${mod}`, value: at(step, 'heapSlots'), unit: 'slots', baseline: base.heapSlots, baselineName: 'bare Compartment, one-line module' },
+      { name: `load+start cost of mod ${mod}`, value: at(step, 'computrons'), unit: 'computrons', baseline: base.computrons, baselineName: 'bare Compartment, one-line module' },
+      { name: `load+start wall time of mod ${mod}`, value: Number(at(step, 'wallMs').toFixed(3)), unit: 'ms', baseline: Number(base.wallMs.toFixed(4)), baselineName: 'bare Compartment, one-line module (IPC of the crank shared by 20)' },
+    );
+  });
+  return figures;
+}
