@@ -48,12 +48,12 @@ export async function simCommand(args: string[]): Promise<number> {
   const board = boardFrom(values);
   const mods = values.mod.map((dir) => buildMod(dir));
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
   const device = new SimulatedDevice({ board, mods, warp: values.warp, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
   const forget = stopOnInterrupt(device);
   const wallStart = performance.now();
   try {
     await device.boot();
-    if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
     await device.runFor(duration);
     const report = await buildReport(device);
     await device.shutdown();
