@@ -44,13 +44,8 @@ export function readManifestModules(manifestPath: string): Map<string, string> {
   for (const [key, value] of Object.entries(manifest.modules ?? {})) {
     const paths = Array.isArray(value) ? value : [value];
     for (const path of paths) {
-      if (key === '*') {
-        map.set(basename(path), resolve(dir, path));
-      } else if (key.endsWith('/*') && path.endsWith('/*')) {
-        map.set(key, resolve(dir, path)); // wildcard, resolved on use
-      } else {
-        map.set(key, resolve(dir, path));
-      }
+      // "*": the file's base name is the specifier; "dir/*" wildcards are expanded on use.
+      map.set(key === '*' ? basename(path) : key, resolve(dir, path));
     }
   }
   return map;

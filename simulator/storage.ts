@@ -11,6 +11,8 @@ const FLASH_BLOCK = 4096;
 export class DeviceStorage {
   readonly dir: string;
   readonly #partitions: Record<string, number>;
+  /** Partition images, read from their files once and written through on every change. */
+  readonly #images = new Map<string, Buffer>();
   #preferences: Record<string, Record<string, Stored>>;
 
   constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean }) {
@@ -86,7 +88,12 @@ export class DeviceStorage {
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > byteLength) {
       throw new RangeError(`Flash "${partition}": range ${offset}+${length} is outside its ${byteLength} bytes`);
     }
-    const file = this.#flashFile(partition);
-    return existsSync(file) ? readFileSync(file) : Buffer.alloc(byteLength, 0xff);
+    let image = this.#images.get(partition);
+    if (!image) {
+      const file = this.#flashFile(partition);
+      image = existsSync(file) ? readFileSync(file) : Buffer.alloc(byteLength, 0xff);
+      this.#images.set(partition, image);
+    }
+    return image;
   }
 }
