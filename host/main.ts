@@ -16,9 +16,14 @@ class NoIO {
   }
 }
 
-export default function main(): Runtime {
+/** The runtime with this board's powers, no mods installed yet. */
+export function createRuntime(): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const runtime = new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), Timer, log: platformConsole });
+  return new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), Timer, log: platformConsole });
+}
+
+export default function main(): Runtime {
+  const runtime = createRuntime();
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {

@@ -14,6 +14,7 @@ import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { answerQuery } from './queries.ts';
 import { DeviceStorage } from './storage.ts';
 import { XsWorker, type MeterUsage } from './xs-worker.ts';
+import type { RuntimeStatus } from '../modules/runtime/status.ts';
 
 export interface LogLine { time: number; tag: string; text: string }
 
@@ -150,13 +151,8 @@ export class SimulatedDevice {
     this.#wake?.();
   }
 
-  /** Drives an input from outside (a button, a test) at the current virtual time. */
-  drive(pin: number, level: 0 | 1 | undefined): void {
-    this.pins.drive(pin, level);
-  }
-
   /** The runtime's view of its mods, asked of the XS machine. */
-  async status(): Promise<{ mods: any[]; rejected: any[] } | null> {
+  async status(): Promise<RuntimeStatus | null> {
     if (!this.alive) return null;
     const { reply } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'status' })));
     return JSON.parse(decoder.decode(reply)).value;
@@ -218,9 +214,9 @@ export class SimulatedDevice {
   #scheduleButtons(): void {
     for (const button of this.board.buttons) {
       const press = (time: number) => {
-        this.clock.schedule(time, () => this.drive(button.pin, 0));
+        this.clock.schedule(time, () => this.pins.drive(button.pin, 0));
         this.clock.schedule(time + button.holdFor, () => {
-          this.drive(button.pin, undefined);
+          this.pins.drive(button.pin, undefined);
           press(time + button.pressEvery);
         });
       };

@@ -3,20 +3,17 @@
 // here we only make sure there is something to give it, with errors that say which file.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { transpileDeviceModule } from './transpile.ts';
+import { findSourceFile, transpileDeviceModule } from './transpile.ts';
 
 export interface ModBuild {
-  dir: string;
   manifest: unknown;
   /** Module name → JavaScript source. */
   modules: Record<string, string>;
 }
 
 function sourceFile(dir: string, path: string): string {
-  for (const candidate of [path, `${path}.ts`, `${path}.js`]) {
-    const file = resolve(dir, candidate);
-    if (existsSync(file) && /\.(ts|js)$/.test(file)) return file;
-  }
+  const file = findSourceFile(resolve(dir, path));
+  if (file) return file;
   throw new Error(`${join(dir, 'manifest.json')}: module "${path}" was not found (looked for ${path}.ts and ${path}.js)`);
 }
 
@@ -46,5 +43,5 @@ export function buildMod(modDir: string): ModBuild {
   if (!Object.keys(modules).length) {
     throw new Error(`${manifestPath}: "modules" lists no modules; add "modules": { "*": ["./main"] }`);
   }
-  return { dir, manifest, modules };
+  return { manifest, modules };
 }

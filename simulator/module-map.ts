@@ -5,10 +5,10 @@
 //     reads it ("name": "./path", "dir/*": "./dir/*", "*": ["./path/name", …]);
 //   - relative specifiers: next to the importing file.
 // Module ids are `platform:<specifier>` or absolute file paths.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transpileDeviceModule } from './transpile.ts';
+import { findSourceFile, transpileDeviceModule } from './transpile.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const XS_DIR = join(PROJECT_ROOT, 'simulator/xs');
@@ -28,16 +28,8 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
 
 type ManifestModules = Record<string, string | string[]>;
 
-function withSourceExtension(pathWithoutExtension: string): string | undefined {
-  for (const extension of ['.ts', '.js']) {
-    const candidate = pathWithoutExtension + extension;
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-  }
-  return undefined;
-}
-
 /** Reads a Moddable manifest's `modules` into specifier → file (without platform sections). */
-export function readManifestModules(manifestPath: string): Map<string, string> {
+function readManifestModules(manifestPath: string): Map<string, string> {
   const dir = dirname(manifestPath);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { modules?: ManifestModules };
   const map = new Map<string, string>();
@@ -61,18 +53,18 @@ export class ModuleMap {
   resolve(specifier: string, referrer: string | undefined): string {
     if (PLATFORM_MODULES[specifier]) return `platform:${specifier}`;
     if ((specifier.startsWith('./') || specifier.startsWith('../')) && referrer && !referrer.startsWith('platform:')) {
-      const file = withSourceExtension(resolve(dirname(referrer), specifier).replace(/\.(ts|js)$/, ''));
+      const file = findSourceFile(resolve(dirname(referrer), specifier));
       if (file) return file;
       throw new Error(`module "${specifier}" imported by ${referrer} was not found (looked for .ts and .js)`);
     }
     const direct = this.#project.get(specifier);
     if (direct) {
-      const file = withSourceExtension(direct);
+      const file = findSourceFile(direct);
       if (file) return file;
     }
     for (const [key, target] of this.#project) {
       if (key.endsWith('/*') && specifier.startsWith(key.slice(0, -1))) {
-        const file = withSourceExtension(target.slice(0, -1) + specifier.slice(key.length - 1));
+        const file = findSourceFile(target.slice(0, -1) + specifier.slice(key.length - 1));
         if (file) return file;
       }
     }

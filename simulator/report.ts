@@ -2,25 +2,16 @@
 import type { SimulatedDevice } from './device.ts';
 import type { I2CTransaction } from './hardware/i2c.ts';
 import type { PinWrite } from './hardware/pins.ts';
-
-export interface ModReport {
-  id: string;
-  version: string;
-  state: string;
-  starts: number;
-  errors: number;
-  denials: number;
-  lastError?: string;
-}
+import type { ModStatus, RejectedMod } from '../modules/runtime/status.ts';
 
 export interface SimReport {
   board: string;
   virtualTimeMs: number;
   hostAlive: boolean;
   hostStopReason?: string;
-  mods: ModReport[];
+  mods: ModStatus[];
   /** Mods the runtime refused to install, with the reason. */
-  rejected: { where: string; error: string }[];
+  rejected: RejectedMod[];
   pinWrites: PinWrite[];
   i2c: I2CTransaction[];
   uncaught: string[];

@@ -1,12 +1,12 @@
 // Device code is TypeScript; the simulator gives XS JavaScript. Each file is transpiled on its
 // own with the TypeScript compiler (types are checked by `npm run typecheck`, not here), and
 // the result is cached by path and modification time.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import ts from 'typescript';
 
 const cache = new Map<string, { mtimeMs: number; code: string }>();
 
-export function transpileSource(source: string, fileName: string): string {
+function transpileSource(source: string, fileName: string): string {
   const { outputText, diagnostics } = ts.transpileModule(source, {
     fileName,
     reportDiagnostics: true,
@@ -26,6 +26,12 @@ export function transpileSource(source: string, fileName: string): string {
     throw new Error(`cannot compile ${fileName}:\n${text.join('\n')}`);
   }
   return outputText;
+}
+
+/** The source file for a module path written with or without its .ts / .js extension. */
+export function findSourceFile(path: string): string | undefined {
+  const candidates = /\.(ts|js)$/.test(path) ? [path] : [`${path}.ts`, `${path}.js`];
+  return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
 }
 
 export function transpileDeviceModule(path: string): string {

@@ -13,12 +13,8 @@ declare module "platform/retained" {
 }
 
 declare module "platform/mod-store" {
-  export interface InstalledMod {
-    /** The mod's manifest.json, as parsed JSON (validated by the runtime). */
-    manifest: unknown;
-    /** Module name (as in the mod's manifest) → JavaScript source. */
-    modules: Record<string, string>;
-  }
+  import type { InstalledMod } from "runtime/runtime";
+  export type { InstalledMod };
   const modStore: { list(): InstalledMod[] };
   export default modStore;
 }

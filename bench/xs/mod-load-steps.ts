@@ -4,17 +4,15 @@
 //           divides by the count: one alone is within the meter's noise);
 //   step 2…: install and start one installed mod with the real runtime.
 import Timer from "timer";
-import platformConsole from "platform/console";
 import modStore from "platform/mod-store";
-import { Runtime } from "runtime/runtime";
-import { boardBuses } from "host/board-buses";
+import { createRuntime } from "main";
 
 export const BASELINE_COUNT = 20;
 // Keeps what each step built alive while the heap is measured. XS drops a module's environment
 // once nothing references it, so it hangs off the compartment's global object.
 const kept: unknown[] = [];
 (globalThis as Record<string, unknown>).moteBenchKept = kept;
-const runtime = new Runtime({ device, buses: boardBuses(device), Timer, log: platformConsole });
+const runtime = createRuntime();
 const mods = modStore.list();
 
 const steps: (() => void)[] = [

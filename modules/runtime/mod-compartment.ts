@@ -3,8 +3,6 @@
 // modules. Nothing else: not the host's globals, modules or other mods' modules.
 import type { ModContext } from "runtime/mod-context";
 
-export const MOD_MODULE_PREFIX = "mote/";
-
 function parentOf(name: string): string[] {
   const parts = name.split("/");
   parts.pop();

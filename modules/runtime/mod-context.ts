@@ -3,8 +3,7 @@
 // into the mod (an exception is caught, counted and reported, never propagated into the host or
 // another mod) and `deny` for a refused request.
 import type { ModManifest } from "permissions/manifest";
-
-export type ModState = "installed" | "running" | "stopped" | "crashed";
+import type { ModState, ModStatus } from "runtime/status";
 
 export interface Closable {
   close(): void;
@@ -12,16 +11,6 @@ export interface Closable {
 
 export interface LogSink {
   write(tag: string, text: string): void;
-}
-
-export interface ModStatus {
-  id: string;
-  version: string;
-  state: ModState;
-  starts: number;
-  errors: number;
-  denials: number;
-  lastError?: string;
 }
 
 /** The message of a thrown value, read defensively: a mod can throw anything. */

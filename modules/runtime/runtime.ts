@@ -4,12 +4,16 @@
 import { validateManifest } from "permissions/manifest";
 import { makeDeviceFacet, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
-import { ModContext, messageOf, type LogSink, type ModStatus } from "runtime/mod-context";
+import { ModContext, messageOf, type LogSink } from "runtime/mod-context";
+import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
 import { makeTimerFacet, type HostTimer } from "runtime/timer-facet";
 
+/** A mod as the platform's mod store hands it over. */
 export interface InstalledMod {
+  /** The mod's manifest.json, parsed; validated by `install`. */
   manifest: unknown;
+  /** Module name (as in the mod's manifest) → JavaScript source. */
   modules: Record<string, string>;
 }
 
@@ -24,11 +28,6 @@ interface ModEntry {
   context: ModContext;
   sources: Record<string, string>;
   instance?: { onStart?: () => void; onStop?: () => void };
-}
-
-export interface RejectedMod {
-  where: string;
-  error: string;
 }
 
 export class Runtime {
@@ -86,10 +85,7 @@ export class Runtime {
     if (context.state !== "running") return;
     const onStop = entry.instance?.onStop;
     if (typeof onStop === "function") context.deliver("onStop", onStop, entry.instance);
-    context.state = "stopped";
-    context.releaseAll();
-    entry.instance = undefined;
-    context.log(`stopped (${reason})`);
+    this.#halt(entry, "stopped", `stopped (${reason})`);
   }
 
   uninstall(id: string): void {
@@ -105,7 +101,7 @@ export class Runtime {
     for (const id of this.#mods.keys()) this.stop(id, reason);
   }
 
-  status(): { mods: ModStatus[]; rejected: RejectedMod[] } {
+  status(): RuntimeStatus {
     return { mods: [...this.#mods.values()].map((entry) => entry.context.status()), rejected: [...this.#rejected] };
   }
 
@@ -116,11 +112,16 @@ export class Runtime {
   }
 
   #crash(entry: ModEntry, where?: string, error?: unknown): void {
+    if (where) entry.context.fail(where, error);
+    this.#halt(entry, "crashed", "crashed; its resources are closed and it is not restarted");
+  }
+
+  /** Leaves the running state: everything the mod opened is closed, its instance dropped. */
+  #halt(entry: ModEntry, state: "stopped" | "crashed", message: string): void {
     const { context } = entry;
-    if (where) context.fail(where, error);
-    context.state = "crashed";
+    context.state = state;
     context.releaseAll();
     entry.instance = undefined;
-    context.log("crashed; its resources are closed and it is not restarted");
+    context.log(message);
   }
 }

@@ -16,7 +16,7 @@ describe('failure containment on XS', () => {
     const thrower = await modStatus(device, 'thrower');
     assert.equal(thrower.state, 'crashed');
     assert.equal(thrower.errors, 1);
-    assert.match(thrower.lastError, /onStart: boom/);
+    assert.match(thrower.lastError ?? "", /onStart: boom/);
     assert.deepEqual(linesOf(device, 'ticker'), ['tick 10']);
     assert.equal((await modStatus(device, 'ticker')).state, 'running');
     assert.ok(device.alive);
@@ -44,7 +44,7 @@ export default { onStart() { Timer.repeat(() => { throw new TypeError('bad tick'
     await device.runFor(1000);
     const broken = await modStatus(device, 'broken');
     assert.equal(broken.state, 'crashed');
-    assert.match(broken.lastError, /loading: at load/);
+    assert.match(broken.lastError ?? "", /loading: at load/);
     assert.equal((await modStatus(device, 'ticker')).state, 'running');
   });
 

@@ -41,9 +41,9 @@ export default { onStart() { trace(outcome); } };`,
     ]);
     const status = await device.status();
     for (const [index, specifier] of attempts.entries()) {
-      const mod = status!.mods.find((candidate: { id: string }) => candidate.id === `prober-${index}`);
+      const mod = status!.mods.find((candidate) => candidate.id === `prober-${index}`)!;
       assert.equal(mod.state, 'crashed', `import of ${specifier} should fail`);
-      assert.match(mod.lastError, specifier.startsWith('..') ? /climbs out of the mod/ : new RegExp(`module "${specifier}" is not available to mods`));
+      assert.match(mod.lastError ?? '', specifier.startsWith('..') ? /climbs out of the mod/ : new RegExp(`module "${specifier}" is not available to mods`));
       assert.deepEqual(linesOf(device, `prober-${index}`).filter((line) => !line.startsWith('error') && !line.startsWith('crashed')), []);
     }
   });

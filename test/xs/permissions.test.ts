@@ -39,7 +39,7 @@ export default { onStart() { const led = new device.io.Digital({ pin: 4, mode: d
     ]);
     const status = await modStatus(device, 'sneaky');
     assert.equal(status.state, 'crashed');
-    assert.match(status.lastError, /Digital pin 0 is granted for input only, not output/);
+    assert.match(status.lastError ?? "", /Digital pin 0 is granted for input only, not output/);
   });
 
   it('options are read once: a getter cannot pass the check with one pin and open another', async () => {
@@ -98,6 +98,6 @@ export default { onStart() {
     assert.deepEqual(lines.slice(1, 3), ['first ok', 'second ok']);
     assert.match(lines[3], /^third: hungry: Timer\.set: all 2 timers granted to this mod are in use/);
     assert.equal((await modStatus(device, 'hungry')).denials, 2);
-    assert.match((await modStatus(device, 'none')).lastError, /this mod has no timers granted/);
+    assert.match((await modStatus(device, 'none')).lastError ?? "", /this mod has no timers granted/);
   });
 });
