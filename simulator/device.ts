@@ -11,7 +11,7 @@ import { I2CController } from './hardware/i2c.ts';
 import { PinBank } from './hardware/pins.ts';
 import type { ModBuild } from './mod-build.ts';
 import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
-import { answerQuery } from './queries.ts';
+import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
 import { DeviceStorage } from './storage.ts';
 import { XsWorker, type MeterUsage } from './xs-worker.ts';
 import type { RuntimeStatus } from '../modules/runtime/status.ts';
@@ -52,6 +52,7 @@ export class SimulatedDevice {
   readonly #warp: boolean;
   readonly #onLog?: (line: LogLine) => void;
   readonly #modules = new ModuleMap();
+  readonly #queries = new QueryRouter();
   #stopRequested = false;
   #posted = 0;
   #wake: (() => void) | undefined;
@@ -80,14 +81,20 @@ export class SimulatedDevice {
         const query = JSON.parse(decoder.decode(request));
         let reply: unknown;
         try {
-          reply = { value: answerQuery(context, query) ?? null };
+          reply = { value: this.#queries.answer(query) ?? null };
         } catch (error) {
           reply = { error: (error as Error).message };
         }
         return encoder.encode(JSON.stringify(reply));
       },
     });
+    this.#queries.add(coreQueries(context));
     this.#scheduleButtons();
+  }
+
+  /** Lets a subsystem (network, power, …) answer its own requests from the XS machine. */
+  addQueries(table: QueryTable): void {
+    this.#queries.add(table);
   }
 
   get alive(): boolean {

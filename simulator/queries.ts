@@ -22,77 +22,60 @@ export interface QueryContext {
 
 const RETAINED_BYTES = 8 * 1024; // ESP32 RTC slow memory
 
-type Query = { op: string; [key: string]: any };
+export type Query = { op: string; [key: string]: any };
+/** Answers one op; a subsystem (network, power, …) contributes its own table of these. */
+export type QueryHandler = (query: Query) => unknown;
+export type QueryTable = Record<string, QueryHandler>;
 
-export function answerQuery(context: QueryContext, query: Query): unknown {
-  const { board, clock, timers, pins, i2c, storage } = context;
-  switch (query.op) {
-    case 'module.resolve':
-      return context.modules.resolve(query.specifier, query.referrer);
-    case 'module.source':
-      return context.modules.source(query.id);
-    case 'board.describe':
-      return { name: board.name, pins: board.named, i2c: board.i2c };
-    case 'log':
-      context.log(query.tag, query.text);
-      return null;
-    case 'timer.set':
-      timers.set(query.id, query.interval, query.repeat);
-      return null;
-    case 'timer.clear':
-      timers.clear(query.id);
-      return null;
-    case 'timer.delay':
-      clock.now += query.ms;
-      return null;
-    case 'digital.open':
-      return pins.open(query.pin, query.mode, query.edge);
-    case 'digital.read':
-      return pins.read(query.handle);
-    case 'digital.write':
-      pins.write(query.handle, query.value ? 1 : 0);
-      return null;
-    case 'digital.close':
-      pins.close(query.handle);
-      return null;
-    case 'i2c.open':
-      return i2c.open(query as never);
-    case 'i2c.read':
-      return i2c.read(query.handle, query.count);
-    case 'i2c.write':
-      i2c.write(query.handle, query.bytes);
-      return null;
-    case 'i2c.close':
-      i2c.close(query.handle);
-      return null;
-    case 'preference.get':
-      return storage.preferenceGet(query.domain, query.key);
-    case 'preference.set':
-      storage.preferenceSet(query.domain, query.key, query.value);
-      return null;
-    case 'preference.delete':
-      storage.preferenceDelete(query.domain, query.key);
-      return null;
-    case 'preference.keys':
-      return storage.preferenceKeys(query.domain);
-    case 'flash.open':
-      return storage.flashInfo(query.partition);
-    case 'flash.read':
-      return storage.flashRead(query.partition, query.offset, query.byteLength);
-    case 'flash.write':
-      storage.flashWrite(query.partition, query.offset, query.bytes);
-      return null;
-    case 'flash.erase':
-      storage.flashErase(query.partition, query.block);
-      return null;
-    case 'retained.read':
-      return storage.retainedRead();
-    case 'retained.write':
-      storage.retainedWrite(query.bytes, RETAINED_BYTES);
-      return null;
-    case 'mods.list':
-      return context.mods.map(({ manifest, modules }) => ({ manifest, modules }));
-    default:
-      throw new Error(`simulator: unknown request "${query.op}"`);
+/** Dispatches by op over tables that subsystems register; an op belongs to exactly one table. */
+export class QueryRouter {
+  readonly #handlers = new Map<string, QueryHandler>();
+
+  add(table: QueryTable): void {
+    for (const [op, handler] of Object.entries(table)) {
+      if (this.#handlers.has(op)) throw new Error(`simulator: request "${op}" is answered twice`);
+      this.#handlers.set(op, handler);
+    }
   }
+
+  answer(query: Query): unknown {
+    const handler = this.#handlers.get(query.op);
+    if (!handler) throw new Error(`simulator: unknown request "${query.op}"`);
+    return handler(query);
+  }
+}
+
+/** The board's own requests: modules, log, timers, pins, I2C, preferences, flash, retained memory. */
+export function coreQueries(context: QueryContext): QueryTable {
+  const { board, clock, timers, pins, i2c, storage } = context;
+  return {
+    'module.resolve': (query) => context.modules.resolve(query.specifier, query.referrer),
+    'module.source': (query) => context.modules.source(query.id),
+    'board.describe': () => ({ name: board.name, pins: board.named, i2c: board.i2c }),
+    log: (query) => void context.log(query.tag, query.text),
+    'timer.set': (query) => void timers.set(query.id, query.interval, query.repeat),
+    'timer.clear': (query) => void timers.clear(query.id),
+    'timer.delay': (query) => {
+      clock.now += query.ms;
+    },
+    'digital.open': (query) => pins.open(query.pin, query.mode, query.edge),
+    'digital.read': (query) => pins.read(query.handle),
+    'digital.write': (query) => void pins.write(query.handle, query.value ? 1 : 0),
+    'digital.close': (query) => void pins.close(query.handle),
+    'i2c.open': (query) => i2c.open(query as never),
+    'i2c.read': (query) => i2c.read(query.handle, query.count),
+    'i2c.write': (query) => void i2c.write(query.handle, query.bytes),
+    'i2c.close': (query) => void i2c.close(query.handle),
+    'preference.get': (query) => storage.preferenceGet(query.domain, query.key),
+    'preference.set': (query) => void storage.preferenceSet(query.domain, query.key, query.value),
+    'preference.delete': (query) => void storage.preferenceDelete(query.domain, query.key),
+    'preference.keys': (query) => storage.preferenceKeys(query.domain),
+    'flash.open': (query) => storage.flashInfo(query.partition),
+    'flash.read': (query) => storage.flashRead(query.partition, query.offset, query.byteLength),
+    'flash.write': (query) => void storage.flashWrite(query.partition, query.offset, query.bytes),
+    'flash.erase': (query) => void storage.flashErase(query.partition, query.block),
+    'retained.read': () => storage.retainedRead(),
+    'retained.write': (query) => void storage.retainedWrite(query.bytes, RETAINED_BYTES),
+    'mods.list': () => context.mods.map(({ manifest, modules }) => ({ manifest, modules })),
+  };
 }

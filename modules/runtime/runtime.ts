@@ -7,7 +7,6 @@ import type { I2CBus } from "permissions/i2c-facet";
 import { ModContext, messageOf, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
-import { makeTimerFacet, type HostTimer } from "runtime/timer-facet";
 
 /** A mod as the platform's mod store hands it over. */
 export interface InstalledMod {
@@ -17,10 +16,21 @@ export interface InstalledMod {
   modules: Record<string, string>;
 }
 
+/**
+ * A `mote/*` module mods may import (`mote/timer`, `mote/mqtt`, …). `make` builds the module's
+ * namespace for one mod from its context (grants in `context.manifest.permissions`), each time
+ * the mod starts; whatever it opens for the mod it passes to `context.track` so stop closes it.
+ */
+export interface ModModule {
+  specifier: string;
+  make(context: ModContext): object;
+}
+
 export interface RuntimeOptions {
   device: BoardProvider;
   buses: readonly I2CBus[];
-  Timer: HostTimer;
+  /** The `mote/*` modules this host offers mods. */
+  modules: readonly ModModule[];
   log: LogSink;
 }
 
@@ -58,13 +68,13 @@ export class Runtime {
     const entry = this.#entry(id);
     const { context } = entry;
     if (context.state === "running") return;
-    const { device, buses, Timer } = this.#options;
+    const { device, buses, modules } = this.#options;
     context.starts++;
     context.state = "running";
     try {
       const compartment = makeModCompartment(context, {
         device: makeDeviceFacet(context, context.manifest, device, buses),
-        moteModules: { "mote/timer": { default: makeTimerFacet(context, context.manifest.permissions.timers, Timer) } },
+        moteModules: Object.fromEntries(modules.map((module) => [module.specifier, module.make(context)])),
         sources: entry.sources,
       });
       const instance = compartment.importNow(context.manifest.entry).default;

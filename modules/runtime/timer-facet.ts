@@ -3,6 +3,7 @@
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
 import type { ModContext } from "runtime/mod-context";
+import type { ModModule } from "runtime/runtime";
 
 export interface HostTimer {
   set(callback: (timer: object) => void, interval?: number, repeat?: number): object;
@@ -80,4 +81,9 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
     },
   });
   return harden(Facet);
+}
+
+/** `mote/timer` for the runtime, over the host's `timer` module. */
+export function timerModule(Timer: HostTimer): ModModule {
+  return { specifier: "mote/timer", make: (context) => ({ default: makeTimerFacet(context, context.manifest.permissions.timers, Timer) }) };
 }
