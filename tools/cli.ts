@@ -1,4 +1,5 @@
 // `mote <command>`: the operator's and mod author's tool.
+import { newCommand } from './commands/new.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 
 const USAGE = `mote: Mote's command-line tool
@@ -11,6 +12,10 @@ const USAGE = `mote: Mote's command-line tool
   mote sim run FILE.(js|ts) [--board esp32|pico-w] [--board-file FILE] [--duration 1m] [--warp]
       Run one module on the simulator's XS machine with the full device provider, trace and the
       timer module. Exits non-zero on an uncaught exception.
+
+  mote new NAME [--dir PARENT]
+      Scaffold a mod in mods/NAME (or PARENT/NAME): manifest.json with the "mote" section, a typed
+      main.ts and a test in test/NAME.test.ts that runs it in the simulator.
 `;
 
 export class UsageError extends Error {}
@@ -20,6 +25,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
     if (command === 'sim') return await simCommand(rest);
+    if (command === 'new') return newCommand(rest);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;
