@@ -7,6 +7,7 @@ import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
+import { sensorModules } from "host/sensor-modules";
 import type { BoardProvider } from "permissions/device-facet";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
@@ -20,7 +21,7 @@ class NoIO {
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer)];
+  const modules = [timerModule(Timer), ...sensorModules()];
   return new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), modules, log: platformConsole });
 }
 

@@ -1,12 +1,11 @@
-// Built-in boards and board files. A board file extends a built-in board, wires pins together
-// (two wired pins read each other's output) and attaches virtual chips to I2C buses:
-//   { "extends": "esp32", "wires": [[12, 13]], "i2c": [{ "bus": 0, "address": 72, "chip": "tmp102" }],
-//     "buttons": [{ "pin": 0, "pressEvery": 5000, "holdFor": 200 }] }
-import { readFileSync } from 'node:fs';
+// Built-in boards. A board file (board-file.ts) extends one, wires pins together and attaches
+// virtual chips to its I2C buses.
+import type { FaultSpec } from './chips/faults.ts';
+import type { SourceSpec } from './chips/signal.ts';
 
 export interface I2CBusSpec { port: number; data: number; clock: number; hz: number }
-export interface ChipSpec { bus: number; address: number; chip: string; source?: SignalSpec }
-export type SignalSpec = { constant: number } | { sine: { mean: number; amplitude: number; periodMs: number } };
+/** A virtual chip on a bus: what it measures (`source`) and what goes wrong (`faults`). */
+export interface ChipSpec { bus: number; address: number; chip: string; source?: SourceSpec; faults?: FaultSpec }
 /** A push button to ground (active low) pressed periodically. */
 export interface ButtonSpec { pin: number; pressEvery: number; holdFor: number; firstAt?: number }
 
@@ -71,32 +70,5 @@ export function builtInBoard(name: string): BoardSpec {
   return structuredClone(board);
 }
 
-interface BoardFile { extends?: string; wires?: number[][]; i2c?: ChipSpec[]; buttons?: ButtonSpec[]; named?: Record<string, number> }
-
-/** Loads a board file; `base` is used when the file does not say what it extends. */
-export function loadBoardFile(path: string, base = 'esp32'): BoardSpec {
-  let file: BoardFile;
-  try {
-    file = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`board file ${path}: ${(error as Error).message}`);
-  }
-  const board = builtInBoard(file.extends ?? base);
-  const where = `board file ${path}`;
-  for (const [index, wire] of (file.wires ?? []).entries()) {
-    if (!Array.isArray(wire) || wire.length < 2) throw new Error(`${where}: wires[${index}] must list at least two pins, e.g. [12, 13]`);
-    for (const pin of wire) if (!board.pins.includes(pin)) throw new Error(`${where}: wires[${index}]: ${board.name} has no pin ${pin}`);
-    board.wires.push([...wire]);
-  }
-  for (const [index, chip] of (file.i2c ?? []).entries()) {
-    if (!board.i2c.some((bus) => bus.port === chip.bus)) throw new Error(`${where}: i2c[${index}]: ${board.name} has no I2C bus ${chip.bus}`);
-    if (!Number.isInteger(chip.address) || chip.address < 0 || chip.address > 127) throw new Error(`${where}: i2c[${index}].address must be 0-127`);
-    board.chips.push({ ...chip });
-  }
-  for (const [index, button] of (file.buttons ?? []).entries()) {
-    if (!board.pins.includes(button.pin)) throw new Error(`${where}: buttons[${index}]: ${board.name} has no pin ${button.pin}`);
-    board.buttons.push({ ...button });
-  }
-  Object.assign(board.named, file.named ?? {});
-  return board;
-}
+/** Loads a board file (see board-file.ts); `base` is used when the file does not say what it extends. */
+export { loadBoardFile } from './board-file.ts';

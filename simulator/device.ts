@@ -71,7 +71,7 @@ export class SimulatedDevice {
       onEdge: (handle) => this.#post({ type: 'digital.readable', handle }),
     });
     this.i2c = new I2CController(board.i2c, this.pins, now);
-    for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip));
+    for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip, `${board.name} i2c ${chip.chip}`));
     this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, { powerOn });
     this.#timers = new TimerTable(this.clock, (id) => this.#send({ type: 'timer', id }));
     const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };

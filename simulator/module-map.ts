@@ -1,8 +1,8 @@
 // Where the simulator finds the source of each module the XS machine imports:
 //   - platform modules (`timer`, `embedded:io/*`, `flash`, `platform/*`, …): simulator/xs, the
 //     simulator's stand-ins for what a Moddable board build provides;
-//   - the host's modules: the `modules` map of the project's manifest.json, read as mcconfig
-//     reads it ("name": "./path", "dir/*": "./dir/*", "*": ["./path/name", …]);
+//   - the host's modules: the `modules` map of the project's manifest.json and the project
+//     manifests it includes (drivers/), read as mcconfig reads them ("name": "./path", "dir/*": "./dir/*", "*": ["./path/name", …]);
 //   - relative specifiers: next to the importing file.
 // Module ids are `platform:<specifier>` or absolute file paths.
 import { readFileSync } from 'node:fs';
@@ -28,11 +28,19 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
 
 type ManifestModules = Record<string, string | string[]>;
 
-/** Reads a Moddable manifest's `modules` into specifier → file (without platform sections). */
-function readManifestModules(manifestPath: string): Map<string, string> {
+/**
+ * Reads a Moddable manifest's `modules` into specifier → file (without platform sections),
+ * following its `include`s of project manifests (`./drivers/manifest.json`) as mcconfig does;
+ * SDK includes (`$(MODDABLE)/…`) are the SDK's business and are skipped.
+ */
+function readManifestModules(manifestPath: string, map = new Map<string, string>(), seen = new Set<string>()): Map<string, string> {
+  if (seen.has(manifestPath)) return map;
+  seen.add(manifestPath);
   const dir = dirname(manifestPath);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { modules?: ManifestModules };
-  const map = new Map<string, string>();
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { include?: string | string[]; modules?: ManifestModules };
+  for (const include of [manifest.include ?? []].flat()) {
+    if (!include.startsWith('$(')) readManifestModules(resolve(dir, include), map, seen);
+  }
   for (const [key, value] of Object.entries(manifest.modules ?? {})) {
     const paths = Array.isArray(value) ? value : [value];
     for (const path of paths) {

@@ -1,15 +1,25 @@
-// The virtual chips a board file can attach, by name.
+// The virtual chips a board file can attach, by name, with the quantities their sources feed.
 import type { ChipSpec } from '../boards.ts';
 import type { I2CChip } from '../hardware/i2c.ts';
-import { makeSignal } from './signal.ts';
-import { Tmp102 } from './tmp102.ts';
+import { SHT4X_QUANTITIES, Sht4x } from './sht4x.ts';
+import type { Quantity } from './signal.ts';
+import { TMP102_QUANTITIES, Tmp102 } from './tmp102.ts';
 
-const FACTORIES: Record<string, (spec: ChipSpec) => I2CChip> = {
-  tmp102: (spec) => new Tmp102(makeSignal(spec.source, 22.5)),
-};
+interface ChipType {
+  quantities: readonly Quantity[];
+  /** The datasheet's default address, for error messages. */
+  address: number;
+  make(spec: ChipSpec, where: string): I2CChip;
+}
 
-export function makeChip(spec: ChipSpec): I2CChip {
-  const factory = FACTORIES[spec.chip];
-  if (!factory) throw new Error(`unknown chip "${spec.chip}"; available: ${Object.keys(FACTORIES).join(', ')}`);
-  return factory(spec);
+export const CHIP_TYPES: Readonly<Record<string, ChipType>> = Object.freeze({
+  tmp102: { quantities: TMP102_QUANTITIES, address: 0x48, make: (spec, where) => new Tmp102(spec.source, spec.faults, where) },
+  sht4x: { quantities: SHT4X_QUANTITIES, address: 0x44, make: (spec, where) => new Sht4x(spec.source, spec.faults, where) },
+});
+
+/** A chip model for a board's chip entry; `where` prefixes errors (e.g. "i2c[0]" of a board file). */
+export function makeChip(spec: ChipSpec, where = `${spec.chip} at 0x${spec.address.toString(16)}`): I2CChip {
+  const type = CHIP_TYPES[spec.chip];
+  if (!type) throw new Error(`${where}.chip: unknown chip "${spec.chip}"; available: ${Object.keys(CHIP_TYPES).join(', ')}`);
+  return type.make(spec, where);
 }

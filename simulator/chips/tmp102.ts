@@ -7,9 +7,11 @@
 //   §7.5.4 T_LOW (0x02) / T_HIGH (0x03): power-on 75 °C / 80 °C.
 // Reads return the register the pointer selects, as often as asked.
 import type { I2CChip } from '../hardware/i2c.ts';
-import type { Signal } from './signal.ts';
+import { Faults, type FaultSpec } from './faults.ts';
+import { makeSignals, type Quantity, type Signal, type SourceSpec } from './signal.ts';
 
 const RESOLUTION = 0.0625;
+export const TMP102_QUANTITIES: readonly Quantity[] = [{ name: 'temperature', fallback: 22.5, column: 'temperature' }];
 
 export function encodeTmp102(celsius: number): number {
   const counts = Math.max(-2048, Math.min(2047, Math.round(celsius / RESOLUTION)));
@@ -18,12 +20,14 @@ export function encodeTmp102(celsius: number): number {
 
 export class Tmp102 implements I2CChip {
   readonly name = 'tmp102';
+  readonly faults: Faults;
   readonly #temperature: Signal;
   #pointer = 0;
   readonly #registers = [0, 0x60a0, encodeTmp102(75), encodeTmp102(80)];
 
-  constructor(temperature: Signal) {
-    this.#temperature = temperature;
+  constructor(source?: SourceSpec, faults?: FaultSpec, where = 'tmp102') {
+    this.#temperature = makeSignals(source, TMP102_QUANTITIES, `${where}.source`).temperature;
+    this.faults = new Faults(this.name, ['nack', 'busStuck'], faults, `${where}.faults`);
   }
 
   write(bytes: Uint8Array): void {

@@ -1,15 +1,20 @@
 // The board's I2C controllers. A bus's data and clock pins are taken from the pin bank while any
 // I2C instance on it is open. A transfer to an address with no chip is not acknowledged and
-// fails, as on real hardware. Every transfer is logged for the report.
+// fails, as on real hardware; so does a transfer the chip does not acknowledge (it is busy, or an
+// injected fault says so), and every transfer on a bus a chip holds stuck. Every transfer is
+// logged for the report.
 import type { I2CBusSpec } from '../boards.ts';
+import { I2CNack, type Faults } from '../chips/faults.ts';
 import type { PinBank } from './pins.ts';
 
 /** A register-level chip model: it sees the bytes of each transfer, as the silicon does. */
 export interface I2CChip {
   readonly name: string;
+  /** Faults injected into this chip (board file `faults`, or a test). */
+  readonly faults?: Faults;
   /** A write transfer (the master sent these bytes after the address). */
   write(bytes: Uint8Array, now: number): void;
-  /** A read transfer of `count` bytes. */
+  /** A read transfer of `count` bytes. Either throws I2CNack when the chip does not acknowledge. */
   read(count: number, now: number): Uint8Array;
 }
 
@@ -41,7 +46,15 @@ export class I2CController {
   }
 
   attach(port: number, address: number, chip: I2CChip): void {
-    this.#chips.set(`${port}:${address}`, chip);
+    const key = `${port}:${address}`;
+    const present = this.#chips.get(key);
+    if (present) throw new Error(`I2C bus ${port}: address 0x${address.toString(16)} already has a ${present.name}; a ${chip.name} cannot share it`);
+    this.#chips.set(key, chip);
+  }
+
+  /** The chip at an address (for tests that inject faults while the device runs). */
+  chipAt(port: number, address: number): I2CChip | undefined {
+    return this.#chips.get(`${port}:${address}`);
   }
 
   open(options: { data?: number; clock?: number; port?: number; address: number }): number {
@@ -68,17 +81,15 @@ export class I2CController {
   }
 
   read(handle: number, count: number): number[] {
-    const { bus, address, chip } = this.#target(handle);
-    if (!chip) this.#nack(bus, address, 'read', []);
-    const bytes = Array.from(chip.read(count, this.#now()));
+    const { bus, address, chip } = this.#transfer(handle, 'read', []);
+    const bytes = Array.from(this.#acknowledged(bus, address, 'read', [], () => chip.read(count, this.#now())));
     this.transactions.push({ bus: bus.port, address, op: 'read', bytes, ok: true, time: this.#now() });
     return bytes;
   }
 
   write(handle: number, bytes: number[]): void {
-    const { bus, address, chip } = this.#target(handle);
-    if (!chip) this.#nack(bus, address, 'write', bytes);
-    chip.write(Uint8Array.from(bytes), this.#now());
+    const { bus, address, chip } = this.#transfer(handle, 'write', bytes);
+    this.#acknowledged(bus, address, 'write', bytes, () => chip.write(Uint8Array.from(bytes), this.#now()));
     this.transactions.push({ bus: bus.port, address, op: 'write', bytes, ok: true, time: this.#now() });
   }
 
@@ -93,9 +104,33 @@ export class I2CController {
     return { ...record, chip: this.#chips.get(`${record.bus.port}:${record.address}`) };
   }
 
-  #nack(bus: I2CBusSpec, address: number, op: 'read' | 'write', bytes: number[]): never {
-    const error = `I2C bus ${bus.port}: no device acknowledged address 0x${address.toString(16).padStart(2, '0')} (${op})`;
+  /** The open handle's chip, unless the bus is stuck or nothing acknowledges the address. */
+  #transfer(handle: number, op: 'read' | 'write', bytes: number[]) {
+    const { bus, address, chip } = this.#target(handle);
+    const now = this.#now();
+    for (const [key, other] of this.#chips) {
+      if (key.startsWith(`${bus.port}:`) && other.faults?.active('busStuck', now)) {
+        this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: bus stuck, SDA held low (by the ${other.name} at 0x${Number(key.split(':')[1]).toString(16)}); the ${op} to 0x${hex(address)} failed`);
+      }
+    }
+    if (!chip || chip.faults?.active('nack', now)) this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: no device acknowledged address 0x${hex(address)} (${op})`);
+    return { bus, address, chip };
+  }
+
+  /** Runs the chip's side of a transfer; a chip's I2CNack becomes a failed transfer. */
+  #acknowledged<T>(bus: I2CBusSpec, address: number, op: 'read' | 'write', bytes: number[], transfer: () => T): T {
+    try {
+      return transfer();
+    } catch (error) {
+      if (!(error instanceof I2CNack)) throw error;
+      this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: address 0x${hex(address)} did not acknowledge the ${op} (${error.message})`);
+    }
+  }
+
+  #fail(bus: I2CBusSpec, address: number, op: 'read' | 'write', bytes: number[], error: string): never {
     this.transactions.push({ bus: bus.port, address, op, bytes, ok: false, time: this.#now(), error });
     throw new Error(error);
   }
 }
+
+const hex = (address: number) => address.toString(16).padStart(2, '0');
