@@ -1,25 +1,43 @@
 // `npm run bench`: runs every benchmark, prints one table and writes bench/results.json.
-import { writeFileSync } from 'node:fs';
+// `npm run bench -- NAME… [--data DIR] [--json] [--out FILE]` runs only the named ones; `--json` prints the
+// sampling benchmark's raw results on stdout (the table then goes to stderr).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
 import { ratio, type Figure } from './figures.ts';
 import { benchModLoad } from './mod-load.ts';
+import { benchSampling } from './sampling-figures.ts';
 
-const BENCHMARKS: Record<string, () => Promise<Figure[]>> = {
+export interface BenchOptions {
+  /** Intel Lab data folder for the sampling benchmark. */
+  data?: string;
+  /** Where a benchmark prints its raw JSON (only with --json). */
+  json?: (value: unknown) => void;
+  /** Whether the benchmark was asked for by name (a missing data set is then an error). */
+  explicit: boolean;
+}
+
+const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> = {
   'mod-load': benchModLoad,
+  sampling: benchSampling,
 };
 
-const selected = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const { values, positionals: selected } = parseArgs({
+  options: { data: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' } },
+  allowPositionals: true,
+});
 const unknown = selected.filter((name) => !BENCHMARKS[name]);
 if (unknown.length) {
   console.error(`bench: unknown benchmark ${unknown.join(', ')}; available: ${Object.keys(BENCHMARKS).join(', ')}`);
   process.exit(2);
 }
 
+const json = values.json ? (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`) : undefined;
 const results: Record<string, Figure[]> = {};
 for (const name of selected.length ? selected : Object.keys(BENCHMARKS)) {
   process.stderr.write(`bench: ${name}…\n`);
-  results[name] = await BENCHMARKS[name]();
+  results[name] = await BENCHMARKS[name]({ data: values.data, json, explicit: selected.includes(name) });
 }
 
 const rows = Object.values(results).flat().map((figure) => ({
@@ -28,7 +46,11 @@ const rows = Object.values(results).flat().map((figure) => ({
   baseline: `${figure.baseline} ${figure.unit} (${figure.baselineName})`,
   ratio: ratio(figure),
 }));
-console.table(rows);
-const output = { date: new Date().toISOString(), node: process.version, results };
-writeFileSync(join(PROJECT_ROOT, 'bench/results.json'), `${JSON.stringify(output, null, 2)}\n`);
-process.stderr.write('bench: wrote bench/results.json\n');
+// With --json, stdout carries only the JSON.
+(json ? new console.Console(process.stderr) : console).table(rows);
+// A partial run keeps the other benchmarks' figures from the last full run.
+const file = values.out ?? join(PROJECT_ROOT, 'bench/results.json');
+const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).results ?? {} : {};
+const output = { date: new Date().toISOString(), node: process.version, results: { ...previous, ...results } };
+writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+process.stderr.write(`bench: wrote ${file}\n`);
