@@ -1,4 +1,6 @@
 // `mote <command>`: the operator's and mod author's tool.
+import { consoleCommand } from './commands/console.ts';
+import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 
@@ -16,6 +18,19 @@ const USAGE = `mote: Mote's command-line tool
   mote new NAME [--dir PARENT]
       Scaffold a mod in mods/NAME (or PARENT/NAME): manifest.json with the "mote" section, a typed
       main.ts and a test in test/NAME.test.ts that runs it in the simulator.
+
+  mote devices [--broker URL] [--json]
+      The devices that report to the broker: online / asleep / offline, board, battery, mods.
+
+  mote logs DEVICE [--broker URL] [--telemetry]
+      Follow a device's log (and its telemetry) until Ctrl-C.
+
+  mote console [--broker URL] [--port 8080] [--host 127.0.0.1]
+      The fleet console in the browser, live from the broker (ws:// and wss:// brokers directly;
+      mqtt:// and mqtts:// through the console's WebSocket relay).
+
+  Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json), else
+  mqtt://127.0.0.1:1883.
 `;
 
 export class UsageError extends Error {}
@@ -26,6 +41,9 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
     if (command === 'sim') return await simCommand(rest);
     if (command === 'new') return newCommand(rest);
+    if (command === 'devices') return await devicesCommand(rest);
+    if (command === 'logs') return await logsCommand(rest);
+    if (command === 'console') return await consoleCommand(rest);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;

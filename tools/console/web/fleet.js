@@ -1,0 +1,153 @@
+// The console's picture of the fleet, built only from MQTT messages under mote/v1/ (docs/topics.md).
+// Pure: no DOM, no network, so it is tested in Node. Every message is read defensively: a
+// device that publishes something unexpected shows up with what could be read, never crashes
+// the console.
+
+export const ROOT = 'mote/v1/';
+export const SUBSCRIPTION = `${ROOT}+/#`;
+const MAX_POINTS = 300;
+const MAX_LINES = 200;
+const MAX_SPANS = 200;
+
+function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** online | asleep | offline from a state payload (a word, or an object with status/state/online). */
+export function statusOf(state) {
+  const word = typeof state === 'string' ? state : isObject(state) ? state.status ?? state.state ?? (state.online === true ? 'online' : state.online === false ? 'offline' : undefined) : undefined;
+  if (word === 'online' || word === 'awake' || word === 'connected') return 'online';
+  if (word === 'asleep' || word === 'sleeping' || word === 'sleep') return 'asleep';
+  if (word === 'offline' || word === 'lost' || word === 'disconnected') return 'offline';
+  return 'unknown';
+}
+
+/** Milliseconds since the epoch from a payload's own time stamp, or `fallback`. */
+function timeOf(value, fallback) {
+  const t = isObject(value) ? value.ts ?? value.t ?? value.time : undefined;
+  return typeof t === 'number' && t > 1e12 ? t : typeof t === 'string' && !Number.isNaN(Date.parse(t)) ? Date.parse(t) : fallback;
+}
+
+/** The readings in a telemetry payload: [{ t, field, value }], from a number, an object, an envelope or a batch. */
+export function readingsOf(payload, now) {
+  if (typeof payload === 'number') return [{ t: now, field: '', value: payload }];
+  if (Array.isArray(payload)) return payload.flatMap((item) => readingsOf(item, timeOf(item, now)));
+  if (!isObject(payload)) return [];
+  const t = timeOf(payload, now);
+  for (const key of ['batch', 'readings', 'messages']) if (Array.isArray(payload[key])) return readingsOf(payload[key], t);
+  for (const key of ['body', 'payload', 'data', 'value']) {
+    if (key in payload) return readingsOf(typeof payload[key] === 'string' ? parse(payload[key]) : payload[key], t).map((r) => ({ ...r, t: r.t === now ? t : r.t }));
+  }
+  return Object.entries(payload)
+    .filter(([key, value]) => typeof value === 'number' && !['ts', 't', 'time', 'seq'].includes(key))
+    .map(([field, value]) => ({ t, field, value }));
+}
+
+/** Log lines from a log payload: text, { tag, text }, or a batch of either. */
+export function logLinesOf(payload, now) {
+  return [payload].flat().map((item) => {
+    const text = typeof item === 'string' ? item : isObject(item) ? String(item.text ?? item.message ?? JSON.stringify(item)) : String(item);
+    const tag = isObject(item) ? String(item.tag ?? item.mod ?? '') : '';
+    return { t: timeOf(item, now), tag, text: text.replace(/\n$/, '') };
+  });
+}
+
+function newDevice(id) {
+  return { id, status: 'unknown', since: 0, state: {}, board: '', battery: undefined, versions: {}, mods: [], series: new Map(), timeline: [], log: [], audit: [], ota: new Map(), lastSeen: 0 };
+}
+
+function push(list, item, max) {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+export class Fleet {
+  devices = new Map();
+
+  device(id) {
+    let device = this.devices.get(id);
+    if (!device) this.devices.set(id, (device = newDevice(id)));
+    return device;
+  }
+
+  /** Applies one message; returns the device id it concerned, or undefined for other topics. */
+  apply(topic, text, now = Date.now()) {
+    if (!topic.startsWith(ROOT)) return undefined;
+    const [id, channel, ...rest] = topic.slice(ROOT.length).split('/');
+    if (!id || !channel) return undefined;
+    if (text === '' && channel !== 'state') return id; // a cleared retained message
+    const device = this.device(id);
+    device.lastSeen = now;
+    const payload = parse(text);
+    if (channel === 'state') this.#state(device, payload, now);
+    else if (channel === 'telemetry') this.#telemetry(device, rest, payload, now);
+    else if (channel === 'log') this.#log(device, payload, now);
+    else if (channel === 'audit') for (const entry of [payload].flat()) push(device.audit, { t: timeOf(entry, now), entry }, MAX_LINES);
+    else if (channel === 'ota') this.#ota(device, rest, payload, now);
+    return id;
+  }
+
+  #state(device, payload, now) {
+    const status = statusOf(payload);
+    if (status !== device.status) {
+      const last = device.timeline.at(-1);
+      if (last) last.to = now;
+      push(device.timeline, { status, from: now }, MAX_SPANS);
+      device.status = status;
+      device.since = now;
+    }
+    if (!isObject(payload)) return;
+    device.state = payload;
+    if (typeof payload.board === 'string') device.board = payload.board;
+    else if (isObject(payload.board) && typeof payload.board.name === 'string') device.board = payload.board.name;
+    if (payload.battery !== undefined) device.battery = payload.battery;
+    if (isObject(payload.versions)) device.versions = payload.versions;
+    else if (payload.host !== undefined || payload.version !== undefined) device.versions = { host: payload.host ?? payload.version };
+    const mods = Array.isArray(payload.mods) ? payload.mods : isObject(payload.status) && Array.isArray(payload.status.mods) ? payload.status.mods : undefined;
+    if (mods) device.mods = mods.filter(isObject);
+    const audit = payload.audit ?? (isObject(payload.status) ? payload.status.audit : undefined);
+    if (Array.isArray(audit)) device.audit = audit.slice(-MAX_LINES).map((entry) => ({ t: timeOf(entry, now), entry }));
+  }
+
+  #telemetry(device, rest, payload, now) {
+    const [mod = '?', ...name] = rest;
+    for (const { t, field, value } of readingsOf(payload, now)) {
+      if (!Number.isFinite(value)) continue;
+      const key = [mod, ...name, field].filter(Boolean).join('/');
+      let series = device.series.get(key);
+      if (!series) device.series.set(key, (series = { key, mod, name: [...name, field].filter(Boolean).join('/') || 'value', points: [] }));
+      push(series.points, { t, v: value }, MAX_POINTS);
+      series.points.sort((a, b) => a.t - b.t);
+    }
+  }
+
+  #log(device, payload, now) {
+    for (const line of logLinesOf(payload, now)) push(device.log, line, MAX_LINES);
+  }
+
+  #ota(device, rest, payload, now) {
+    const body = isObject(payload) ? payload : { step: String(payload) };
+    const mod = String(body.id ?? body.mod ?? rest.find((level) => !['status', 'offer', 'progress'].includes(level)) ?? '?');
+    if (rest[0] === 'offer' || rest.includes('chunk')) return; // the transfer itself, not its status
+    device.ota.set(mod, { ...device.ota.get(mod), ...body, mod, t: now });
+  }
+}
+
+/** "87 %", "≈ 19 months on 2×AA", from a number or the battery object a device reports. */
+export function describeBattery(battery) {
+  if (battery === undefined || battery === null) return '';
+  if (typeof battery === 'number') return `${Math.round(battery)} %`;
+  if (!isObject(battery)) return String(battery);
+  const parts = [];
+  if (typeof battery.percent === 'number') parts.push(`${Math.round(battery.percent)} %`);
+  const days = battery.estimatedDays ?? battery.lifeDays ?? battery.days ?? (typeof battery.estimatedHours === 'number' ? battery.estimatedHours / 24 : undefined);
+  if (typeof days === 'number') parts.push(days >= 60 ? `≈ ${(days / 30.44).toFixed(1)} months left` : `≈ ${days.toFixed(1)} days left`);
+  if (typeof battery.averageCurrentMa === 'number') parts.push(`${battery.averageCurrentMa.toFixed(2)} mA avg`);
+  return parts.join(', ') || JSON.stringify(battery);
+}
