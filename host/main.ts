@@ -8,6 +8,7 @@ import { Runtime } from "runtime/runtime";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
+import { createNetwork, type HostNetwork } from "host/network";
 import type { BoardProvider } from "permissions/device-facet";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
@@ -19,14 +20,15 @@ class NoIO {
 }
 
 /** The runtime with this board's powers, no mods installed yet. */
-export function createRuntime(): Runtime {
+export function createRuntime(net: HostNetwork = createNetwork()): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), ...sensorModules()];
+  const modules = [timerModule(Timer), ...sensorModules(), net.module];
   return new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), modules, log: platformConsole });
 }
 
 export default function main(): Runtime {
-  const runtime = createRuntime();
+  const net = createNetwork(() => ({ mods: runtime.status().mods.map(({ id, version, state }) => ({ id, version, state })) }));
+  const runtime = createRuntime(net);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {
@@ -36,6 +38,7 @@ export default function main(): Runtime {
     }
   }
   runtime.startAll();
+  net.session?.start();
   platformConsole.write("host", `started ${runtime.status().mods.length} mod(s)`);
   return runtime;
 }

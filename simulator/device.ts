@@ -56,6 +56,11 @@ export class SimulatedDevice {
   #stopRequested = false;
   #posted = 0;
   #wake: (() => void) | undefined;
+  /** Network I/O the run loop waits for before advancing virtual time (see `addSettle`). */
+  readonly #settlers: (() => Promise<void>)[] = [];
+  readonly #onShutdown: (() => void)[] = [];
+  /** Where a real-time run started, on both clocks: maps wall time to virtual time. */
+  #realTimeOrigin: { virtual: number; wall: number } | undefined;
 
   constructor(options: DeviceOptions) {
     const { board, mods = [], warp = false, powerOn = true } = options;
@@ -97,6 +102,39 @@ export class SimulatedDevice {
     this.#queries.add(table);
   }
 
+  /**
+   * Registers I/O with the outside world (a real broker) that a run must wait for before it
+   * advances virtual time: a warped run then sees each network reply at the virtual time it was
+   * due, however long the real network took, so runs are deterministic.
+   */
+  addSettle(settle: () => Promise<void>): void {
+    this.#settlers.push(settle);
+  }
+
+  /**
+   * Delivers an event raised by Node-side I/O (a packet from the broker) `delayMs` virtual ms
+   * from now; in a real-time run "now" is the wall clock's, and a waiting run loop wakes up.
+   * Resolves once the XS machine has handled it.
+   */
+  inject(message: object, delayMs = 0): Promise<void> {
+    const origin = this.#realTimeOrigin;
+    if (origin) this.clock.now = Math.max(this.clock.now, origin.virtual + (performance.now() - origin.wall));
+    return new Promise((resolve) => {
+      this.#posted++;
+      this.clock.schedule(this.clock.now + delayMs, async () => {
+        this.#posted--;
+        await this.#send(message);
+        resolve();
+      });
+      this.#wake?.();
+    });
+  }
+
+  /** Registers what a subsystem must release when the device powers off (sockets, …). */
+  addShutdown(release: () => void): void {
+    this.#onShutdown.push(release);
+  }
+
   get alive(): boolean {
     return this.#worker.alive;
   }
@@ -122,12 +160,15 @@ export class SimulatedDevice {
     const start = this.clock.now;
     const end = start + durationMs;
     const wallStart = performance.now();
+    if (!this.#warp) this.#realTimeOrigin = { virtual: start, wall: wallStart };
     while (!this.#stopRequested && this.alive) {
+      for (const settle of this.#settlers) await settle();
       const next = this.clock.peek();
       const target = next && next.time <= end ? next.time : end;
       if (!this.#warp) {
         const wait = wallStart + (target - start) - performance.now();
-        if (wait > 0) await this.#sleep(wait);
+        // Woken early by an injected event: look at the queue again.
+        if (wait > 0 && (await this.#sleep(wait))) continue;
         if (this.#stopRequested) break;
       }
       if (!next || next.time > end) {
@@ -136,6 +177,7 @@ export class SimulatedDevice {
       }
       await this.clock.take()!.deliver();
     }
+    this.#realTimeOrigin = undefined;
     return this.clock.now - start;
   }
 
@@ -175,6 +217,7 @@ export class SimulatedDevice {
   async shutdown(): Promise<void> {
     if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
     await this.#worker.close();
+    for (const release of this.#onShutdown.splice(0)) release();
   }
 
   async #start(): Promise<void> {
@@ -211,11 +254,14 @@ export class SimulatedDevice {
     this.#onLog?.(line);
   }
 
-  /** Waits on the wall clock (at most ~24 days at a time, Node's timer limit) or until stop(). */
-  #sleep(ms: number): Promise<void> {
-    const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+  /**
+   * Waits on the wall clock (at most ~24 days at a time, Node's timer limit) or until stop() or
+   * an injected event; resolves true when woken early.
+   */
+  #sleep(ms: number): Promise<boolean> {
+    const woken = new Promise<boolean>((resolve) => (this.#wake = () => resolve(true)));
     if (!Number.isFinite(ms)) return woken;
-    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1)), woken]);
+    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1)).then(() => false), woken]);
   }
 
   #scheduleButtons(): void {

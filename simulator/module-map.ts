@@ -18,12 +18,16 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   'embedded:io/digital': 'digital.ts',
   'embedded:io/i2c': 'i2c.ts',
   'embedded:provider/builtin': 'provider.ts',
+  'embedded:network/mqtt/client': 'mqtt-client.ts',
   flash: 'flash.ts',
   preference: 'preference.ts',
   'platform/console': 'platform-console.ts',
   'platform/retained': 'platform-retained.ts',
   'platform/mod-store': 'platform-mod-store.ts',
+  'platform/network': 'platform-network.ts',
   'sim/bytes': 'bytes.ts',
+  'text/encoder': 'text-encoder.ts',
+  'text/decoder': 'text-decoder.ts',
 });
 
 type ManifestModules = Record<string, string | string[]>;

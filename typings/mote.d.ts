@@ -16,3 +16,35 @@ declare module "mote/timer" {
   };
   export default Timer;
 }
+
+declare module "mote/mqtt" {
+  export interface PublishOptions {
+    /** Retained at the broker (default false). */
+    retain?: boolean;
+    /** 1 (default): kept in the outbox until the broker acknowledges it; 0: best effort. */
+    qos?: 0 | 1;
+    /** The topic is absolute and granted by name in mote.permissions.mqtt.absolute.publish. */
+    absolute?: boolean;
+  }
+  export interface MessageInfo {
+    /** The command's idempotency key (commands only). */
+    key?: string;
+  }
+  /**
+   * `topic` is relative (`cmd/led`, `desired`) or absolute for absolute subscriptions. `payload`
+   * is the command's `args` for `cmd/…`, the parsed JSON for `desired`, the text otherwise.
+   */
+  export type MessageCallback = (topic: string, payload: any, info: MessageInfo) => void;
+  /**
+   * The device's shared MQTT session (docs/topics.md). Topics are relative to the mod's
+   * namespace: publish `telemetry/<name>` or `reported`, subscribe `cmd/<name>` or `desired`,
+   * within mote.permissions.mqtt. `publish` returns the message's device-wide sequence number;
+   * the message is in the flash outbox when it returns.
+   */
+  const mqtt: {
+    publish(topic: string, payload: unknown, options?: PublishOptions): number;
+    subscribe(filter: string, callback: MessageCallback, options?: { absolute?: boolean }): void;
+    unsubscribe(filter: string, options?: { absolute?: boolean }): void;
+  };
+  export default mqtt;
+}

@@ -18,3 +18,24 @@ declare module "platform/mod-store" {
   const modStore: { list(): InstalledMod[] };
   export default modStore;
 }
+
+declare module "platform/network" {
+  /** Where this device's MQTT session connects, and as whom (docs/topics.md). */
+  export interface NetConfig {
+    deviceId: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    password?: string;
+  }
+  const network: {
+    /** The broker and identity, or undefined when the device has no network configured. */
+    config(): NetConfig | undefined;
+    /** The ECMA-419 MQTT client and its socket options (`device.network.mqtt` / `.mqtts`). */
+    mqtt(secure: boolean): { io: new (options: any) => any; [option: string]: unknown } | undefined;
+    /** Unix ms (wall clock). */
+    now(): number;
+  };
+  export default network;
+}

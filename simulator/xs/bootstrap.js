@@ -57,7 +57,8 @@
   const resolveHook = (specifier, referrer) => ask({ op: 'module.resolve', specifier, referrer });
   const platformPowers = harden({ ask, on });
   const platform = new Compartment({
-    globals: { sim: platformPowers, harden },
+    // The engine's TextEncoder/TextDecoder back Moddable's `text/encoder` and `text/decoder`.
+    globals: { sim: platformPowers, harden, TextEncoder, TextDecoder },
     resolveHook,
     loadNowHook: (id) => ({ source: new ModuleSource(ask({ op: 'module.source', id })) }),
   });

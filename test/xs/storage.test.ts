@@ -56,6 +56,6 @@ flash.erase(0);
 trace(before.toString(16) + ' ' + new Uint8Array(flash.read(0, 1))[0].toString(16));
 try { new Flash("nvs2"); } catch (e) { trace((e as Error).message); }
 `, true);
-    assert.deepEqual(lines, ['1 ff', 'Flash: no partition "nvs2"; this board has storage, mods']);
+    assert.deepEqual(lines, ['1 ff', 'Flash: no partition "nvs2"; this board has storage, mods, outbox']);
   });
 });

@@ -7,6 +7,8 @@ import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
 import { buildMod } from '../../simulator/mod-build.ts';
 import { buildReport } from '../../simulator/report.ts';
 import { parseDuration } from '../duration.ts';
+import { attachNetwork } from '../../simulator/network/index.ts';
+import { BROKER_OPTIONS, brokerFrom } from '../broker-option.ts';
 
 const BOARD_OPTIONS = {
   board: { type: 'string' },
@@ -43,13 +45,17 @@ function stopOnInterrupt(device: SimulatedDevice): () => void {
 export async function simCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...BOARD_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' } },
+    options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' } },
   });
   const board = boardFrom(values);
   const mods = values.mod.map((dir) => buildMod(dir));
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
+  const broker = await brokerFrom(values);
   const device = new SimulatedDevice({ board, mods, warp: values.warp, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
+  const deviceId = values['device-id'] ?? `sim-${board.name}`;
+  attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
+  if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
   const forget = stopOnInterrupt(device);
   const wallStart = performance.now();
   try {
@@ -64,6 +70,7 @@ export async function simCommand(args: string[]): Promise<number> {
   } finally {
     forget();
     await device.shutdown();
+    await broker.close();
   }
 }
 

@@ -1,0 +1,39 @@
+// `platform/network` on a Moddable board. The broker and identity are kept with `preference`
+// (domain "mote-net": deviceId, host, port, secure, user, password), written at provisioning.
+// The MQTT client is the SDK's ECMA-419 one, which the board's manifest includes
+// (examples/io/tcp/mqttclient: `device.network.mqtt`; mqttsclient for TLS: `device.network.mqtts`).
+// Wi-Fi itself is brought up by the Moddable base (config `ssid` / `password`) before main runs.
+import Preference from "preference";
+import type { NetConfig } from "platform/network";
+
+function read(key: string): string | number | boolean | undefined {
+  const value = Preference.get("mote-net", key);
+  return value instanceof ArrayBuffer ? undefined : (value as string | number | boolean | undefined);
+}
+
+export default Object.freeze({
+  config(): NetConfig | undefined {
+    const deviceId = read("deviceId");
+    const host = read("host");
+    if (typeof deviceId !== "string" || typeof host !== "string") return undefined;
+    const secure = read("secure") === true;
+    const port = read("port");
+    const user = read("user");
+    const password = read("password");
+    return {
+      deviceId,
+      host,
+      port: typeof port === "number" ? port : secure ? 8883 : 1883,
+      secure,
+      ...(typeof user === "string" ? { user } : {}),
+      ...(typeof password === "string" ? { password } : {}),
+    };
+  },
+  mqtt(secure: boolean) {
+    const network = (globalThis as { device?: { network?: Record<string, { io: new (options: any) => any }> } }).device?.network;
+    return network?.[secure ? "mqtts" : "mqtt"];
+  },
+  now(): number {
+    return Date.now();
+  },
+});

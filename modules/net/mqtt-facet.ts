@@ -1,0 +1,153 @@
+// `mote/mqtt`: the shared MQTT session as one mod sees it (docs/topics.md, "Mods"):
+//   publish(topic, payload, { retain, qos, absolute }?) → seq
+//   subscribe(filter, callback, { absolute }?)  callback(topic, payload, info)
+//   unsubscribe(filter, { absolute }?)
+// Topics are relative to the mod's namespace and within its grant (net/topic-grant). Every
+// argument is read once: topics must be strings, the payload is serialized once (a string as
+// is, anything else with JSON.stringify), each option is read once. Received messages and
+// commands are delivered through the mod's context, so a throwing callback is the mod's error.
+import TextDecoder from "text/decoder";
+import type { ModContext } from "runtime/mod-context";
+import type { ModModule } from "runtime/runtime";
+import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
+import type { Session } from "net/session";
+import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
+
+export interface MqttServices {
+  session: Session;
+  ledger: CommandLedger;
+  now(): number;
+}
+
+/** Telemetry bodies up to this size are batched with the mod's other readings. */
+const BATCHABLE_BYTES = 256;
+const decoder = new TextDecoder();
+
+interface Options { retain: boolean; qos: 0 | 1; absolute: boolean }
+
+function readOptions(method: string, options: unknown): Options {
+  if (options === undefined || options === null) return { retain: false, qos: 1, absolute: false };
+  if (typeof options !== "object") throw new TypeError(`mqtt.${method}: options must be an object such as { retain: true }`);
+  const record = options as Record<string, unknown>;
+  const retain = record.retain;
+  const qos = record.qos;
+  const absolute = record.absolute;
+  if (qos !== undefined && qos !== 0 && qos !== 1) throw new RangeError(`mqtt.${method}: qos must be 0 or 1, got ${String(qos)}`);
+  return { retain: !!retain, qos: qos === 0 ? 0 : 1, absolute: !!absolute };
+}
+
+function serialize(payload: unknown): string {
+  if (typeof payload === "string") return payload;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch (error) {
+    throw new TypeError(`mqtt.publish: payload cannot be serialized as JSON (${(error as Error)?.message ?? error})`);
+  }
+  if (text === undefined) throw new TypeError("mqtt.publish: payload must be a string or a JSON value (not undefined or a function)");
+  return text;
+}
+
+function makeMqttFacet(context: ModContext, services: MqttServices | undefined) {
+  const unavailable = () => context.deny('mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)');
+  let grant: TopicGrant | undefined;
+  let grantError: string | undefined;
+  if (services) {
+    try {
+      grant = new TopicGrant(services.session.deviceId, context.id, context.manifest.permissions.mqtt as MqttGrantSpec);
+    } catch (error) {
+      grantError = (error as Error).message;
+    }
+  }
+  const subscriptions = new Map<string, (topic: string, payload: ArrayBuffer) => void>();
+
+  function resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
+    if (!services) unavailable();
+    if (typeof topic !== "string") throw new TypeError(`mqtt.${direction}: topic must be a string, got ${typeof topic}`);
+    if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${grantError}`);
+    try {
+      return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
+    } catch (error) {
+      if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
+      throw error;
+    }
+  }
+
+  function handlerFor(full: string, absolute: boolean, callback: Function) {
+    const { session, ledger, now } = services!;
+    const relativeOf = (topic: string) => (absolute ? topic : grant!.relativeOf(topic) ?? topic);
+    return (topic: string, payload: ArrayBuffer) => {
+      const text = decoder.decode(payload);
+      const relative = relativeOf(topic);
+      if (absolute || !relative.startsWith("cmd/")) {
+        let value: unknown = text;
+        if (!absolute) {
+          try {
+            value = JSON.parse(text);
+          } catch {
+            context.log(`mqtt: ignored a message on ${relative} that is not JSON`);
+            return;
+          }
+        }
+        context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, value, {});
+        return;
+      }
+      const ack = (key: string | undefined, status: CommandStatus, error?: string) => {
+        session.enqueue({ topic: ackTopicOf(topic), body: ackBody(key, status, now(), error), ts: now(), qos: 1, retain: false, batch: false, raw: true });
+      };
+      const command = parseCommand(text);
+      if (typeof command === "string") return ack(undefined, "invalid", command);
+      const scoped = `${context.id}:${command.key}`;
+      if (ledger.has(scoped)) return ack(command.key, "duplicate");
+      // Remembered before it runs: an actuator command runs at most once, even across a reboot.
+      ledger.remember(scoped);
+      if (command.expiresAt !== undefined && now() > command.expiresAt) return ack(command.key, "expired");
+      const errorsBefore = context.errors;
+      const ok = context.deliver(`command ${relative}`, callback, undefined, relative, command.args, { key: command.key });
+      ack(command.key, ok ? "ok" : "error", ok || context.errors === errorsBefore ? undefined : context.lastError);
+    };
+  }
+
+  const facet = {
+    publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
+      const { retain, qos, absolute } = readOptions("publish", options);
+      const full = resolve("publish", topic, absolute);
+      const body = serialize(payload);
+      const telemetry = !absolute && full.split("/")[3] === "telemetry";
+      const { session, now } = services!;
+      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? JSON.stringify(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+    },
+    subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string }) => void, options?: { absolute?: boolean }): void {
+      const { absolute } = readOptions("subscribe", options);
+      const full = resolve("subscribe", filter, absolute);
+      if (typeof callback !== "function") throw new TypeError("mqtt.subscribe: callback must be a function");
+      const previous = subscriptions.get(full);
+      if (previous) services!.session.unsubscribe(full, previous, false);
+      const handler = handlerFor(full, absolute, callback);
+      subscriptions.set(full, handler);
+      services!.session.subscribe(full, handler);
+    },
+    unsubscribe(filter: string, options?: { absolute?: boolean }): void {
+      const { absolute } = readOptions("unsubscribe", options);
+      const full = resolve("subscribe", filter, absolute);
+      const handler = subscriptions.get(full);
+      if (!handler) return;
+      subscriptions.delete(full);
+      services!.session.unsubscribe(full, handler, true);
+    },
+  };
+  context.track({
+    close() {
+      // The broker keeps the subscriptions (persistent session): commands sent while the mod is
+      // stopped wait for it. Only an explicit unsubscribe drops them there.
+      for (const [full, handler] of subscriptions) services?.session.unsubscribe(full, handler, false);
+      subscriptions.clear();
+    },
+  });
+  return harden(facet);
+}
+
+/** `mote/mqtt` for the runtime; `services` undefined when the device has no network. */
+export function mqttModule(services: MqttServices | undefined): ModModule {
+  return { specifier: "mote/mqtt", make: (context) => ({ default: makeMqttFacet(context, services) }) };
+}

@@ -1,0 +1,370 @@
+// The device's one MQTT session, shared by every mod (docs/topics.md). It keeps a connection
+// to the broker through the ECMA-419 MQTT client (`device.network.mqtt`), reconnecting with
+// exponential backoff and jitter; announces presence as a retained `state` with a last will;
+// drains the persistent outbox with QoS 1 (a window of unacknowledged publishes, small
+// telemetry batched per mod); and routes received messages to the subscribers' handlers.
+// A persistent session (clean = false, client id = device id) lets the broker keep the
+// subscriptions and queue QoS 1 commands while the device is away.
+import TextEncoder from "text/encoder";
+import type { NewMessage, Outbox, OutboxEntry } from "net/outbox";
+import { batchEnvelope, batchItem, splitTelemetry, telemetryEnvelope, WIRE_VERSION } from "net/envelope";
+import { topicMatches } from "net/topic-grant";
+
+export interface MqttClientLike {
+  write(data: ArrayBuffer | ArrayBufferView | null, options: object): number;
+  read(count?: number): ArrayBuffer | undefined;
+  close(): void;
+}
+
+/** `device.network.mqtt` (or `.mqtts`): the ECMA-419 client class and its socket/DNS options. */
+export interface MqttNetwork {
+  io: new (options: any) => MqttClientLike;
+  [option: string]: unknown;
+}
+
+export interface SessionConfig {
+  deviceId: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+}
+
+export interface SessionTimer {
+  set(callback: () => void, interval?: number, repeat?: number): object;
+  clear(timer: object | undefined | null): void;
+}
+
+export interface SessionOptions {
+  config: SessionConfig;
+  network: MqttNetwork;
+  timer: SessionTimer;
+  outbox: Outbox;
+  /** Unix ms (the device's wall clock). */
+  now(): number;
+  /** 0 ≤ x < 1, for the reconnect jitter. */
+  random(): number;
+  log(text: string): void;
+  /** Extra fields for the retained state message (host version, mods, …). */
+  describe?(): Record<string, unknown>;
+  backoff?: { initialMs: number; maxMs: number };
+  batch?: { maxItems: number; maxBytes: number; lingerMs: number };
+  /** QoS 1 publishes in flight at once. */
+  window?: number;
+  keepAliveMs?: number;
+}
+
+export type MessageHandler = (topic: string, payload: ArrayBuffer) => void;
+
+const CONNACK = 2;
+const PUBACK = 4;
+const SUBSCRIBE = 8;
+const UNSUBSCRIBE = 10;
+const DISCONNECT = 14;
+const CONNECT_TIMEOUT_MS = 20000;
+
+export class Session {
+  readonly deviceId: string;
+  readonly stateTopic: string;
+  readonly outbox: Outbox;
+  readonly stats = { connects: 0, disconnects: 0, published: 0, redelivered: 0, batches: 0, received: 0 };
+  readonly #options: SessionOptions;
+  readonly #backoff: { initialMs: number; maxMs: number };
+  readonly #batch: { maxItems: number; maxBytes: number; lingerMs: number };
+  readonly #window: number;
+  #client: MqttClientLike | undefined;
+  #connected = false;
+  #stopped = true;
+  #attempt = 0;
+  #retryTimer: object | undefined;
+  #connectTimer: object | undefined;
+  #pumpTimer: object | undefined;
+  #packetId = 0;
+  /** Packet id → the outbox seqs its PUBACK acknowledges. */
+  readonly #inflight = new Map<number, number[]>();
+  /** Seqs written in the current connection (awaiting PUBACK). */
+  readonly #written = new Set<number>();
+  /** Broker filter → handlers (each subscriber's own wrapper). */
+  readonly #filters = new Map<string, Set<MessageHandler>>();
+  lastError: string | undefined;
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+    this.deviceId = options.config.deviceId;
+    this.stateTopic = `mote/v1/${this.deviceId}/state`;
+    this.outbox = options.outbox;
+    this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60000 };
+    this.#batch = options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 };
+    this.#window = options.window ?? 8;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#connect();
+  }
+
+  /** Leaves cleanly: `state` says offline (no last will), the connection closes. */
+  stop(): void {
+    this.#stopped = true;
+    const timer = this.#options.timer;
+    timer.clear(this.#retryTimer);
+    timer.clear(this.#connectTimer);
+    timer.clear(this.#pumpTimer);
+    this.#retryTimer = this.#connectTimer = this.#pumpTimer = undefined;
+    const client = this.#client;
+    if (client && this.#connected) {
+      try {
+        this.#publishState(false);
+        client.write(null, { operation: DISCONNECT });
+      } catch {
+        // The connection is going away anyway; the last will covers it.
+      }
+    }
+    this.#drop();
+  }
+
+  /** Persists a message in the outbox and sends it as soon as the connection allows. */
+  enqueue(message: NewMessage): number {
+    const seq = this.outbox.append(message);
+    this.#schedulePump();
+    return seq;
+  }
+
+  /** Adds a handler for a broker filter; the first handler subscribes at the broker. */
+  subscribe(filter: string, handler: MessageHandler): void {
+    let handlers = this.#filters.get(filter);
+    if (!handlers) {
+      handlers = new Set();
+      this.#filters.set(filter, handlers);
+      if (this.#connected) this.#write(null, { operation: SUBSCRIBE, id: this.#nextPacketId(), items: [{ topic: filter, QoS: 1 }] });
+    }
+    handlers.add(handler);
+  }
+
+  /**
+   * Removes a handler. `atBroker` also unsubscribes at the broker once no handler is left (an
+   * explicit unsubscribe); a mod that merely stops keeps its subscription in the persistent
+   * session, so commands sent while it is down still wait for it.
+   */
+  unsubscribe(filter: string, handler: MessageHandler, atBroker: boolean): void {
+    const handlers = this.#filters.get(filter);
+    if (!handlers) return;
+    handlers.delete(handler);
+    if (handlers.size) return;
+    this.#filters.delete(filter);
+    if (atBroker && this.#connected) this.#write(null, { operation: UNSUBSCRIBE, id: this.#nextPacketId(), items: [{ topic: filter }] });
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      connected: this.#connected,
+      ...this.stats,
+      outbox: { queued: this.outbox.entries.length, bytes: this.outbox.bytes, dropped: this.outbox.dropped, nextSeq: this.outbox.nextSeq },
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const { config, network, timer } = this.#options;
+    const will = { topic: this.stateTopic, message: `{"v":${WIRE_VERSION},"online":false}`, QoS: 1, retain: true };
+    const session = this;
+    try {
+      const { io: Client, ...networkOptions } = network;
+      this.#client = new Client({
+        ...networkOptions,
+        host: config.host,
+        port: config.port,
+        id: config.deviceId,
+        clean: false,
+        keepAlive: this.#options.keepAliveMs ?? 60000,
+        will,
+        ...(config.user !== undefined ? { user: config.user } : {}),
+        ...(config.password !== undefined ? { password: config.password } : {}),
+        onControl(message: { operation: number; id?: number }) {
+          session.#onControl(message);
+        },
+        onReadable(this: MqttClientLike, count: number, info: { topic?: string }) {
+          session.#onReadable(this, count, info);
+        },
+        onError(reason?: unknown) {
+          session.#onDisconnected(typeof reason === "string" ? reason : "connection error");
+        },
+      });
+    } catch (error) {
+      this.#onDisconnected(`cannot connect: ${(error as Error)?.message ?? error}`);
+      return;
+    }
+    this.#connectTimer = timer.set(() => {
+      this.#connectTimer = undefined;
+      if (!this.#connected) this.#onDisconnected("no CONNACK in time");
+    }, CONNECT_TIMEOUT_MS);
+  }
+
+  #onControl(message: { operation: number; id?: number }): void {
+    if (message.operation === CONNACK) {
+      this.#options.timer.clear(this.#connectTimer);
+      this.#connectTimer = undefined;
+      this.#connected = true;
+      this.#attempt = 0;
+      this.lastError = undefined;
+      this.stats.connects++;
+      this.#written.clear();
+      this.#inflight.clear();
+      this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
+      this.#publishState(true);
+      const items = [...this.#filters.keys()].map((topic) => ({ topic, QoS: 1 }));
+      if (items.length) this.#write(null, { operation: SUBSCRIBE, id: this.#nextPacketId(), items });
+      this.#pump();
+    } else if (message.operation === PUBACK && message.id !== undefined) {
+      const seqs = this.#inflight.get(message.id);
+      if (!seqs) return;
+      this.#inflight.delete(message.id);
+      for (const seq of seqs) {
+        this.#written.delete(seq);
+        this.outbox.acknowledge(seq);
+      }
+      this.#pump();
+    }
+  }
+
+  #onReadable(client: MqttClientLike, count: number, info: { topic?: string }): void {
+    const topic = info.topic;
+    const payload = client.read(count) ?? new ArrayBuffer(0);
+    if (topic === undefined) return;
+    this.stats.received++;
+    for (const [filter, handlers] of this.#filters) {
+      if (!topicMatches(filter, topic)) continue;
+      for (const handler of [...handlers]) handler(topic, payload);
+    }
+  }
+
+  #onDisconnected(reason: string): void {
+    const wasConnected = this.#connected;
+    this.#drop();
+    this.lastError = reason;
+    if (wasConnected) {
+      this.stats.disconnects++;
+      this.#options.log(`disconnected: ${reason}`);
+    }
+    if (this.#stopped) return;
+    // Exponential backoff with "equal jitter": half the step is fixed, half random, so a fleet
+    // that lost the same broker does not come back in lockstep.
+    const step = Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** Math.min(this.#attempt, 30));
+    const delay = Math.round(step / 2 + this.#options.random() * (step / 2));
+    this.#attempt++;
+    this.#retryTimer = this.#options.timer.set(() => {
+      this.#retryTimer = undefined;
+      this.#connect();
+    }, delay);
+  }
+
+  #drop(): void {
+    const timer = this.#options.timer;
+    timer.clear(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#connected = false;
+    this.#inflight.clear();
+    this.#written.clear();
+    const client = this.#client;
+    this.#client = undefined;
+    try {
+      client?.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  #publishState(online: boolean): void {
+    const extra = this.#options.describe?.() ?? {};
+    const state = { v: WIRE_VERSION, online, ts: this.#options.now(), ...extra, session: this.status() };
+    this.#write(new TextEncoder().encode(JSON.stringify(state)), { topic: this.stateTopic, QoS: 1, retain: true, id: this.#nextPacketId() });
+  }
+
+  #schedulePump(): void {
+    if (!this.#connected || this.#pumpTimer) return;
+    this.#pumpTimer = this.#options.timer.set(() => {
+      this.#pumpTimer = undefined;
+      this.#pump();
+    }, this.#batch.lingerMs);
+  }
+
+  /** Sends unsent outbox entries, oldest first, while the in-flight window has room. */
+  #pump(): void {
+    const entries = this.outbox.entries;
+    for (let i = 0; i < entries.length && this.#connected && this.#inflight.size < this.#window; i++) {
+      const first = entries[i];
+      if (this.#written.has(first.seq)) continue;
+      const group = this.#group(entries, i);
+      if (!this.#send(group)) return;
+    }
+  }
+
+  /** `first` and, when batchable, later unsent entries of the same mod's telemetry. */
+  #group(entries: readonly OutboxEntry[], index: number): OutboxEntry[] {
+    const first = entries[index];
+    const group = [first];
+    const split = first.batch ? splitTelemetry(first.topic) : undefined;
+    if (!split || this.#batch.maxItems < 2) return group;
+    let bytes = first.length;
+    for (let j = index + 1; j < entries.length && group.length < this.#batch.maxItems; j++) {
+      const next = entries[j];
+      if (this.#written.has(next.seq) || !next.batch || next.qos !== first.qos) continue;
+      if (splitTelemetry(next.topic)?.root !== split.root) continue;
+      if (bytes + next.length > this.#batch.maxBytes) break;
+      bytes += next.length;
+      group.push(next);
+    }
+    return group;
+  }
+
+  #send(group: OutboxEntry[]): boolean {
+    const outbox = this.outbox;
+    const first = group[0];
+    let topic = first.topic;
+    let payload: string;
+    if (group.length === 1) {
+      const body = outbox.body(first);
+      payload = first.raw ? body : telemetryEnvelope(first, body, first.sent);
+    } else {
+      topic = splitTelemetry(first.topic)!.root;
+      payload = batchEnvelope(group.map((entry) => batchItem(entry, splitTelemetry(entry.topic)!.relative, outbox.body(entry), entry.sent)));
+      this.stats.batches++;
+    }
+    const id = first.qos ? this.#nextPacketId() : undefined;
+    if (!this.#write(new TextEncoder().encode(payload), { topic, QoS: first.qos, retain: first.retain, ...(id !== undefined ? { id } : {}) })) return false;
+    for (const entry of group) {
+      if (entry.sent) this.stats.redelivered++;
+      this.stats.published++;
+      outbox.markSent(entry);
+      this.#written.add(entry.seq);
+    }
+    if (id !== undefined) this.#inflight.set(id, group.map((entry) => entry.seq));
+    else for (const entry of group) outbox.acknowledge(entry.seq);
+    return true;
+  }
+
+  #write(data: ArrayBuffer | ArrayBufferView | null, options: object): boolean {
+    const client = this.#client;
+    if (!client || !this.#connected) return false;
+    try {
+      client.write(data, options);
+      return true;
+    } catch (error) {
+      this.#onDisconnected(`write failed: ${(error as Error)?.message ?? error}`);
+      return false;
+    }
+  }
+
+  #nextPacketId(): number {
+    this.#packetId = (this.#packetId % 65535) + 1;
+    while (this.#inflight.has(this.#packetId)) this.#packetId = (this.#packetId % 65535) + 1;
+    return this.#packetId;
+  }
+}

@@ -1,0 +1,82 @@
+// A simulated device's network: its Wi-Fi link (simulator/network/link.ts) and its MQTT
+// connections to a real broker (simulator/network/mqtt-connections.ts), plugged into the device
+// through its extension points: request ops (`mqtt.*`, `net.*`), injected events and the settle
+// hook that keeps warped runs deterministic.
+import type { SimulatedDevice } from '../device.ts';
+import { LinkModel, type LinkSpec } from './link.ts';
+import { MqttConnections } from './mqtt-connections.ts';
+import { parseBrokerUrl, type BrokerAddress } from './broker-url.ts';
+
+export interface NetworkOptions {
+  /** `mqtt://[user:password@]host:port` or `mqtts://…` */
+  broker: string;
+  /** The device's id: its MQTT client id and the `<deviceId>` of its topics. */
+  deviceId: string;
+  /** Per-device credentials (override those in the URL). */
+  username?: string;
+  password?: string;
+  link?: LinkSpec;
+  /** Trusted CA (PEM) for an `mqtts://` broker with a private certificate. */
+  ca?: string | Buffer;
+  /** Unix ms the virtual clock's 0 stands for (the device's wall clock); now by default. */
+  epochAtBoot?: number;
+}
+
+/** What the XS side asks (`platform/net-config`). */
+export interface DeviceNetConfig extends BrokerAddress {
+  deviceId: string;
+}
+
+export class SimulatedNetwork {
+  readonly link: LinkModel;
+  readonly connections: MqttConnections;
+  readonly config: DeviceNetConfig;
+  readonly #device: SimulatedDevice;
+  readonly #epochAtBoot: number;
+
+  constructor(device: SimulatedDevice, options: NetworkOptions) {
+    this.#device = device;
+    this.link = new LinkModel(options.link);
+    this.#epochAtBoot = options.epochAtBoot ?? Date.now();
+    const address = parseBrokerUrl(options.broker);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.deviceId)) {
+      throw new Error(`device id "${options.deviceId}" must be 1-64 letters, digits, "-" or "_" (it is a topic level and the MQTT client id)`);
+    }
+    this.config = { ...address, deviceId: options.deviceId, ...(options.username !== undefined ? { user: options.username } : {}), ...(options.password !== undefined ? { password: options.password } : {}) };
+    this.connections = new MqttConnections({
+      clock: device.clock,
+      link: this.link,
+      ca: options.ca,
+      inject: (message, delayMs) => device.inject(message, delayMs),
+    });
+    device.addQueries({
+      ...this.connections.queries(),
+      'net.config': () => this.config,
+      'net.time': () => ({ now: device.clock.now, epoch: this.#epochAtBoot + device.clock.now }),
+    });
+    device.addSettle(() => this.connections.settle());
+    // Power off: connections drop without a DISCONNECT, so the broker publishes the last will.
+    device.addShutdown(() => this.connections.closeAll());
+    this.#scheduleLinkChanges(0);
+  }
+
+  /** Fault injection: takes the Wi-Fi link down (cutting every connection) or brings it back. */
+  setLink(up: boolean): void {
+    this.link.forcedDown = !up;
+    if (!up) this.connections.cutAll();
+  }
+
+  #scheduleLinkChanges(after: number): void {
+    const at = this.link.nextChange(after);
+    if (at === undefined) return;
+    this.#device.clock.schedule(at, () => {
+      if (!this.link.isUp(at)) this.connections.cutAll();
+      this.#scheduleLinkChanges(at);
+    });
+  }
+}
+
+/** Gives a simulated device a network and a broker to talk to. */
+export function attachNetwork(device: SimulatedDevice, options: NetworkOptions): SimulatedNetwork {
+  return new SimulatedNetwork(device, options);
+}

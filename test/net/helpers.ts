@@ -1,0 +1,91 @@
+// Simulated devices on a real broker for the network tests: an embedded Aedes broker on a free
+// port (or Mosquitto, test/net/mosquitto.ts), devices attached to it, and an MQTT.js consumer
+// that records everything it receives.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { builtInBoard } from '../../simulator/boards.ts';
+import { SimulatedDevice } from '../../simulator/device.ts';
+import { buildMod } from '../../simulator/mod-build.ts';
+import { attachNetwork, type NetworkOptions, type SimulatedNetwork } from '../../simulator/network/index.ts';
+import { startBroker, type BrokerOptions, type EmbeddedBroker } from '../../tools/broker.ts';
+import { writeMod, type InlineMod } from '../xs/helpers.ts';
+
+export interface NetDevice {
+  device: SimulatedDevice;
+  network: SimulatedNetwork;
+  deviceDir: string;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+export async function broker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
+  const started = await startBroker(options);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+export interface DeviceSetup extends Omit<NetworkOptions, 'deviceId'> {
+  deviceId?: string;
+  deviceDir?: string;
+  /** false: a reset or wake (retained memory kept); true by default. */
+  powerOn?: boolean;
+  warp?: boolean;
+}
+
+/** Builds mod folders once, so a reboot can reuse them. */
+export function modDirs(mods: InlineMod[]): string[] {
+  return mods.map((mod) => writeMod(mod));
+}
+
+export async function bootNetDevice(dirs: string[], setup: DeviceSetup): Promise<NetDevice> {
+  const deviceDir = setup.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-net-device-'));
+  const device = new SimulatedDevice({ board: builtInBoard('esp32'), mods: dirs.map((dir) => buildMod(dir)), warp: setup.warp ?? true, deviceDir, powerOn: setup.powerOn ?? true });
+  const network = attachNetwork(device, { ...setup, deviceId: setup.deviceId ?? 'dev1' });
+  cleanups.push(() => device.shutdown());
+  await device.boot();
+  return { device, network, deviceDir };
+}
+
+export interface Received {
+  topic: string;
+  text: string;
+  retain: boolean;
+}
+
+/** An MQTT.js client subscribed to `filters`, keeping every message. */
+export async function consumer(url: string, filters: string[], options: mqtt.IClientOptions = {}): Promise<{ client: MqttClient; messages: Received[] }> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...options });
+  cleanups.push(() => client.endAsync(true));
+  const messages: Received[] = [];
+  client.on('message', (topic, payload, packet) => messages.push({ topic, text: payload.toString(), retain: packet.retain }));
+  await client.subscribeAsync(filters, { qos: 1 });
+  return { client, messages };
+}
+
+/** Waits (wall clock) until `predicate` holds. */
+export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Every telemetry reading in received messages, batches unpacked: { topic, seq, dup, data }. */
+export function readings(messages: Received[], prefix = 'mote/v1/dev1/telemetry/') {
+  const out: { topic: string; seq: number; dup: boolean; data: unknown }[] = [];
+  for (const message of messages) {
+    if (!message.topic.startsWith(prefix)) continue;
+    const body = JSON.parse(message.text);
+    if (Array.isArray(body.batch)) {
+      for (const item of body.batch) out.push({ topic: `${message.topic}/${item.topic}`, seq: item.seq, dup: !!item.dup, data: item.data });
+    } else out.push({ topic: message.topic, seq: body.seq, dup: !!body.dup, data: body.data });
+  }
+  return out;
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});

@@ -1,0 +1,44 @@
+// `--broker URL` (and the device identity options) for every `mote` command that talks MQTT:
+// one parser, one meaning. Without `--broker`, the command starts the embedded Aedes broker on a
+// free port (tools/broker.ts) and stops it when done.
+import { readFileSync } from 'node:fs';
+import { parseBrokerUrl } from '../simulator/network/broker-url.ts';
+import { startBroker, type EmbeddedBroker } from './broker.ts';
+
+export const BROKER_OPTIONS = {
+  broker: { type: 'string' },
+  'device-id': { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  /** PEM file of the CA that signed an mqtts:// broker's certificate. */
+  'broker-ca': { type: 'string' },
+} as const;
+
+export interface BrokerValues {
+  broker?: string;
+  'device-id'?: string;
+  username?: string;
+  password?: string;
+  'broker-ca'?: string;
+}
+
+export interface BrokerChoice {
+  url: string;
+  /** The embedded broker when no --broker was given. */
+  embedded?: EmbeddedBroker;
+  username?: string;
+  password?: string;
+  ca?: Buffer;
+  close(): Promise<void>;
+}
+
+export async function brokerFrom(values: BrokerValues): Promise<BrokerChoice> {
+  const credentials = { ...(values.username !== undefined ? { username: values.username } : {}), ...(values.password !== undefined ? { password: values.password } : {}) };
+  const ca = values['broker-ca'] ? readFileSync(values['broker-ca']) : undefined;
+  if (values.broker) {
+    parseBrokerUrl(values.broker); // a bad URL fails here, with the reason
+    return { url: values.broker, ...credentials, ...(ca ? { ca } : {}), close: async () => {} };
+  }
+  const embedded = await startBroker();
+  return { url: embedded.url, embedded, ...credentials, close: () => embedded.close() };
+}
