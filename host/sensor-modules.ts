@@ -5,11 +5,19 @@
 // decides which addresses it reaches and stopping the mod closes them. The classes are shared
 // by every mod, so they are hardened before any mod sees them.
 import SHT4x from "embedded:sensor/Humidity-Temperature/SHT4x";
+import BME280 from "embedded:sensor/Barometer-Humidity-Temperature/BME280";
+import BH1750 from "embedded:sensor/AmbientLight/BH1750";
+import SCD41 from "embedded:sensor/CarbonDioxideGasSensor-Humidity-Temperature/SCD41";
+import INA219 from "embedded:sensor/Current-Power-Voltage/INA219";
 import type { ModModule } from "runtime/runtime";
 
 export function sensorModules(): ModModule[] {
   const drivers: Record<string, Function> = {
     "embedded:sensor/Humidity-Temperature/SHT4x": SHT4x,
+    "embedded:sensor/Barometer-Humidity-Temperature/BME280": BME280,
+    "embedded:sensor/AmbientLight/BH1750": BH1750,
+    "embedded:sensor/CarbonDioxideGasSensor-Humidity-Temperature/SCD41": SCD41,
+    "embedded:sensor/Current-Power-Voltage/INA219": INA219,
   };
   return Object.entries(drivers).map(([specifier, Driver]) => {
     const namespace = harden({ default: Driver });

@@ -78,7 +78,7 @@ describe('board files', () => {
       '  - i2c[0].bus: esp32 has I2C bus 0 and 1, not 2',
       '  - i2c[1].sauce: unknown field; a chip entry has bus, address, chip, source, faults',
       `  - i2c[1].address: expected a 7-bit address, 0-127 or "0x00"-"0x7f" (the sht4x's usual address is 68, i.e. "0x44"), got 300`,
-      '  - i2c[2].chip: expected one of "tmp102", "sht4x", got "sht5x"',
+      '  - i2c[2].chip: expected one of "tmp102", "sht4x", "bme280", "bh1750", "scd41", "ina219", got "sht5x"',
       '  - i2c[3].faults.crc: the tmp102 model cannot inject "crc"; it supports nack, busStuck',
       '  - i2c[4].faults.flaky: unknown fault; faults are nack, busStuck, crc, outOfRange, slowConversion',
       '  - i2c[4].faults.nack: expected true, false or { "from": ms, "until": ms }',
