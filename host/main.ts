@@ -8,6 +8,7 @@ import { Runtime } from "runtime/runtime";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
+import { digitalHelperModules } from "helpers/digital-helpers";
 import { createNetwork, type HostNetwork } from "host/network";
 import type { BoardProvider } from "permissions/device-facet";
 
@@ -22,7 +23,7 @@ class NoIO {
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork()): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), ...sensorModules(), net.module];
+  const modules = [timerModule(Timer), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module];
   return new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), modules, log: platformConsole });
 }
 

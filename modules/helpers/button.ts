@@ -1,0 +1,118 @@
+// `mote/button`: a debounced push button, for mods. The pin is opened through the mod's own
+// `device.io.Digital` facet (the `digital` grant, mode "input", decides), edges are confirmed
+// after `debounce` ms of a stable level with one host timer per button (not counted against the
+// mod's `timers` grant), and `onPush` is called through the mod's context, so an exception in it
+// is the mod's. Stopping the mod closes the pin and the timer.
+//   import Button from "mote/button";
+//   new Button({ pin: 0, onPush(pressed) { trace(pressed ? "down\n" : "up\n"); } });
+import type Digital from "embedded:io/digital";
+import type { ModContext } from "runtime/mod-context";
+import type { ModModule } from "runtime/runtime";
+import type { HostTimer } from "runtime/timer-facet";
+
+export interface ButtonOptions {
+  pin: number;
+  /** The button pulls the pin low when pressed (to ground, the default) or high. */
+  activeLow?: boolean;
+  /** The internal pull resistor: "up" (default when active low), "down", or "none". */
+  pull?: "up" | "down" | "none";
+  /** How long the level must stay put to count as a change, in ms (default 30). */
+  debounce?: number;
+  /** Called with 1 when the button goes down and 0 when it comes up. */
+  onPush?: (this: object, pressed: 0 | 1) => void;
+}
+
+type DigitalClass = typeof Digital;
+type DigitalInput = Digital & { close(): void };
+const DEFAULT_DEBOUNCE_MS = 30;
+
+export function makeButton(context: ModContext, Digital: DigitalClass, Timer: HostTimer) {
+  class Button {
+    #pin: DigitalInput | undefined;
+    #timer: object | undefined;
+    readonly #pressedLevel: 0 | 1;
+    readonly #debounce: number;
+    readonly #onPush: ButtonOptions["onPush"];
+    #pressed: 0 | 1;
+
+    constructor(options: ButtonOptions) {
+      if (typeof options !== "object" || options === null || typeof options.pin !== "number") {
+        throw new TypeError("Button: options must name a pin, e.g. new Button({ pin: 0, onPush(pressed) {} })");
+      }
+      const { pin, activeLow = true, debounce = DEFAULT_DEBOUNCE_MS, onPush } = options;
+      const pull = options.pull ?? (activeLow ? "up" : "down");
+      if (!(debounce >= 0 && debounce <= 1000)) throw new RangeError(`Button: debounce must be 0-1000 ms, got ${String(debounce)}`);
+      if (onPush !== undefined && typeof onPush !== "function") throw new TypeError("Button: onPush must be a function");
+      const mode = pull === "up" ? Digital.InputPullUp : pull === "down" ? Digital.InputPullDown : pull === "none" ? Digital.Input : undefined;
+      if (mode === undefined) throw new RangeError(`Button: pull must be "up", "down" or "none", got ${String(pull)}`);
+      this.#pressedLevel = activeLow ? 0 : 1;
+      this.#debounce = debounce;
+      this.#onPush = onPush;
+      const self = this;
+      this.#pin = new Digital({
+        pin,
+        mode,
+        edge: Digital.Rising | Digital.Falling,
+        onReadable() {
+          self.#edge();
+        },
+      } as never) as DigitalInput;
+      this.#pressed = this.#level();
+      context.track(this);
+    }
+
+    /** 1 while the button is down (debounced). */
+    read(): 0 | 1 {
+      this.#use();
+      return this.#pressed;
+    }
+
+    get pressed(): boolean {
+      return this.read() === 1;
+    }
+
+    close(): void {
+      const pin = this.#pin;
+      if (!pin) return;
+      this.#pin = undefined;
+      Timer.clear(this.#timer);
+      this.#timer = undefined;
+      context.untrack(this);
+      pin.close();
+    }
+
+    #level(): 0 | 1 {
+      return this.#use().read() === this.#pressedLevel ? 1 : 0;
+    }
+
+    #edge(): void {
+      if (!this.#pin) return;
+      if (!this.#debounce) return this.#settle();
+      // Each bounce restarts the wait: only a level that holds for `debounce` ms counts.
+      Timer.clear(this.#timer);
+      this.#timer = Timer.set(() => {
+        this.#timer = undefined;
+        this.#settle();
+      }, this.#debounce);
+    }
+
+    #settle(): void {
+      if (!this.#pin) return;
+      const pressed = this.#level();
+      if (pressed === this.#pressed) return;
+      this.#pressed = pressed;
+      if (this.#onPush) context.deliver("onPush of a button", this.#onPush, this, pressed);
+    }
+
+    #use(): DigitalInput {
+      if (!this.#pin) throw new Error("Button: used after close");
+      return this.#pin;
+    }
+  }
+  return harden(Button);
+}
+
+/** `mote/button` for the runtime; `digitalFor(context)` is the mod's `device.io.Digital`. */
+export function buttonModule(digitalFor: (context: ModContext) => DigitalClass, Timer: HostTimer): ModModule {
+  return { specifier: "mote/button", make: (context) => ({ default: makeButton(context, digitalFor(context), Timer) }) };
+}
