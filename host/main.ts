@@ -11,6 +11,7 @@ import { sensorModules } from "host/sensor-modules";
 import { digitalHelperModules } from "helpers/digital-helpers";
 import { createNetwork, type HostNetwork } from "host/network";
 import type { BoardProvider } from "permissions/device-facet";
+import { startOta } from "host/ota";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
 // then fails with this message instead of a TypeError deep inside a mod.
@@ -40,6 +41,7 @@ export default function main(): Runtime {
   }
   runtime.startAll();
   net.session?.start();
+  startOta(runtime);
   platformConsole.write("host", `started ${runtime.status().mods.length} mod(s)`);
   return runtime;
 }

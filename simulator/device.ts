@@ -12,6 +12,7 @@ import { PinBank } from './hardware/pins.ts';
 import type { ModBuild } from './mod-build.ts';
 import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
+import { cryptoQueries } from './crypto-queries.ts';
 import { DeviceStorage } from './storage.ts';
 import { XsWorker, type MeterUsage } from './xs-worker.ts';
 import type { RuntimeStatus } from '../modules/runtime/status.ts';
@@ -29,6 +30,8 @@ export interface DeviceOptions {
   onLog?: (line: LogLine) => void;
   /** Power-on clears retained memory; a reset or wake keeps it. */
   powerOn?: boolean;
+  /** Fault injection: cut the power at this flash write/erase (1-based): the write is torn, the XS machine dies. */
+  cutPowerAtFlashOp?: number;
 }
 
 const encoder = new TextEncoder();
@@ -77,7 +80,11 @@ export class SimulatedDevice {
     });
     this.i2c = new I2CController(board.i2c, this.pins, now);
     for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip, `${board.name} i2c ${chip.chip}`));
-    this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, { powerOn });
+    this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, {
+      powerOn,
+      cutPowerAtFlashOp: options.cutPowerAtFlashOp,
+      onPowerCut: () => this.#powerCut(),
+    });
     this.#timers = new TimerTable(this.clock, (id) => this.#send({ type: 'timer', id }));
     const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };
     this.#worker = new XsWorker({
@@ -85,6 +92,7 @@ export class SimulatedDevice {
       onQuery: (request) => {
         const query = JSON.parse(decoder.decode(request));
         let reply: unknown;
+        if (this.storage.poweredOff) return encoder.encode(JSON.stringify({ error: 'the power is off' }));
         try {
           reply = { value: this.#queries.answer(query) ?? null };
         } catch (error) {
@@ -94,7 +102,13 @@ export class SimulatedDevice {
       },
     });
     this.#queries.add(coreQueries(context));
+    this.#queries.add(cryptoQueries());
     this.#scheduleButtons();
+  }
+
+  /** Queues an event for the XS machine at the current virtual time (a subsystem's push). */
+  deliver(message: { type: string; [key: string]: unknown }): void {
+    this.#post(message);
   }
 
   /** Lets a subsystem (network, power, …) answer its own requests from the XS machine. */
@@ -218,6 +232,13 @@ export class SimulatedDevice {
     if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
     await this.#worker.close();
     for (const release of this.#onShutdown.splice(0)) release();
+  }
+
+  /** The power went (fault injection): the machine dies where it stands, flash keeps what was written. */
+  #powerCut(): void {
+    this.#log('sim', `power cut at flash write/erase ${this.storage.flashOps}`);
+    this.stop();
+    void this.#worker.close();
   }
 
   async #start(): Promise<void> {

@@ -14,10 +14,18 @@ export class DeviceStorage {
   /** Partition images, read from their files once and written through on every change. */
   readonly #images = new Map<string, Buffer>();
   #preferences: Record<string, Record<string, Stored>>;
+  /** Flash writes and erases so far, in every partition (where a power cut is aimed). */
+  flashOps = 0;
+  /** Fault injection: the power goes at this write/erase (1-based); see `flashOp`. */
+  readonly #cutAt: number | undefined;
+  readonly #onPowerCut: (() => void) | undefined;
+  #poweredOff = false;
 
-  constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean }) {
+  constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean; cutPowerAtFlashOp?: number; onPowerCut?: () => void }) {
     this.dir = dir;
     this.#partitions = partitions;
+    this.#cutAt = options.cutPowerAtFlashOp;
+    this.#onPowerCut = options.onPowerCut;
     mkdirSync(dir, { recursive: true });
     const preferencesFile = join(dir, 'preferences.json');
     this.#preferences = existsSync(preferencesFile) ? JSON.parse(readFileSync(preferencesFile, 'utf8')) : {};
@@ -53,16 +61,24 @@ export class DeviceStorage {
     return Array.from(image.subarray(offset, offset + length));
   }
 
+  get poweredOff(): boolean {
+    return this.#poweredOff;
+  }
+
   flashWrite(partition: string, offset: number, bytes: number[]): void {
     const image = this.#flash(partition, offset, bytes.length);
-    for (let i = 0; i < bytes.length; i++) image[offset + i] &= bytes[i]; // NOR: a write only clears bits
+    const count = this.#flashOp() ? bytes.length : bytes.length >> 1; // a cut tears the write in half
+    for (let i = 0; i < count; i++) image[offset + i] &= bytes[i]; // NOR: a write only clears bits
     writeFileSync(this.#flashFile(partition), image);
+    this.#checkPower();
   }
 
   flashErase(partition: string, block: number): void {
     const image = this.#flash(partition, block * FLASH_BLOCK, FLASH_BLOCK);
-    image.fill(0xff, block * FLASH_BLOCK, (block + 1) * FLASH_BLOCK);
+    const size = this.#flashOp() ? FLASH_BLOCK : FLASH_BLOCK >> 1; // a cut leaves it half erased
+    image.fill(0xff, block * FLASH_BLOCK, block * FLASH_BLOCK + size);
     writeFileSync(this.#flashFile(partition), image);
+    this.#checkPower();
   }
 
   retainedRead(): number[] | null {
@@ -73,6 +89,21 @@ export class DeviceStorage {
   retainedWrite(bytes: number[], limit: number): void {
     if (bytes.length > limit) throw new Error(`retained memory holds ${limit} bytes; ${bytes.length} were written`);
     writeFileSync(join(this.dir, 'retained.bin'), Uint8Array.from(bytes));
+  }
+
+  /** Counts one write/erase; false when the power goes during it (it is then torn). */
+  #flashOp(): boolean {
+    if (this.#poweredOff) throw new Error('the power is off');
+    this.flashOps++;
+    if (this.flashOps !== this.#cutAt) return true;
+    this.#poweredOff = true;
+    return false;
+  }
+
+  #checkPower(): void {
+    if (!this.#poweredOff) return;
+    this.#onPowerCut?.();
+    throw new Error('the power is off');
   }
 
   #savePreferences(): void {

@@ -3,6 +3,7 @@ import { consoleCommand } from './commands/console.ts';
 import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
+import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -32,6 +33,19 @@ const USAGE = `mote: Mote's command-line tool
       The fleet console in the browser, live from the broker (ws:// and wss:// brokers directly;
       mqtt:// and mqtts:// through the console's WebSocket relay).
 
+  mote keygen --out DIR
+      Create an Ed25519 signing key: DIR/mote.key (private) and DIR/mote.pub (give it to devices).
+
+  mote build MODDIR --out FILE.mote [--key KEYFILE] [--device ID] [--xsa FILE.xsa]
+      Build a mod folder into a package (docs/package-format.md), signed when --key is given,
+      bound to one device with --device.
+
+  mote sign FILE.mote --key KEYFILE [--out FILE]
+      Sign (or re-sign) a package.
+
+  mote verify FILE.mote --trust PUBFILE... [--device ID] [--max-bytes N]
+      Check a package as a device would: exit 0 only if it is intact and signed by a trusted key.
+
   Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json), else
   mqtt://127.0.0.1:1883.
 `;
@@ -47,6 +61,10 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'devices') return await devicesCommand(rest);
     if (command === 'logs') return await logsCommand(rest);
     if (command === 'console') return await consoleCommand(rest);
+    if (command === 'keygen') return keygenCommand(rest);
+    if (command === 'build') return buildCommand(rest);
+    if (command === 'sign') return signCommand(rest);
+    if (command === 'verify') return verifyCommand(rest);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;

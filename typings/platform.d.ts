@@ -39,3 +39,35 @@ declare module "platform/network" {
   };
   export default network;
 }
+
+declare module "platform/crypto" {
+  /** A streaming digest: `write` any number of times, then `close` once for the hash. */
+  export interface PlatformDigest {
+    write(bytes: ArrayBuffer | ArrayBufferView): void;
+    close(): ArrayBuffer;
+  }
+  /** SHA-2 digests: Moddable's native `crypt` Digest on a board, Node's crypto in the simulator. */
+  const crypto: { digest(algorithm: "SHA256" | "SHA512"): PlatformDigest };
+  export default crypto;
+}
+
+declare module "platform/mod-flash" {
+  import type { FlashLike } from "ota/slot-store";
+  /** The flash partition that holds the mod slots (ESP32: "xs"), or undefined where there is none. */
+  const modFlash: { open(): FlashLike | undefined };
+  export default modFlash;
+}
+
+declare module "platform/ota-link" {
+  import type { Offer, OtaEvent } from "ota/service";
+  /**
+   * A direct link to the simulator for packages (its "cable"): Node offers a package and the device
+   * reads it in chunks. A board has no such link (packages arrive over MQTT): `connect` does nothing.
+   */
+  const link: {
+    connect(handlers: { offer(offer: Offer): void; remove(txn: string, id: string): void; rollback(txn: string, id: string): void }): void;
+    read(txn: string, offset: number, length: number): ArrayBuffer;
+    report(event: OtaEvent): void;
+  };
+  export default link;
+}

@@ -1,36 +1,21 @@
-// `platform/mod-store` on a Moddable board: the installed mods, kept with Moddable's
-// `preference` module (NVS on ESP32, a file on lin):
-//   domain "mote", key "mods"  → the installed mod ids, comma-separated, in start order;
-//   domain "mote-mod", key id  → an ArrayBuffer of UTF-8 JSON { "manifest": …, "modules": { name: source } }.
-// The host parses module source into Compartments (the XS parser stays in the build). Signed
-// installs with A/B slots in flash replace this store when over-the-air installs land.
-import Preference from "preference";
+// `platform/mod-store` on a Moddable board: the verified packages in the active slots of the
+// mod partition (modules/ota/slot-store), after the boot pass that rolls back a version left on
+// trial (modules/ota/installed). The host parses their module source into Compartments (the XS
+// parser stays in the build).
+import modFlash from "platform/mod-flash";
+import crypto from "platform/crypto";
+import platformConsole from "platform/console";
+import { SlotStore } from "ota/slot-store";
+import { bootSlots } from "ota/installed";
 import type { InstalledMod } from "platform/mod-store";
-
-function readMod(id: string): InstalledMod | undefined {
-  const stored = Preference.get("mote-mod", id);
-  if (!(stored instanceof ArrayBuffer)) {
-    trace(`[host] mod "${id}" is listed but not stored; skipped\n`);
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(String.fromArrayBuffer(stored)) as InstalledMod;
-    return { manifest: parsed.manifest, modules: parsed.modules ?? {} };
-  } catch (error) {
-    trace(`[host] mod "${id}" is stored damaged (${String(error)}); skipped\n`);
-    return undefined;
-  }
-}
 
 export default Object.freeze({
   list(): InstalledMod[] {
-    const ids = Preference.get("mote", "mods");
-    if (typeof ids !== "string" || !ids.length) return [];
-    const mods: InstalledMod[] = [];
-    for (const id of ids.split(",")) {
-      const mod = readMod(id);
-      if (mod) mods.push(mod);
+    const flash = modFlash.open();
+    if (!flash) {
+      platformConsole.write("host", "no mod partition on this platform; no mods installed");
+      return [];
     }
-    return mods;
+    return bootSlots(new SlotStore(flash), crypto, (text) => platformConsole.write("host", text)).mods;
   },
 });

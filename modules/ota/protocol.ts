@@ -1,0 +1,29 @@
+// What an install transaction says on the wire, shared by the device and the tools (so it imports
+// nothing): the operator's offer, and the events the device reports for it (docs/ota.md).
+
+export interface Offer {
+  txn: string;
+  id: string;
+  version: string;
+  /** Bytes that will be transferred: the package, or the delta when `delta` is set. */
+  size: number;
+  /** The transfer is a delta against the installed package (ota/delta). */
+  delta?: boolean;
+  /** Allow installing a version that is not newer than the installed one. */
+  force?: boolean;
+  /** How long the new version must run without crashing before it is confirmed. */
+  healthMs?: number;
+}
+
+export type Step = "offered" | "downloading" | "verifying" | "activating" | "health-check" | "confirmed" | "rolled-back" | "refused" | "removed" | "failed" | "damaged";
+
+export interface OtaEvent {
+  txn?: string;
+  id: string;
+  version?: string;
+  step: Step | string;
+  bytes?: number;
+  total?: number;
+  code?: string;
+  reason?: string;
+}

@@ -1,0 +1,295 @@
+// The device's install service, independent of how bytes arrive (MQTT, the simulator's link):
+// an offer starts a download into a free slot; the header is checked before a byte is written;
+// the whole package is verified before the commit record changes; the new version runs on trial
+// and is confirmed after its health check, or rolled back with the reason. Every step is passed
+// to `report` (the transport publishes it on the device's `ota` status topic).
+import { validateManifest, type ModManifest } from "permissions/manifest";
+import type { InstalledMod } from "runtime/runtime";
+import type { RuntimeStatus } from "runtime/status";
+export type { Offer, OtaEvent, Step } from "ota/protocol";
+import { concatBytes, fromHex, toHex } from "ota/bytes";
+import { applyDelta } from "ota/delta";
+import { readSlotPackage } from "ota/installed";
+import { parseHeader, readLayout, PREAMBLE_BYTES, type PackageHeader } from "ota/package-format";
+import type { ModRecord, SlotStore } from "ota/slot-store";
+import type { Offer, OtaEvent, Step } from "ota/protocol";
+import { checkHeaderFields, keyId, verifyPackage, refuse, type OtaCrypto, type Refused, type TrustedKey } from "ota/verify";
+
+export interface OtaRuntime {
+  install(mod: InstalledMod, where: string): unknown;
+  start(id: string): void;
+  uninstall(id: string): void;
+  status(): RuntimeStatus;
+}
+
+/** The owner's policy: the refused permissions of a mod (empty when all may be granted). */
+export type PolicyCheck = (manifest: ModManifest, signer: { keyId: string; name?: string }) => string[];
+
+export interface OtaServiceOptions {
+  store: SlotStore;
+  crypto: OtaCrypto;
+  deviceId: string;
+  trusted: () => readonly TrustedKey[];
+  runtime: OtaRuntime;
+  setTimer(callback: () => void, ms: number): void;
+  report(event: OtaEvent): void;
+  policy?: PolicyCheck;
+  defaultHealthMs?: number;
+  maxDeltaBytes?: number;
+}
+
+interface Download {
+  offer: Offer;
+  slot: number;
+  write(offset: number, bytes: Uint8Array): void;
+  received: number;
+  /** Bytes held in RAM until the header is checked (full packages) or the delta is complete. */
+  pending: Uint8Array[];
+  headerChecked: boolean;
+}
+
+const MAX_HEALTH_MS = 600000;
+
+export class OtaService {
+  readonly #o: OtaServiceOptions;
+  #download: Download | undefined;
+
+  constructor(options: OtaServiceOptions) {
+    this.#o = options;
+  }
+
+  /** Where the current download stands, so a transport can resume it after a drop. */
+  get expecting(): { txn: string; offset: number; size: number } | undefined {
+    const d = this.#download;
+    return d && { txn: d.offer.txn, offset: d.received, size: d.offer.size };
+  }
+
+  /** Reports what happened before this boot (rollbacks at boot) and clears it from the record. */
+  reportBootOutcomes(): void {
+    const record = this.#o.store.current();
+    if (!record.outcomes.length) return;
+    for (const outcome of record.outcomes) this.#o.report(outcome);
+    this.#o.store.commit({ mods: record.mods, outcomes: [] });
+  }
+
+  offer(offer: Offer): boolean {
+    const { store } = this.#o;
+    if (this.#download) this.abort(this.#download.offer.txn, `replaced by offer ${offer.txn}`);
+    const refusal = this.#checkOffer(offer);
+    if (refusal) return this.#refuse(offer, refusal), false;
+    const slot = store.freeSlot(offer.id);
+    if (slot === undefined) return this.#refuse(offer, refuse("no-slot", `no free slot: ${store.slotCount} slots hold the installed mods and their previous versions; remove a mod first`)), false;
+    this.#download = { offer, slot, write: store.openWriter(slot).write, received: 0, pending: [], headerChecked: false };
+    this.#event(offer, "offered", { bytes: 0, total: offer.size });
+    return true;
+  }
+
+  /** One chunk of the current transfer. Returns false (and says why) if it was not taken. */
+  receive(txn: string, offset: number, bytes: Uint8Array): boolean {
+    const d = this.#download;
+    if (!d || d.offer.txn !== txn || offset !== d.received) return false;
+    if (d.received + bytes.length > d.offer.size) {
+      this.#fail(d, refuse("too-large", `transfer ${txn} sent more than the ${d.offer.size} bytes offered`));
+      return false;
+    }
+    d.received += bytes.length;
+    try {
+      if (d.offer.delta || !d.headerChecked) {
+        d.pending.push(bytes.slice());
+        if (d.offer.delta && d.received > (this.#o.maxDeltaBytes ?? 16384)) throw new RefusalError(refuse("too-large", `delta of ${d.offer.size} bytes exceeds the ${this.#o.maxDeltaBytes ?? 16384} this device buffers; send the full package`));
+        if (!d.offer.delta) this.#tryHeader(d);
+      } else d.write(offset, bytes);
+      this.#event(d.offer, "downloading", { bytes: d.received, total: d.offer.size });
+      if (d.received === d.offer.size) this.#finish(d);
+    } catch (error) {
+      this.#fail(d, error instanceof RefusalError ? error.refusal : refuse("failed", `install failed: ${(error as Error).message}`));
+    }
+    return true;
+  }
+
+  abort(txn: string, reason: string): void {
+    const d = this.#download;
+    if (!d || d.offer.txn !== txn) return;
+    this.#download = undefined;
+    this.#event(d.offer, "failed", { code: "aborted", reason });
+  }
+
+  remove(txn: string, id: string): void {
+    const record = this.#o.store.current();
+    if (!record.mods.some((mod) => mod.id === id)) return this.#o.report({ txn, id, step: "refused", code: "not-installed", reason: `no mod "${id}" is installed over the air on this device` });
+    this.#o.store.commit({ mods: record.mods.filter((mod) => mod.id !== id), outcomes: record.outcomes });
+    this.#uninstall(id);
+    this.#o.report({ txn, id, step: "removed" });
+  }
+
+  /** Goes back to the version before the last install (the operator's `mote rollback`). */
+  rollback(txn: string, id: string): void {
+    const entry = this.#o.store.current().mods.find((mod) => mod.id === id);
+    if (!entry?.previous) return this.#o.report({ txn, id, step: "refused", code: "no-previous", reason: entry ? `${id} has no previous version on this device to roll back to` : `no mod "${id}" is installed over the air on this device` });
+    this.#rollBack(entry, txn, "rollback", `the operator asked to roll ${id} back from ${entry.active.version}`);
+  }
+
+  #checkOffer(offer: Offer): Refused | undefined {
+    const { store } = this.#o;
+    if (typeof offer?.txn !== "string" || typeof offer.id !== "string" || typeof offer.version !== "string" || !Number.isInteger(offer.size) || offer.size <= 0) {
+      return refuse("bad-offer", 'an offer needs "txn", "id", "version" (strings) and "size" (bytes)');
+    }
+    if (offer.size > store.slotBytes) return refuse("too-large", `package is ${offer.size} bytes; this device accepts at most ${store.slotBytes} (one mod slot)`);
+    if (offer.delta && !this.#installed(offer.id)) return refuse("no-base", `a delta needs ${offer.id} installed over the air; send the full package`);
+    return checkHeaderFields({ id: offer.id, version: offer.version, manifest: null, sections: [] }, this.#verifyOptions(offer));
+  }
+
+  /** Full packages: once the preamble and header are in, check them, then write what is held. */
+  #tryHeader(d: Download): void {
+    const held = concatBytes(d.pending);
+    d.pending = [held];
+    if (held.length < PREAMBLE_BYTES) return;
+    const layout = readLayout(held.subarray(0, PREAMBLE_BYTES));
+    if (layout.totalLength !== d.offer.size) throw new RefusalError(refuse("size-mismatch", `the package says it is ${layout.totalLength} bytes, the offer said ${d.offer.size}`));
+    if (held.length < PREAMBLE_BYTES + layout.headerLength && d.received < d.offer.size) return;
+    const header = parseHeader(held.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + layout.headerLength), layout);
+    const problem = this.#checkHeader(header, d.offer);
+    if (problem) throw new RefusalError(problem);
+    d.headerChecked = true;
+    d.pending = [];
+    d.write(0, held);
+  }
+
+  #checkHeader(header: PackageHeader, offer: Offer): Refused | undefined {
+    if (header.id !== offer.id || header.version !== offer.version) return refuse("offer-mismatch", `the package is ${header.id} ${header.version}, the offer said ${offer.id} ${offer.version}`);
+    const fields = checkHeaderFields(header, this.#verifyOptions(offer));
+    if (fields) return fields;
+    const trusted = this.#o.trusted();
+    if (header.key && !trusted.some((key) => keyId(key.publicKey, this.#o.crypto) === header.key)) {
+      return refuse("untrusted-key", `package is signed by key ${header.key}, which this device does not trust; add its .pub to the device's trusted keys`);
+    }
+    return undefined;
+  }
+
+  #finish(d: Download): void {
+    const { store, crypto } = this.#o;
+    const { offer } = d;
+    let total = d.received;
+    if (offer.delta) {
+      const base = this.#installed(offer.id)!;
+      try {
+        total = applyDelta(concatBytes(d.pending), store.reader(base.active.slot, base.active.length), fromHex(base.active.digest), d.write);
+      } catch (error) {
+        throw new RefusalError(refuse("bad-delta", (error as Error).message));
+      }
+      d.pending = [];
+    }
+    this.#event(offer, "verifying");
+    const verdict = verifyPackage(store.reader(d.slot, total), crypto, { ...this.#verifyOptions(offer), maxBytes: store.slotBytes });
+    if (!verdict.ok) throw new RefusalError(verdict);
+    const { header, signer } = verdict;
+    if (header.id !== offer.id || header.version !== offer.version) throw new RefusalError(refuse("offer-mismatch", `the package is ${header.id} ${header.version}, the offer said ${offer.id} ${offer.version}`));
+    const ref = { slot: d.slot, length: total, digest: toHex(verdict.digest), version: header.version };
+    const { mod } = readSlotPackage(store, ref, crypto);
+    let manifest: ModManifest;
+    try {
+      manifest = validateManifest(mod.manifest, Object.keys(mod.modules), `${header.id} ${header.version} manifest.json`);
+    } catch (error) {
+      throw new RefusalError(refuse("manifest-invalid", (error as Error).message));
+    }
+    const refused = this.#o.policy?.(manifest, { keyId: keyId(signer.publicKey, crypto), name: signer.name }) ?? [];
+    if (refused.length) throw new RefusalError(refuse("policy", `the owner's policy does not allow: ${refused.join("; ")}`));
+    const healthMs = Math.min(MAX_HEALTH_MS, Math.max(0, offer.healthMs ?? this.#o.defaultHealthMs ?? 10000));
+    const record = store.current();
+    const old = record.mods.find((entry) => entry.id === offer.id);
+    const entry: ModRecord = { id: offer.id, active: ref, ...(old ? { previous: old.active } : {}), trial: { txn: offer.txn, healthMs } };
+    store.commit({ mods: [...record.mods.filter((other) => other.id !== offer.id), entry], outcomes: record.outcomes });
+    this.#download = undefined;
+    this.#event(offer, "activating");
+    this.#activate(entry, mod);
+  }
+
+  #activate(entry: ModRecord, mod: InstalledMod): void {
+    const { runtime } = this.#o;
+    const txn = entry.trial?.txn;
+    this.#uninstall(entry.id);
+    let problem: string | undefined;
+    try {
+      runtime.install(mod, `${entry.id} ${entry.active.version} (over the air)`);
+      runtime.start(entry.id);
+      problem = this.#unhealthy(entry.id);
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    if (problem) return this.#rollBack(entry, txn, "crashed", `${entry.id} ${entry.active.version} failed to start: ${problem}`);
+    this.#o.report({ txn, id: entry.id, version: entry.active.version, step: "health-check", total: entry.trial?.healthMs });
+    this.#o.setTimer(() => this.#healthCheck(entry.id, txn), entry.trial?.healthMs ?? 0);
+  }
+
+  #healthCheck(id: string, txn: string | undefined): void {
+    const record = this.#o.store.current();
+    const entry = record.mods.find((mod) => mod.id === id);
+    if (!entry?.trial || entry.trial.txn !== txn) return; // superseded, removed or rolled back meanwhile
+    const problem = this.#unhealthy(id);
+    if (problem) return this.#rollBack(entry, txn, "crashed", `${id} ${entry.active.version} crashed during its health check: ${problem}`);
+    const { trial, ...confirmed } = entry;
+    this.#o.store.commit({ mods: record.mods.map((mod) => (mod.id === id ? confirmed : mod)), outcomes: record.outcomes });
+    this.#o.report({ txn, id, version: entry.active.version, step: "confirmed" });
+  }
+
+  /** Why the mod is not healthy: not running, or an exception escaped it since it started. */
+  #unhealthy(id: string): string | undefined {
+    const status = this.#o.runtime.status().mods.find((mod) => mod.id === id);
+    if (!status) return "it is not installed";
+    if (status.state !== "running") return `it is ${status.state}${status.lastError ? ` (${status.lastError})` : ""}`;
+    if (status.errors > 0) return `${status.errors} uncaught exception(s), the last: ${status.lastError}`;
+    return undefined;
+  }
+
+  #rollBack(entry: ModRecord, txn: string | undefined, code: string, reason: string): void {
+    const { store, crypto } = this.#o;
+    const record = store.current();
+    const back: ModRecord | undefined = entry.previous ? { id: entry.id, active: entry.previous } : undefined;
+    store.commit({ mods: record.mods.flatMap((mod) => (mod.id !== entry.id ? [mod] : back ? [back] : [])), outcomes: record.outcomes });
+    this.#uninstall(entry.id);
+    let restarted = "";
+    if (back) {
+      try {
+        this.#o.runtime.install(readSlotPackage(store, back.active, crypto).mod, `${entry.id} ${back.active.version} (rolled back)`);
+        this.#o.runtime.start(entry.id);
+        restarted = `; ${back.active.version} runs again`;
+      } catch (error) {
+        restarted = `; ${back.active.version} did not start: ${(error as Error).message}`;
+      }
+    }
+    this.#o.report({ txn, id: entry.id, version: entry.active.version, step: "rolled-back", code, reason: reason + (back ? restarted : "; no previous version, the mod is removed") });
+  }
+
+  #uninstall(id: string): void {
+    if (this.#o.runtime.status().mods.some((mod) => mod.id === id)) this.#o.runtime.uninstall(id);
+  }
+
+  #installed(id: string): ModRecord | undefined {
+    return this.#o.store.current().mods.find((mod) => mod.id === id);
+  }
+
+  #verifyOptions(offer: Offer) {
+    return { trusted: this.#o.trusted(), deviceId: this.#o.deviceId, maxBytes: this.#o.store.slotBytes, installedVersion: this.#installed(offer.id)?.active.version, force: offer.force };
+  }
+
+  #refuse(offer: Offer, refusal: Refused): void {
+    this.#o.report({ txn: offer?.txn, id: String(offer?.id), version: offer?.version, step: "refused", code: refusal.code, reason: refusal.reason });
+  }
+
+  #fail(d: Download, refusal: Refused): void {
+    if (this.#download === d) this.#download = undefined;
+    this.#refuse(d.offer, refusal);
+  }
+
+  #event(offer: Offer, step: Step, extra: Partial<OtaEvent> = {}): void {
+    this.#o.report({ txn: offer.txn, id: offer.id, version: offer.version, step, ...extra });
+  }
+}
+
+class RefusalError extends Error {
+  readonly refusal: Refused;
+  constructor(refusal: Refused) {
+    super(refusal.reason);
+    this.refusal = refusal;
+  }
+}

@@ -1,0 +1,102 @@
+// Devices with over-the-air installs for tests: signing keys, packages built from inline mods
+// with the real `mote build` code, and simulated devices whose owner trusts a key, each with the
+// simulator's package link.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtInBoard } from '../../simulator/boards.ts';
+import { SimulatedDevice } from '../../simulator/device.ts';
+import { OtaLink } from '../../simulator/ota-link.ts';
+import { publicKeyBytes } from '../../tools/ota/node-crypto.ts';
+import { buildPackage } from '../../tools/ota/package-build.ts';
+
+export interface Keys {
+  privateKey: KeyObject;
+  publicKey: Uint8Array;
+}
+
+export function makeKeys(): Keys {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey, publicKey: publicKeyBytes(publicKey) };
+}
+
+export interface PackageMod {
+  id: string;
+  version: string;
+  main: string;
+  permissions?: Record<string, unknown>;
+}
+
+export function writeModFolder(mod: PackageMod): string {
+  const dir = mkdtempSync(join(tmpdir(), `mote-ota-${mod.id}-`));
+  const manifest = { modules: { '*': ['./main'] }, mote: { id: mod.id, version: mod.version, entry: 'main', permissions: mod.permissions ?? {} } };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'main.ts'), mod.main);
+  return dir;
+}
+
+export function packageOf(mod: PackageMod, keys: Keys | undefined, options: { device?: string } = {}): Uint8Array {
+  return buildPackage(writeModFolder(mod), { key: keys?.privateKey, device: options.device });
+}
+
+/** A mod that starts, says its version, and blinks pin 2 every 100 ms. */
+export function blinker(version: string, extra = ''): PackageMod {
+  return {
+    id: 'blinker',
+    version,
+    permissions: { digital: [{ pin: 2, mode: 'output' }], timers: { max: 1, minInterval: 100 } },
+    main: `import Timer from "mote/timer";
+export default { onStart() {
+  trace("blinker ${version} started");
+  const led = new device.io.Digital({ pin: 2, mode: device.io.Digital.Output });
+  let level = 0;
+  Timer.repeat(() => led.write(level ^= 1), 100);
+  ${extra}
+} };`,
+  };
+}
+
+export interface OtaDeviceOptions {
+  deviceDir?: string;
+  trust: Uint8Array[];
+  deviceId?: string;
+  healthMs?: number;
+  cutPowerAtFlashOp?: number;
+  powerOn?: boolean;
+}
+
+const devices: SimulatedDevice[] = [];
+
+export function newDeviceDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mote-ota-device-'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Boots a device that trusts `trust`, with the package link attached. */
+export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: SimulatedDevice; link: OtaLink; deviceDir: string }> {
+  const deviceDir = options.deviceDir ?? newDeviceDir();
+  const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true, deviceDir, powerOn: options.powerOn ?? true, cutPowerAtFlashOp: options.cutPowerAtFlashOp });
+  devices.push(device);
+  device.storage.preferenceSet('mote-ota', 'trust', options.trust.map((key) => Buffer.from(key).toString('hex')).join(','));
+  device.storage.preferenceSet('mote-ota', 'device', options.deviceId ?? 'dev-1');
+  device.storage.preferenceSet('mote-ota', 'health-ms', options.healthMs ?? 2000);
+  const link = new OtaLink(device);
+  await device.boot();
+  return { device, link, deviceDir };
+}
+
+export async function runningVersions(device: SimulatedDevice): Promise<Record<string, string>> {
+  const status = await device.status();
+  return Object.fromEntries((status?.mods ?? []).filter((mod) => mod.state === 'running').map((mod) => [mod.id, mod.version]));
+}
+
+export function stepsOf(link: OtaLink, txn: string): string[] {
+  const steps = link.eventsOf(txn).map((event) => event.step);
+  return steps.filter((step, index) => step !== 'downloading' || steps[index - 1] !== 'downloading');
+}
+
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((device) => device.shutdown()));
+});
