@@ -106,11 +106,6 @@ export class SimulatedDevice {
     this.#scheduleButtons();
   }
 
-  /** Queues an event for the XS machine at the current virtual time (a subsystem's push). */
-  deliver(message: { type: string; [key: string]: unknown }): void {
-    this.#post(message);
-  }
-
   /** Lets a subsystem (network, power, …) answer its own requests from the XS machine. */
   addQueries(table: QueryTable): void {
     this.#queries.add(table);
@@ -239,6 +234,7 @@ export class SimulatedDevice {
     this.#log('sim', `power cut at flash write/erase ${this.storage.flashOps}`);
     this.stop();
     void this.#worker.close();
+    for (const release of this.#onShutdown.splice(0)) release();
   }
 
   async #start(): Promise<void> {

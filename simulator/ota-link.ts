@@ -35,23 +35,23 @@ export class OtaLink {
   offer(bytes: Uint8Array, offer: Omit<Offer, 'txn' | 'size'> & { txn?: string }): string {
     const txn = offer.txn ?? `t${++this.#txn}`;
     this.#transfers.set(txn, bytes);
-    this.#device.deliver({ type: 'ota.link.offer', offer: { ...offer, txn, size: bytes.length } });
+    void this.#device.inject({ type: 'ota.link.offer', offer: { ...offer, txn, size: bytes.length } });
     return txn;
   }
 
   remove(id: string): string {
     const txn = `t${++this.#txn}`;
-    this.#device.deliver({ type: 'ota.link.remove', txn, id });
+    void this.#device.inject({ type: 'ota.link.remove', txn, id });
     return txn;
   }
 
   rollback(id: string): string {
     const txn = `t${++this.#txn}`;
-    this.#device.deliver({ type: 'ota.link.rollback', txn, id });
+    void this.#device.inject({ type: 'ota.link.rollback', txn, id });
     return txn;
   }
 
-  inject(faults: LinkFaults): void {
+  injectFaults(faults: LinkFaults): void {
     this.#faults = faults;
   }
 

@@ -37,7 +37,7 @@ describe('over-the-air install refuses tampered packages before activation', () 
   it('a corrupted chunk, a changed payload byte and a truncated transfer are refused', async () => {
     const { device, link } = await installedDevice();
     const good = packageOf(blinker('1.1.0'), keys);
-    link.inject({ corrupt: [good.length - 200] });
+    link.injectFaults({ corrupt: [good.length - 200] });
     const corrupted = link.offer(good, { id: 'blinker', version: '1.1.0' });
     await device.runFor(500);
     assert.equal(link.eventsOf(corrupted).at(-1)!.code, 'hash-mismatch');
@@ -49,7 +49,7 @@ describe('over-the-air install refuses tampered packages before activation', () 
     await device.runFor(500);
     assert.equal(link.eventsOf(txn).at(-1)!.code, 'hash-mismatch');
 
-    link.inject({ truncateAt: good.length - 10 });
+    link.injectFaults({ truncateAt: good.length - 10 });
     const truncated = link.offer(good, { id: 'blinker', version: '1.1.0' });
     await device.runFor(500);
     const last = link.eventsOf(truncated).at(-1)!;
@@ -83,7 +83,7 @@ describe('over-the-air install refuses tampered packages before activation', () 
     const { device, link } = await installedDevice();
     const pkg = packageOf({ ...blinker('1.1.0', `// ${'padding '.repeat(600)}`) }, keys);
     link.bytesSent = 0;
-    link.inject({ dropAt: 2500 });
+    link.injectFaults({ dropAt: 2500 });
     const txn = link.offer(pkg, { id: 'blinker', version: '1.1.0' });
     await device.runFor(250);
     const progress = link.eventsOf(txn).filter((event) => event.step === 'downloading').at(-1)!;
