@@ -2,6 +2,7 @@
 import { consoleCommand } from './commands/console.ts';
 import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
+import { testCommand } from './commands/test.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
 
@@ -22,6 +23,9 @@ const USAGE = `mote: Mote's command-line tool
   mote new NAME [--dir PARENT]
       Scaffold a mod in mods/NAME (or PARENT/NAME): manifest.json with the "mote" section, a typed
       main.ts and a test in test/NAME.test.ts that runs it in the simulator.
+
+  mote test MODDIR...
+      Run those mods' own tests (MODDIR/test/*.test.ts) in the simulator.
 
   mote devices [--broker URL] [--json]
       The devices that report to the broker: online / asleep / offline, board, battery, mods.
@@ -58,6 +62,7 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
     if (command === 'sim') return await simCommand(rest);
     if (command === 'new') return newCommand(rest);
+    if (command === 'test') return testCommand(rest);
     if (command === 'devices') return await devicesCommand(rest);
     if (command === 'logs') return await logsCommand(rest);
     if (command === 'console') return await consoleCommand(rest);

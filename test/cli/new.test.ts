@@ -36,9 +36,11 @@ describe('mote new', function () {
     assert.deepEqual(manifest.modules, { '*': ['./main'] });
     assert.ok(existsSync(join(dir, `${manifest.typescript.tsconfig.compilerOptions.types[0]}.d.ts`)), 'the manifest points mcrun at typings/mote.d.ts');
 
-    const test = run(process.execPath, [join(PROJECT_ROOT, 'node_modules/mocha/bin/mocha.js'), '--no-config', '--node-option', 'import=tsx', '--reporter', 'dot', join(dir, 'test/soil-probe.test.ts')]);
+    assert.match(created.stdout, /npx mote test \S*soil-probe {3}# test it/);
+    const test = mote('test', dir);
     assert.equal(test.status, 0, `${test.stdout}\n${test.stderr}`);
-    assert.match(test.stdout, /1 passing/);
+    assert.match(test.stdout, /mod soil-probe[\s\S]*1 passing/);
+    assert.doesNotMatch(test.stdout, /mote CLI/, 'only the mod\'s own tests run');
 
     assert.deepEqual(deviceDiagnostics(join(dir, 'main.ts')), []);
   });
@@ -47,7 +49,7 @@ describe('mote new', function () {
     assert.equal(mote('new', 'broken-probe', '--dir', parent).status, 0);
     const main = join(parent, 'broken-probe', 'main.ts');
     writeFileSync(main, readFileSync(main, 'utf8').replace('const PERIOD_MS = 1000;', 'const PERIOD_MS = 2000;'));
-    const test = run(process.execPath, [join(PROJECT_ROOT, 'node_modules/mocha/bin/mocha.js'), '--no-config', '--node-option', 'import=tsx', '--reporter', 'dot', join(parent, 'broken-probe/test/broken-probe.test.ts')]);
+    const test = mote('test', join(parent, 'broken-probe'));
     assert.equal(test.status, 1, test.stdout);
     assert.match(test.stdout, /1 failing/);
   });
@@ -66,5 +68,6 @@ describe('mote new', function () {
     assert.equal(readFileSync(join(parent, 'twice/main.ts'), 'utf8'), before);
 
     assert.match(mote('new').stderr, /mote new needs exactly one mod name/);
+    assert.match(mote('test', parent).stderr, /no tests in .*test \(a mod's tests are test\/\*\.test\.ts/);
   });
 });

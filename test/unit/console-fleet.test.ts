@@ -23,9 +23,11 @@ describe('console fleet model', () => {
     fleet.apply('mote/v1/d1/telemetry/thermo/temperature', JSON.stringify({ seq: 7, ts: ts + 2000, body: { value: 22 } }), ts + 5000);
     fleet.apply('mote/v1/d1/telemetry/thermo/temperature', JSON.stringify([{ ts: ts + 1000, value: 21.7 }]), ts + 6000);
     fleet.apply('mote/v1/d1/telemetry/climate/air', JSON.stringify({ temperature: 20.1, humidity: 41, ts: ts + 100 }), ts + 7000);
+    fleet.apply('mote/v1/d1/telemetry/soil', JSON.stringify({ v: 1, batch: [{ topic: 'moisture', seq: 1, ts, data: 31 }, { topic: 'moisture', seq: 2, ts: ts + 60000, data: { value: 30 } }] }), ts + 8000);
     const series = fleet.devices.get('d1')!.series;
     assert.deepEqual(series.get('thermo/temperature')!.points, [{ t: ts, v: 21.5 }, { t: ts + 1000, v: 21.7 }, { t: ts + 2000, v: 22 }]);
-    assert.deepEqual([...series.keys()].sort(), ['climate/air/humidity', 'climate/air/temperature', 'thermo/temperature']);
+    assert.deepEqual([...series.keys()].sort(), ['climate/air/humidity', 'climate/air/temperature', 'soil/moisture', 'thermo/temperature']);
+    assert.deepEqual(series.get('soil/moisture')!.points, [{ t: ts, v: 31 }, { t: ts + 60000, v: 30 }]);
     assert.deepEqual(readingsOf('not a reading', 0), []);
   });
 

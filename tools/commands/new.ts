@@ -50,7 +50,7 @@ export function newCommand(args: string[]): number {
     const { dir, files } = scaffoldMod(positionals[0], values.dir && resolve(values.dir));
     const shown = relative(process.cwd(), dir) || '.';
     process.stdout.write(`created ${shown}/\n${files.map((file) => `  ${relative(dir, file)}\n`).join('')}\n`);
-    process.stdout.write(`next:\n  npx mote sim --mod ${shown} --duration 1m --warp   # run it\n  npx mocha ${relative(process.cwd(), files[2])}   # test it\n`);
+    process.stdout.write(`next:\n  npx mote sim --mod ${shown} --duration 1m --warp   # run it\n  npx mote test ${shown}   # test it\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof ScaffoldError)) throw error;

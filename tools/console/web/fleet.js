@@ -37,7 +37,10 @@ function timeOf(value, fallback) {
 /** The readings in a telemetry payload: [{ t, field, value }], from a number, an object, an envelope or a batch. */
 export function readingsOf(payload, now) {
   if (typeof payload === 'number') return [{ t: now, field: '', value: payload }];
-  if (Array.isArray(payload)) return payload.flatMap((item) => readingsOf(item, timeOf(item, now)));
+  if (Array.isArray(payload)) {
+    // A batch item may name its topic relative to the batch's (`{"topic":"temperature",…}`).
+    return payload.flatMap((item) => readingsOf(item, timeOf(item, now)).map((r) => (isObject(item) && typeof item.topic === 'string' ? { ...r, field: [item.topic, r.field].filter(Boolean).join('/') } : r)));
+  }
   if (!isObject(payload)) return [];
   const t = timeOf(payload, now);
   for (const key of ['batch', 'readings', 'messages']) if (Array.isArray(payload[key])) return readingsOf(payload[key], t);
