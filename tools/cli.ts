@@ -2,6 +2,7 @@
 import { consoleCommand } from './commands/console.ts';
 import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
+import { startCommand } from './commands/start.ts';
 import { testCommand } from './commands/test.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
@@ -26,6 +27,10 @@ const USAGE = `mote: Mote's command-line tool
 
   mote test MODDIR...
       Run those mods' own tests (MODDIR/test/*.test.ts) in the simulator.
+
+  mote start [--port 8080] [--home .mote] [--verbose]
+      What \`npm start\` runs: the embedded broker, three simulated devices (resumed from the
+      home folder) and the console at http://127.0.0.1:PORT/, until Ctrl-C.
 
   mote devices [--broker URL] [--json]
       The devices that report to the broker: online / asleep / offline, board, battery, mods.
@@ -63,6 +68,7 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'sim') return await simCommand(rest);
     if (command === 'new') return newCommand(rest);
     if (command === 'test') return testCommand(rest);
+    if (command === 'start') return await startCommand(rest);
     if (command === 'devices') return await devicesCommand(rest);
     if (command === 'logs') return await logsCommand(rest);
     if (command === 'console') return await consoleCommand(rest);

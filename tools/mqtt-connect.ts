@@ -1,5 +1,7 @@
-// The CLI's MQTT connection: `--broker URL`, else the broker of a running `npm start`
-// (.mote/stack.json), else mqtt://127.0.0.1:1883. Errors say which broker and what to do.
+// The operator commands' MQTT connection (`mote devices`, `logs`, `console`): `--broker URL`,
+// else the broker of a running `npm start` (.mote/stack.json), else mqtt://127.0.0.1:1883, with
+// the same --username, --password and --broker-ca as every command (tools/broker-option.ts).
+// Errors say which broker and what to do.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -21,9 +23,32 @@ export function defaultBroker(): string {
   return FALLBACK;
 }
 
-export async function connectBroker(url = defaultBroker(), options: { timeoutMs?: number; clientId?: string } = {}): Promise<MqttClient> {
+/** The options operator commands take to reach the broker. */
+export const OPERATOR_BROKER_OPTIONS = {
+  broker: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'broker-ca': { type: 'string' },
+} as const;
+
+export interface OperatorBrokerValues {
+  broker?: string;
+  username?: string;
+  password?: string;
+  'broker-ca'?: string;
+}
+
+export async function connectBroker(values: OperatorBrokerValues = {}, options: { timeoutMs?: number; clientId?: string } = {}): Promise<MqttClient> {
   const { timeoutMs = 5000 } = options;
-  const client = mqtt.connect(url, { clientId: options.clientId ?? `mote-cli-${process.pid}-${Date.now().toString(36)}`, reconnectPeriod: 0, connectTimeout: timeoutMs });
+  const url = values.broker ?? defaultBroker();
+  const client = mqtt.connect(url, {
+    clientId: options.clientId ?? `mote-cli-${process.pid}-${Date.now().toString(36)}`,
+    reconnectPeriod: 0,
+    connectTimeout: timeoutMs,
+    ...(values.username !== undefined ? { username: values.username } : {}),
+    ...(values.password !== undefined ? { password: values.password } : {}),
+    ...(values['broker-ca'] ? { ca: readFileSync(values['broker-ca']) } : {}),
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());

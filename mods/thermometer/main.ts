@@ -1,5 +1,7 @@
-// Reads a TMP102 on I2C bus 0 (address 0x48) every 5 seconds and traces the temperature.
+// Reads a TMP102 on I2C bus 0 (address 0x48) every 5 seconds, traces the temperature and reports
+// it as telemetry (mote/v1/<device>/telemetry/thermometer/temperature, docs/topics.md).
 import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
 import { openTmp102, type TemperatureSensor } from "./tmp102";
 
 const ADDRESS = 0x48;
@@ -10,6 +12,7 @@ function report(): void {
   if (!sensor) return;
   const { temperature } = sensor.sample();
   trace(`temperature ${temperature.toFixed(2)} C\n`);
+  mqtt.publish("telemetry/temperature", { celsius: Math.round(temperature * 100) / 100 });
 }
 
 export default {

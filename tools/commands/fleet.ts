@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import { describeBattery, Fleet, logLinesOf, ROOT } from '../console/web/fleet.js';
-import { connectBroker } from '../mqtt-connect.ts';
+import { connectBroker, OPERATOR_BROKER_OPTIONS } from '../mqtt-connect.ts';
 
 /** Retained states arrive right after subscribing; this long a silence means we have them all. */
 const SETTLE_MS = 400;
@@ -47,8 +47,8 @@ export function devicesTable(fleet: Fleet): string {
 }
 
 export async function devicesCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, json: { type: 'boolean', default: false }, wait: { type: 'string', default: '3000' } } });
-  const client = await connectBroker(values.broker);
+  const { values } = parseArgs({ args, options: { ...OPERATOR_BROKER_OPTIONS, json: { type: 'boolean', default: false }, wait: { type: 'string', default: '3000' } } });
+  const client = await connectBroker(values);
   try {
     const fleet = new Fleet();
     await collectStates(client, fleet, Number(values.wait));
@@ -65,10 +65,10 @@ export async function devicesCommand(args: string[]): Promise<number> {
 }
 
 export async function logsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { broker: { type: 'string' }, telemetry: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { ...OPERATOR_BROKER_OPTIONS, telemetry: { type: 'boolean', default: false } }, allowPositionals: true });
   if (positionals.length !== 1) throw Object.assign(new Error('mote logs needs exactly one device id; `mote devices` lists them'), { code: 'ERR_PARSE_ARGS_USAGE' });
   const [id] = positionals;
-  const client = await connectBroker(values.broker);
+  const client = await connectBroker(values);
   const fleet = new Fleet();
   await collectStates(client, fleet, 1500);
   if (!fleet.devices.has(id)) {

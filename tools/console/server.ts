@@ -16,6 +16,9 @@ export interface ConsoleOptions {
   broker: string;
   port?: number;
   host?: string;
+  /** The operator account the browser logs in with (served to the browser: keep the console local). */
+  username?: string;
+  password?: string;
   /** Install, remove, roll back, roll out; without them the console only watches. */
   actions?: FleetActions;
 }
@@ -29,7 +32,7 @@ const WEB_ROOT = join(PROJECT_ROOT, 'tools/console/web');
 const FILES: Record<string, string> = { '/vendor/mqtt.esm.js': join(PROJECT_ROOT, 'node_modules/mqtt/dist/mqtt.esm.js') };
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-export function parseBrokerUrl(text: string): URL {
+export function parseConsoleBrokerUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -61,7 +64,7 @@ function field(body: Record<string, unknown>, name: string): string {
 }
 
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
-  const broker = parseBrokerUrl(options.broker);
+  const broker = parseConsoleBrokerUrl(options.broker);
   const direct = broker.protocol === 'ws:' || broker.protocol === 'wss:';
   const { actions } = options;
   const jobs = new JobList();
@@ -83,7 +86,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://console').pathname;
     if (request.method === 'GET' && path === '/config.json') {
-      return send(response, 200, { broker: direct ? broker.href : '/mqtt', brokerShown: `${broker.protocol}//${broker.host}${direct ? broker.pathname : ''}`, relayed: !direct, actions: Boolean(actions) });
+      return send(response, 200, { broker: direct ? broker.href : '/mqtt', brokerShown: `${broker.protocol}//${broker.host}${direct ? broker.pathname : ''}`, relayed: !direct, actions: Boolean(actions), username: options.username, password: options.password });
     }
     if (request.method === 'GET' && path === '/api/broker-error') return send(response, 200, { error: brokerError });
     if (request.method === 'GET' && path === '/api/jobs') return send(response, 200, jobs.list());

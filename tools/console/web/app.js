@@ -97,7 +97,7 @@ async function start() {
   if (config.actions) packages = await (await fetch('/api/packages')).json();
   pollJobs();
   const url = config.broker.startsWith('/') ? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${config.broker}` : config.broker;
-  const client = mqtt.connect(url, { clientId: `mote-console-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 2000, connectTimeout: 5000 });
+  const client = mqtt.connect(url, { clientId: `mote-console-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 2000, connectTimeout: 5000, username: config.username, password: config.password });
   client.on('connect', () => {
     setConnection('connected', `broker ${config.brokerShown}${config.relayed ? ' (relayed)' : ''}`);
     showBanner('');

@@ -1,0 +1,35 @@
+// `mote start` (`npm start`): the broker, three simulated devices and the console, until Ctrl-C.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startStack } from '../stack/stack.ts';
+
+export async function startCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, home: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: expected a port number 0-65535`);
+  process.stderr.write('mote: starting the broker, three simulated devices and the console…\n');
+  const stack = await startStack({
+    port,
+    home: values.home && resolve(values.home),
+    onLog: values.verbose ? (id, line) => process.stdout.write(`${id} [${line.tag}] ${line.text.replace(/\n$/, '')}\n`) : undefined,
+  });
+  process.stdout.write([
+    '',
+    `  Mote console:  ${stack.console.url}`,
+    `  MQTT broker:   ${stack.broker.url}   (WebSocket ${stack.webSocket.url})`,
+    `  devices:       ${stack.devices.map((d) => `${d.id} (${d.device.board.name})`).join(', ')}`,
+    `  state:         ${stack.home}`,
+    '',
+    '  In another terminal: npx mote devices, npx mote logs esp32-kitchen',
+    '  Ctrl-C stops everything; the next npm start resumes the same devices.',
+    '',
+  ].join('\n') + '\n');
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  process.stderr.write('\nmote: stopping the devices, the console and the broker…\n');
+  const forceExit = () => process.exit(130);
+  process.once('SIGINT', forceExit); // a second Ctrl-C does not wait
+  await stack.close();
+  process.off('SIGINT', forceExit);
+  process.stderr.write('mote: stopped\n');
+  return 0;
+}
