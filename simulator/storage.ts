@@ -2,7 +2,7 @@
 //   preferences.json       key-value storage (`preference`), written through on every change;
 //   flash-<partition>.bin  NOR flash partitions (`flash`): erase to 0xFF by block, writes clear bits;
 //   retained.bin           RTC memory: survives deep sleep and resets, cleared on power-on.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Stored = string | number | boolean | { bytes: number[] };
@@ -69,7 +69,7 @@ export class DeviceStorage {
     const image = this.#flash(partition, offset, bytes.length);
     const count = this.#flashOp() ? bytes.length : bytes.length >> 1; // a cut tears the write in half
     for (let i = 0; i < count; i++) image[offset + i] &= bytes[i]; // NOR: a write only clears bits
-    writeFileSync(this.#flashFile(partition), image);
+    this.#writeThrough(partition, image, offset, count);
     this.#checkPower();
   }
 
@@ -77,7 +77,7 @@ export class DeviceStorage {
     const image = this.#flash(partition, block * FLASH_BLOCK, FLASH_BLOCK);
     const size = this.#flashOp() ? FLASH_BLOCK : FLASH_BLOCK >> 1; // a cut leaves it half erased
     image.fill(0xff, block * FLASH_BLOCK, block * FLASH_BLOCK + size);
-    writeFileSync(this.#flashFile(partition), image);
+    this.#writeThrough(partition, image, block * FLASH_BLOCK, size);
     this.#checkPower();
   }
 
@@ -108,6 +108,21 @@ export class DeviceStorage {
 
   #savePreferences(): void {
     writeFileSync(join(this.dir, 'preferences.json'), JSON.stringify(this.#preferences, null, 2));
+  }
+
+  /** Writes the changed range only (the file is the whole image, created on first write). */
+  #writeThrough(partition: string, image: Buffer, offset: number, length: number): void {
+    const file = this.#flashFile(partition);
+    if (!existsSync(file)) {
+      writeFileSync(file, image);
+      return;
+    }
+    const fd = openSync(file, 'r+');
+    try {
+      writeSync(fd, image, offset, length, offset);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   #flashFile(partition: string): string {

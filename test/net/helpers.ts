@@ -52,6 +52,8 @@ export interface Received {
   topic: string;
   text: string;
   retain: boolean;
+  /** The MQTT DUP flag: the broker redelivered it to this consumer (its ack was lost). */
+  dup: boolean;
 }
 
 /** An MQTT.js client subscribed to `filters`, keeping every message. */
@@ -59,7 +61,7 @@ export async function consumer(url: string, filters: string[], options: mqtt.ICl
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...options });
   cleanups.push(() => client.endAsync(true));
   const messages: Received[] = [];
-  client.on('message', (topic, payload, packet) => messages.push({ topic, text: payload.toString(), retain: packet.retain }));
+  client.on('message', (topic, payload, packet) => messages.push({ topic, text: payload.toString(), retain: packet.retain, dup: packet.dup }));
   await client.subscribeAsync(filters, { qos: 1 });
   return { client, messages };
 }
@@ -73,15 +75,18 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
   }
 }
 
-/** Every telemetry reading in received messages, batches unpacked: { topic, seq, dup, data }. */
+/**
+ * Every telemetry reading in received messages, batches unpacked: { topic, seq, dup, data }.
+ * `dup`: marked as a possible repeat by the device (`"dup": true`) or by the broker (DUP flag).
+ */
 export function readings(messages: Received[], prefix = 'mote/v1/dev1/telemetry/') {
   const out: { topic: string; seq: number; dup: boolean; data: unknown }[] = [];
   for (const message of messages) {
     if (!message.topic.startsWith(prefix)) continue;
     const body = JSON.parse(message.text);
     if (Array.isArray(body.batch)) {
-      for (const item of body.batch) out.push({ topic: `${message.topic}/${item.topic}`, seq: item.seq, dup: !!item.dup, data: item.data });
-    } else out.push({ topic: message.topic, seq: body.seq, dup: !!body.dup, data: body.data });
+      for (const item of body.batch) out.push({ topic: `${message.topic}/${item.topic}`, seq: item.seq, dup: !!item.dup || message.dup, data: item.data });
+    } else out.push({ topic: message.topic, seq: body.seq, dup: !!body.dup || message.dup, data: body.data });
   }
   return out;
 }

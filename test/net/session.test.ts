@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { linesOf } from '../xs/helpers.ts';
+import { linesOf, modStatus } from '../xs/helpers.ts';
 import { bootNetDevice, broker, consumer, modDirs, readings, until } from './helpers.ts';
 
 const REPORTER = {
@@ -29,5 +29,49 @@ describe('MQTT session (device on the real XS engine, embedded Aedes broker)', (
     assert.ok(got.every((r) => r.topic === 'mote/v1/dev1/telemetry/reporter/count' && !r.dup));
     assert.deepEqual(device.uncaught, []);
     assert.ok(linesOf(device, 'net').some((line) => line.startsWith('connected to 127.0.0.1')));
+  });
+});
+
+describe('mote/mqtt grants on XS', () => {
+  it('refuses ungranted topics with the grant named, counts the denial, and reads options once', async () => {
+    const server = await broker();
+    const { messages } = await consumer(server.url, ['#']);
+    const { device } = await bootNetDevice(modDirs([{
+      id: 'nosy',
+      permissions: { mqtt: { publish: ['telemetry/temp'], subscribe: ['cmd/led'] } },
+      main: `
+import mqtt from "mote/mqtt";
+const tries: [string, () => unknown][] = [
+  ["other telemetry", () => mqtt.publish("telemetry/humidity", 1)],
+  ["another mod", () => mqtt.publish("../thermometer/telemetry/x", 1)],
+  ["absolute", () => mqtt.publish("mote/v1/dev2/cmd/x/y", 1, { absolute: true })],
+  ["sys", () => mqtt.subscribe("$SYS/#", () => {})],
+  ["wide", () => mqtt.subscribe("cmd/#", () => {})],
+  ["not a string", () => mqtt.publish(42 as any, 1)],
+];
+export default { onStart() {
+  for (const [name, attempt] of tries) {
+    try { attempt(); trace(name + ": allowed"); } catch (e) { trace(name + ": " + (e as Error).message); }
+  }
+  let reads = 0;
+  const options = { get retain() { reads++; return reads === 1 ? false : true; } };
+  mqtt.publish("telemetry/temp", 21.5, options);
+  trace("option reads: " + reads);
+} };
+`,
+    }]), { broker: server.url });
+    await device.runFor(1_000);
+    const lines = linesOf(device, 'nosy');
+    assert.match(lines.find((l) => l.startsWith('other telemetry:'))!, /publish topic "telemetry\/humidity" is not granted to this mod \(granted: telemetry\/temp\); add "telemetry\/humidity" to mote.permissions.mqtt.publish/);
+    assert.match(lines.find((l) => l.startsWith('another mod:'))!, /must start with one of the publish channels/);
+    assert.match(lines.find((l) => l.startsWith('absolute:'))!, /belong to devices and mods/);
+    assert.match(lines.find((l) => l.startsWith('sys:'))!, /subscribe channels/);
+    assert.match(lines.find((l) => l.startsWith('wide:'))!, /not granted/);
+    assert.match(lines.find((l) => l.startsWith('not a string:'))!, /topic must be a string/);
+    assert.ok(lines.includes('option reads: 1'));
+    const status = await modStatus(device, 'nosy');
+    assert.equal(status.denials, 5);
+    await until(() => messages.some((m) => m.topic === 'mote/v1/dev1/telemetry/nosy/temp'), 'the granted publish');
+    assert.ok(!messages.some((m) => m.topic.includes('humidity') || m.topic.startsWith('mote/v1/dev2')));
   });
 });

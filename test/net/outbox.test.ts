@@ -1,0 +1,92 @@
+// The flash outbox on the real XS engine over the simulator's NOR flash model.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtInBoard } from '../../simulator/boards.ts';
+import { SimulatedDevice } from '../../simulator/device.ts';
+import { linesOf } from '../xs/helpers.ts';
+
+async function runIn(deviceDir: string, body: string): Promise<string[]> {
+  const file = join(mkdtempSync(join(tmpdir(), 'mote-outbox-')), 'main.ts');
+  writeFileSync(file, `
+import Flash from "flash";
+import { Outbox } from "net/outbox";
+let dropped = 0;
+const counter = { get: () => dropped, set: (v: number) => { dropped = v; } };
+const message = (n: number, size = 10) => ({ topic: "mote/v1/d/telemetry/m/x", body: JSON.stringify({ n, pad: "p".repeat(size) }), ts: n, qos: 1 as const, retain: false, batch: true, raw: false });
+const show = (box: Outbox) => trace(box.entries.map((e) => e.seq + (e.sent ? "s" : "") + "=" + JSON.parse(box.body(e)).n).join(",") + " next " + box.nextSeq + " dropped " + box.dropped);
+${body}
+`);
+  const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true, deviceDir, powerOn: false });
+  await device.run(file);
+  await device.shutdown();
+  assert.deepEqual(device.uncaught, []);
+  return linesOf(device, 'host');
+}
+
+describe('the flash outbox (modules/net/outbox) on XS', () => {
+  it('keeps unacknowledged messages and their sent marks across a reboot; the sequence continues', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mote-device-'));
+    const first = await runIn(dir, `
+const box = new Outbox(new Flash("outbox"), { maxMessages: 100, dropped: counter });
+for (let n = 1; n <= 5; n++) box.append(message(n));
+box.markSent(box.entries[0]);
+box.markSent(box.entries[1]);
+box.acknowledge(1);
+box.acknowledge(3);
+show(box);
+`);
+    assert.deepEqual(first, ['2s=2,4=4,5=5 next 6 dropped 0']);
+    const second = await runIn(dir, `
+const box = new Outbox(new Flash("outbox"), { maxMessages: 100, dropped: counter });
+show(box);
+box.append(message(6));
+show(box);
+`);
+    assert.deepEqual(second, ['2s=2,4=4,5=5 next 6 dropped 0', '2s=2,4=4,5=5,6=6 next 7 dropped 0']);
+  });
+
+  it('when full, drops the oldest and counts them (by message count and by flash space)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mote-device-'));
+    const lines = await runIn(dir, `
+const box = new Outbox(new Flash("outbox"), { maxMessages: 3, dropped: counter });
+for (let n = 1; n <= 5; n++) box.append(message(n));
+show(box);
+const big = new Outbox(new Flash("outbox"), { maxMessages: 10000, dropped: counter });
+// 64 KB partition, 16 blocks: ~1 KB records, 3 per block; writing 60 wraps the ring.
+for (let n = 6; n <= 65; n++) big.append(message(n, 1200));
+trace(big.entries.length + " live, first " + big.entries[0].seq + ", last " + big.entries[big.entries.length - 1].seq + ", dropped " + big.dropped);
+const again = new Outbox(new Flash("outbox"), { maxMessages: 10000, dropped: counter });
+trace(again.entries.length + " live after reopening, first " + again.entries[0].seq + ", next " + again.nextSeq);
+try { big.append(message(0, 5000)); } catch (e) { trace((e as Error).message); }
+`);
+    assert.equal(lines[0], '3=3,4=4,5=5 next 6 dropped 2');
+    const [live, first, last] = lines[1].match(/\d+/g)!.map(Number);
+    assert.equal(last, 65);
+    assert.equal(first + live - 1, 65, 'the survivors are the newest, contiguous');
+    assert.ok(live >= 42 && live <= 48, `about 15 blocks of 3 records survive (${live})`);
+    // Nothing was acknowledged: every message not live was dropped, and counted.
+    assert.equal(Number(lines[1].match(/dropped (\d+)/)![1]), 65 - live);
+    assert.equal(lines[2], `${live} live after reopening, first ${first}, next 66`);
+    assert.match(lines[3], /larger than the outbox's 4078-byte record limit/);
+  });
+
+  it('a record torn by a power cut is skipped; the next append goes after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mote-device-'));
+    const lines = await runIn(dir, `
+const flash = new Flash("outbox");
+const box = new Outbox(flash, { maxMessages: 100, dropped: counter });
+box.append(message(1));
+box.append(message(2));
+// A third record whose body reached flash but whose commit byte did not (power cut).
+const end = box.entries[1].offset + box.entries[1].length;
+flash.write(end + 1, 3, Uint8Array.of(60, 0, 99));
+const again = new Outbox(flash, { maxMessages: 100, dropped: counter });
+show(again);
+again.append(message(3));
+show(new Outbox(flash, { maxMessages: 100, dropped: counter }));
+`);
+    assert.deepEqual(lines, ['1=1,2=2 next 3 dropped 0', '1=1,2=2,3=3 next 4 dropped 0']);
+  });
+});
