@@ -66,6 +66,19 @@ export async function consumer(url: string, filters: string[], options: mqtt.ICl
   return { client, messages };
 }
 
+/**
+ * What a device published, as the embedded broker received it (in-process). Unlike a consumer,
+ * this view survives broker restarts without the broker's own redeliveries to that consumer
+ * (which Aedes, unlike Mosquitto, sends without the DUP flag).
+ */
+export function brokerTap(server: EmbeddedBroker, clientId = 'dev1'): Received[] {
+  const messages: Received[] = [];
+  server.aedes.on('publish', (packet, client) => {
+    if (client?.id === clientId) messages.push({ topic: packet.topic, text: packet.payload.toString(), retain: packet.retain, dup: false });
+  });
+  return messages;
+}
+
 /** Waits (wall clock) until `predicate` holds. */
 export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

@@ -1,7 +1,7 @@
 // The done-when scenarios of the network issue, against the embedded Aedes broker (the same
 // scenarios run against Mosquitto in mosquitto.test.ts).
 import assert from 'node:assert/strict';
-import { bootNetDevice, broker, consumer, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, broker, brokerTap, consumer, modDirs, readings, until } from './helpers.ts';
 import { REPORTER, ACTUATOR, assertEveryReading, sendCommand } from './scenarios.ts';
 
 describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)', () => {
@@ -9,8 +9,7 @@ describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)',
     const server = await broker();
     const dirs = modDirs([REPORTER]);
     const { device } = await bootNetDevice(dirs, { broker: server.url });
-    // The consumer is cut off by the restart too: a persistent session brings it back.
-    const { messages } = await consumer(server.url, ['mote/v1/dev1/telemetry/#'], { clientId: 'consumer', clean: false, reconnectPeriod: 50 });
+    const messages = brokerTap(server);
     await device.runFor(30_000);
     await server.stop();
     await device.runFor(600_000);
