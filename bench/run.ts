@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../simulator/module-map.ts';
 import { ratio, type Figure } from './figures.ts';
 import { benchModLoad } from './mod-load.ts';
 import { benchSampling } from './sampling-figures.ts';
+import { benchFleet } from './fleet.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -21,6 +22,7 @@ export interface BenchOptions {
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> = {
   'mod-load': benchModLoad,
   sampling: benchSampling,
+  fleet: benchFleet,
 };
 
 const { values, positionals: selected } = parseArgs({
