@@ -2,6 +2,9 @@
 // the platform calls the default export once at boot. It returns the runtime for the platform's
 // status queries.
 import Timer from "timer";
+import Time from "time";
+import Preference from "preference";
+import watchdog from "platform/watchdog";
 import platformConsole from "platform/console";
 import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
@@ -12,6 +15,8 @@ import { digitalHelperModules } from "helpers/digital-helpers";
 import { createNetwork, type HostNetwork } from "host/network";
 import type { BoardProvider } from "permissions/device-facet";
 import { startOta } from "host/ota";
+import { storageModule } from "permissions/storage-facet";
+import { readPolicy } from "permissions/policy-store";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
 // then fails with this message instead of a TypeError deep inside a mod.
@@ -24,8 +29,18 @@ class NoIO {
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork()): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module];
-  return new Runtime({ device: provider, buses: boardBuses(provider as { I2C?: Record<string, unknown> }), modules, log: platformConsole });
+  const modules = [timerModule(Timer), storageModule(Preference), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module];
+  return new Runtime({
+    device: provider,
+    buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
+    modules,
+    log: platformConsole,
+    policy: readPolicy(Preference, platformConsole),
+    preference: Preference,
+    timer: Timer,
+    watchdog,
+    now: () => Time.ticks,
+  });
 }
 
 export default function main(): Runtime {
@@ -42,6 +57,6 @@ export default function main(): Runtime {
   runtime.startAll();
   net.session?.start();
   startOta(runtime);
-  platformConsole.write("host", `started ${runtime.status().mods.length} mod(s)`);
+  platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   return runtime;
 }

@@ -70,6 +70,11 @@ export class TimerTable {
     this.#scheduled.delete(id);
   }
 
+  /** A chip reset: the machine's timers are gone. */
+  clearAll(): void {
+    for (const id of [...this.#scheduled.keys()]) this.clear(id);
+  }
+
   get count(): number {
     return this.#scheduled.size;
   }

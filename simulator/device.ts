@@ -14,6 +14,7 @@ import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
 import { cryptoQueries } from './crypto-queries.ts';
 import { DeviceStorage } from './storage.ts';
+import { WatchdogRecord } from './watchdog.ts';
 import { XsWorker, type MeterUsage } from './xs-worker.ts';
 import type { RuntimeStatus } from '../modules/runtime/status.ts';
 
@@ -37,6 +38,10 @@ export interface DeviceOptions {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_LOG_LINES = 10000;
+/** The XS machine's address space (KB): what a memory bomb can take before the machine aborts. */
+const XS_ADDRESS_SPACE_KB = 1_600_000;
+/** Watchdog resets in a row at one virtual instant before the device is left down (a boot loop). */
+const MAX_RESETS_AT_ONCE = 3;
 
 export class SimulatedDevice {
   readonly board: BoardSpec;
@@ -50,8 +55,13 @@ export class SimulatedDevice {
   lastMeter: MeterUsage | undefined;
   /** Wall time of the last delivered event, IPC included. */
   lastCrankMs = 0;
+  /** Which mod was running when the machine stopped; every watchdog reset so far. */
+  readonly watchdog = new WatchdogRecord();
   readonly #timers: TimerTable;
-  readonly #worker: XsWorker;
+  #worker: XsWorker;
+  #booted = false;
+  #shuttingDown = false;
+  #resetsAtOnce = { time: -1, count: 0 };
   readonly #warp: boolean;
   readonly #onLog?: (line: LogLine) => void;
   readonly #modules = new ModuleMap();
@@ -87,21 +97,10 @@ export class SimulatedDevice {
     });
     this.#timers = new TimerTable(this.clock, (id) => this.#send({ type: 'timer', id }));
     const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };
-    this.#worker = new XsWorker({
-      name: `mote-${board.name}`,
-      onQuery: (request) => {
-        const query = JSON.parse(decoder.decode(request));
-        let reply: unknown;
-        if (this.storage.poweredOff) return encoder.encode(JSON.stringify({ error: 'the power is off' }));
-        try {
-          reply = { value: this.#queries.answer(query) ?? null };
-        } catch (error) {
-          reply = { error: (error as Error).message };
-        }
-        return encoder.encode(JSON.stringify(reply));
-      },
-    });
+    this.#worker = this.#createWorker();
     this.#queries.add(coreQueries(context));
+    this.#queries.add(this.watchdog.queries());
+    this.#queries.add({ 'clock.now': () => this.clock.now });
     this.#queries.add(cryptoQueries());
     this.#scheduleButtons();
   }
@@ -156,6 +155,9 @@ export class SimulatedDevice {
   async boot(): Promise<void> {
     await this.#start();
     await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
+    this.#booted = true;
+    // The host starts each mod in its own turn, at once: deliver those turns.
+    await this.runFor(0);
   }
 
   /** Starts the XS machine and runs one module with the full provider (`mote sim run`). */
@@ -216,6 +218,14 @@ export class SimulatedDevice {
     return JSON.parse(decoder.decode(reply)).value;
   }
 
+  /** The operator's hand on one mod: start, stop, uninstall or release it (from quarantine). */
+  async modAction(action: 'start' | 'stop' | 'uninstall' | 'release', id: string): Promise<void> {
+    const { reply } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'mod', action, id })));
+    this.watchdog.turnCompleted();
+    const value = JSON.parse(decoder.decode(reply));
+    if (value.error) throw new Error(value.error);
+  }
+
   /** Runs XS's garbage collector; the returned meter counts live heap slots. */
   async collectGarbage(): Promise<MeterUsage> {
     const { meter } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'gc' })));
@@ -224,6 +234,7 @@ export class SimulatedDevice {
 
   /** Stops the mods (their onStop runs) and the XS machine. */
   async shutdown(): Promise<void> {
+    this.#shuttingDown = true;
     if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
     await this.#worker.close();
     for (const release of this.#onShutdown.splice(0)) release();
@@ -248,11 +259,59 @@ export class SimulatedDevice {
       const wallStart = performance.now();
       this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
       this.lastCrankMs = performance.now() - wallStart;
+      this.watchdog.turnCompleted();
     } catch (error) {
       const text = (error as Error).message;
+      if (!this.#worker.alive && this.#booted && !this.#shuttingDown) {
+        await this.#watchdogReset();
+        return;
+      }
       this.uncaught.push(text);
       this.#log('sim', text);
     }
+  }
+
+  /**
+   * The machine died mid-turn (compute budget, memory, stack): as a board's watchdog resets the
+   * chip, the peripherals and timers are reset, retained memory and flash are kept, and the
+   * host boots again; it quarantines the mod the watchdog record names.
+   */
+  async #watchdogReset(): Promise<void> {
+    const cause = this.#worker.exitReason ?? 'unknown';
+    const record = this.watchdog.machineStopped(this.clock.now, cause);
+    const at = this.#resetsAtOnce;
+    this.#resetsAtOnce = at.time === this.clock.now ? { time: at.time, count: at.count + 1 } : { time: this.clock.now, count: 1 };
+    this.#log('sim', `watchdog reset: the XS machine stopped (${cause})${record.mod ? ` while running mod "${record.mod}"` : ''}`);
+    if (this.#resetsAtOnce.count > MAX_RESETS_AT_ONCE) {
+      this.uncaught.push(`the device is in a reset loop (${cause}); left down`);
+      return;
+    }
+    this.#timers.clearAll();
+    this.i2c.closeAll();
+    this.pins.closeAll();
+    this.#worker = this.#createWorker();
+    this.#booted = false;
+    await this.#start();
+    await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
+    this.#booted = true;
+  }
+
+  #createWorker(): XsWorker {
+    return new XsWorker({
+      name: `mote-${this.board.name}`,
+      addressSpaceKB: XS_ADDRESS_SPACE_KB,
+      onQuery: (request) => {
+        const query = JSON.parse(decoder.decode(request));
+        let reply: unknown;
+        if (this.storage.poweredOff) return encoder.encode(JSON.stringify({ error: 'the power is off' }));
+        try {
+          reply = { value: this.#queries.answer(query) ?? null };
+        } catch (error) {
+          reply = { error: (error as Error).message };
+        }
+        return encoder.encode(JSON.stringify(reply));
+      },
+    });
   }
 
   /** Queues an event raised while the machine runs (an edge caused by its own write). */

@@ -28,6 +28,8 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   'platform/crypto': 'platform-crypto.ts',
   'platform/mod-flash': 'platform-mod-flash.ts',
   'platform/ota-link': 'platform-ota-link.ts',
+  'platform/watchdog': 'platform-watchdog.ts',
+  time: 'time.ts',
   'sim/bytes': 'bytes.ts',
   'text/encoder': 'text-encoder.ts',
   'text/decoder': 'text-decoder.ts',

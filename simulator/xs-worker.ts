@@ -53,6 +53,12 @@ export interface XsWorkerOptions {
   crankLimit?: number;
   /** Answers the engine's synchronous `issueCommand` calls. */
   onQuery: QueryHandler;
+  /**
+   * Caps the engine's address space (KB, Linux), as a board's RAM caps its heap: a memory bomb
+   * then aborts the machine ("not enough memory") quickly instead of swapping the host. The XS
+   * machine reserves about 1.1 GB of address space at start, so the cap must be above that.
+   */
+  addressSpaceKB?: number;
   /** Where the engine's own `print` output goes. */
   stdout?: 'inherit' | 'ignore';
 }
@@ -68,9 +74,14 @@ export class XsWorker {
   readonly exited: Promise<void>;
 
   constructor(options: XsWorkerOptions) {
-    const { name = 'mote-device', crankLimit = 1e9, onQuery, stdout = 'inherit' } = options;
+    const { name = 'mote-device', crankLimit = 1e9, onQuery, stdout = 'inherit', addressSpaceKB } = options;
     this.#onQuery = onQuery;
-    this.#process = spawn(xsnapWorkerPath(), [name, '-l', String(crankLimit)], {
+    const args = [name, '-l', String(crankLimit)];
+    const capped = addressSpaceKB !== undefined && process.platform === 'linux';
+    const [command, argv] = capped
+      ? ['sh', ['-c', `ulimit -v ${Math.floor(addressSpaceKB)} && exec "$0" "$@"`, xsnapWorkerPath(), ...args]]
+      : [xsnapWorkerPath(), args];
+    this.#process = spawn(command, argv, {
       stdio: ['ignore', stdout, 'inherit', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C reaches the CLI, which stops the device in order; the worker
       // still ends with us, as it exits when its command pipe closes.

@@ -48,3 +48,21 @@ declare module "mote/mqtt" {
   };
   export default mqtt;
 }
+
+declare module "mote/storage" {
+  /** JSON data: what `set` accepts and `get` returns (a fresh copy each time). */
+  export type StoredValue = string | number | boolean | null | StoredValue[] | { [key: string]: StoredValue };
+  /**
+   * The mod's own key-value store, kept across reboots, within its grant
+   * (`permissions.storage.bytes`: the UTF-8 bytes of all keys and JSON-serialized values).
+   * Keys are 1-64 characters without control characters; no key reaches another mod's data.
+   */
+  const storage: {
+    get(key: string): StoredValue | undefined;
+    set(key: string, value: StoredValue): void;
+    delete(key: string): void;
+    keys(): string[];
+    usage(): { used: number; granted: number };
+  };
+  export default storage;
+}

@@ -71,3 +71,15 @@ declare module "platform/ota-link" {
   };
   export default link;
 }
+
+declare module "platform/watchdog" {
+  /**
+   * Records which mod's code runs (in memory that survives a reset) and arms its compute budget
+   * for the rest of the turn; after a reset caused by a runaway, `lastReset` names it once.
+   */
+  const watchdog: {
+    enter(mod: string, budget: number): void;
+    lastReset(): { cause: string; mod?: string } | undefined;
+  };
+  export default watchdog;
+}

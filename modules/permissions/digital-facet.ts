@@ -2,7 +2,7 @@
 // `digital` grants (pin and direction). Options are read once, so a getter cannot pass the
 // check with one pin and open another. What the mod opens is tracked and closed when it stops.
 import type { DigitalGrant } from "permissions/manifest";
-import type { ModContext } from "runtime/mod-context";
+import { asModError, modError, type ModContext } from "runtime/mod-context";
 import type Digital from "embedded:io/digital";
 
 type DigitalClass = typeof Digital;
@@ -30,10 +30,11 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
     target: unknown;
 
     constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
-      if (typeof options !== "object" || options === null) throw new TypeError("Digital: an options object is required");
+      context.assertLive("Digital");
+      if (typeof options !== "object" || options === null) throw modError(TypeError, "Digital: an options object is required");
       const pin = options.pin, mode = options.mode as number, edge = options.edge, onReadable = options.onReadable;
       const target = options.target;
-      if (typeof pin !== "number") throw new TypeError(`Digital: pin must be a number, got ${typeof pin}`);
+      if (typeof pin !== "number") throw modError(TypeError, `Digital: pin must be a number, got ${typeof pin}`);
       const grant = grants.find((candidate) => candidate.pin === pin);
       const direction = OUTPUT_MODES.includes(mode) ? "output" : INPUT_MODES.includes(mode) ? "input" : undefined;
       if (!grant) {
@@ -43,14 +44,19 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
         context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${granted})`);
       }
       const self = this;
-      const inner = new Board({
-        pin,
-        mode: mode as never,
-        ...(edge === undefined ? {} : { edge }),
-        ...(typeof onReadable === "function"
-          ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
-          : {}),
-      } as never);
+      let inner: Digital;
+      try {
+        inner = new Board({
+          pin,
+          mode: mode as never,
+          ...(edge === undefined ? {} : { edge }),
+          ...(typeof onReadable === "function"
+            ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
+            : {}),
+        } as never);
+      } catch (error) {
+        throw asModError(error);
+      }
       this.#inner = inner;
       this.target = target;
       context.track(inner);
@@ -77,11 +83,12 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
     }
 
     set format(value: "number") {
-      if (value !== "number") throw new RangeError(`Digital: unsupported format "${String(value)}"`);
+      if (value !== "number") throw modError(RangeError, `Digital: unsupported format "${String(value)}"`);
     }
 
     #use(operation: string): Digital {
-      if (!this.#inner) throw new Error(`Digital: ${operation} after close`);
+      context.assertLive(`Digital ${operation}`);
+      if (!this.#inner) throw modError(Error, `Digital: ${operation} after close`);
       return this.#inner;
     }
   }

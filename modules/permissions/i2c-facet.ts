@@ -1,7 +1,7 @@
 // `device.io.I2C` as a mod sees it: the board's I2C class narrowed to the mod's `i2c` grants
 // (bus and 7-bit address). The bus is named by `port` or by its data/clock pins.
 import type { I2CGrant } from "permissions/manifest";
-import type { ModContext } from "runtime/mod-context";
+import { asModError, modError, type ModContext } from "runtime/mod-context";
 import type I2C from "embedded:io/i2c";
 
 type I2CClass = typeof I2C;
@@ -26,7 +26,8 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
     target: unknown;
 
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
-      if (typeof options !== "object" || options === null) throw new TypeError("I2C: an options object is required");
+      context.assertLive("I2C");
+      if (typeof options !== "object" || options === null) throw modError(TypeError, "I2C: an options object is required");
       const data = options.data, clock = options.clock, port = options.port, address = options.address;
       const hz = options.hz, target = options.target;
       const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
@@ -37,7 +38,12 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
         const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
         context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } to mote.permissions.i2c in its manifest.json`);
       }
-      const inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz: typeof hz === "number" ? hz : bus.hz, address } as never) as never;
+      let inner: never;
+      try {
+        inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz: typeof hz === "number" ? hz : bus.hz, address } as never) as never;
+      } catch (error) {
+        throw asModError(error);
+      }
       this.#inner = inner;
       this.target = target;
       context.track(inner);
@@ -70,11 +76,12 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
     }
 
     set format(value: "buffer") {
-      if (value !== "buffer") throw new RangeError(`I2C: unsupported format "${String(value)}"`);
+      if (value !== "buffer") throw modError(RangeError, `I2C: unsupported format "${String(value)}"`);
     }
 
     #use(operation: string) {
-      if (!this.#inner) throw new Error(`I2C: ${operation} after close`);
+      context.assertLive(`I2C ${operation}`);
+      if (!this.#inner) throw modError(Error, `I2C: ${operation} after close`);
       return this.#inner;
     }
   }

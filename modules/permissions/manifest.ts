@@ -3,12 +3,23 @@
 // author fixes them in one pass. Unknown permission kinds are refused, never ignored: a grant
 // the runtime does not understand is not a grant.
 
+import { filterProblem } from "permissions/mqtt-filter";
+
 export type DigitalGrantMode = "input" | "output";
 export interface DigitalGrant { readonly pin: number; readonly mode: DigitalGrantMode }
 export interface I2CGrant { readonly bus: number; readonly address: number }
 export interface TimerGrant { readonly max: number; readonly minInterval: number }
-export interface MqttGrant { readonly publish: readonly string[]; readonly subscribe: readonly string[] }
+export interface TopicFilters { readonly publish: readonly string[]; readonly subscribe: readonly string[] }
+/**
+ * Filters relative to the mod's namespace (`mote/v1/<device>/telemetry/<mod>/` for publish,
+ * `mote/v1/<device>/cmd/<mod>/` for subscribe); `absolute` filters only with the owner's policy.
+ */
+export interface MqttGrant extends TopicFilters { readonly absolute: TopicFilters }
 export interface StorageGrant { readonly bytes: number }
+/** Wake-up requests, enforced by `mote/power`: wake no more often than, stay awake at most. */
+export interface PowerGrant { readonly minWakeInterval: number; readonly maxHoldAwake: number }
+/** Sampling requests, enforced by `mote/sampling`. */
+export interface SamplingGrant { readonly minInterval: number }
 
 export interface Permissions {
   readonly digital: readonly DigitalGrant[];
@@ -16,6 +27,10 @@ export interface Permissions {
   readonly timers: TimerGrant;
   readonly mqtt: MqttGrant;
   readonly storage: StorageGrant;
+  /** Absent: the mod may not ask for wake-ups. */
+  readonly power?: PowerGrant;
+  /** Absent: the mod may not use adaptive sampling. */
+  readonly sampling?: SamplingGrant;
 }
 
 export interface ModManifest {
@@ -38,7 +53,8 @@ export class ManifestError extends Error {
 /** A mod id: lower-case letters, digits and "-", 2-32 characters, starting with a letter. */
 export const MOD_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
-const PERMISSION_KINDS = Object.freeze(["digital", "i2c", "timers", "mqtt", "storage"]);
+const PERMISSION_KINDS = Object.freeze(["digital", "i2c", "timers", "mqtt", "storage", "power", "sampling"]);
+const DAY_MS = 86400000;
 const NO_TIMERS: TimerGrant = Object.freeze({ max: 0, minInterval: 0 });
 
 function describe(value: unknown): string {
@@ -72,11 +88,17 @@ class Checker {
     }
     return value;
   }
-  strings(path: string, value: unknown): string[] {
+  filters(path: string, value: unknown): string[] {
     return this.list(path, value).map((item, index) => {
-      if (typeof item !== "string" || !item.length) this.fail(`${path}[${index}]`, "a non-empty topic string", item);
+      const problem = typeof item === "string" ? filterProblem(item) : "is not a string";
+      if (problem) this.problems.push(`${path}[${index}]: ${describe(item)} ${problem}; expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"`);
       return String(item);
     });
+  }
+  record(path: string, value: unknown, shape: string): Record<string, unknown> | undefined {
+    if (isRecord(value)) return value;
+    this.fail(path, shape, value);
+    return undefined;
   }
 }
 
@@ -112,32 +134,55 @@ function i2cGrants(check: Checker, value: unknown): I2CGrant[] {
 
 function timerGrant(check: Checker, value: unknown): TimerGrant {
   if (value === undefined) return NO_TIMERS;
-  if (!isRecord(value)) {
-    check.fail("mote.permissions.timers", '{ "max": <number>, "minInterval": <ms> }', value);
-    return NO_TIMERS;
+  const record = check.record("mote.permissions.timers", value, '{ "max": <number>, "minInterval": <ms> }');
+  if (!record) return NO_TIMERS;
+  return Object.freeze({
+    max: check.integer("mote.permissions.timers.max", record.max, 0, 64),
+    minInterval: record.minInterval === undefined ? 0 : check.integer("mote.permissions.timers.minInterval", record.minInterval, 0, DAY_MS),
+  });
+}
+
+function topicFilters(check: Checker, path: string, value: unknown): TopicFilters {
+  const record = value === undefined ? {} : check.record(path, value, '{ "publish": [...], "subscribe": [...] }') ?? {};
+  for (const key of Object.keys(record)) {
+    if (key !== "publish" && key !== "subscribe" && !(key === "absolute" && path.endsWith("mqtt"))) check.problems.push(`${path}.${key}: unknown field; expected "publish", "subscribe"${path.endsWith("mqtt") ? ' or "absolute"' : ""}`);
   }
   return Object.freeze({
-    max: check.integer("mote.permissions.timers.max", value.max, 0, 64),
-    minInterval: value.minInterval === undefined ? 0 : check.integer("mote.permissions.timers.minInterval", value.minInterval, 0, 86400000),
+    publish: Object.freeze(check.filters(`${path}.publish`, record.publish)),
+    subscribe: Object.freeze(check.filters(`${path}.subscribe`, record.subscribe)),
   });
 }
 
 function mqttGrant(check: Checker, value: unknown): MqttGrant {
-  if (value !== undefined && !isRecord(value)) check.fail("mote.permissions.mqtt", '{ "publish": [...], "subscribe": [...] }', value);
-  const record = isRecord(value) ? value : {};
+  const relative = topicFilters(check, "mote.permissions.mqtt", value);
+  const absolute = isRecord(value) ? value.absolute : undefined;
+  return Object.freeze({ ...relative, absolute: topicFilters(check, "mote.permissions.mqtt.absolute", absolute) });
+}
+
+function powerGrant(check: Checker, value: unknown): PowerGrant | undefined {
+  if (value === undefined) return undefined;
+  const record = check.record("mote.permissions.power", value, '{ "minWakeInterval": <ms>, "maxHoldAwake": <ms> }');
+  if (!record) return undefined;
   return Object.freeze({
-    publish: Object.freeze(check.strings("mote.permissions.mqtt.publish", record.publish)),
-    subscribe: Object.freeze(check.strings("mote.permissions.mqtt.subscribe", record.subscribe)),
+    minWakeInterval: check.integer("mote.permissions.power.minWakeInterval", record.minWakeInterval, 1, 7 * DAY_MS),
+    maxHoldAwake: check.integer("mote.permissions.power.maxHoldAwake", record.maxHoldAwake, 0, DAY_MS),
   });
 }
 
+function samplingGrant(check: Checker, value: unknown): SamplingGrant | undefined {
+  if (value === undefined) return undefined;
+  const record = check.record("mote.permissions.sampling", value, '{ "minInterval": <ms> }');
+  if (!record) return undefined;
+  return Object.freeze({ minInterval: check.integer("mote.permissions.sampling.minInterval", record.minInterval, 10, DAY_MS) });
+}
+
 function storageGrant(check: Checker, value: unknown): StorageGrant {
-  if (value === undefined) return Object.freeze({ bytes: 0 });
-  if (!isRecord(value)) {
-    check.fail("mote.permissions.storage", '{ "bytes": <number> }', value);
-    return Object.freeze({ bytes: 0 });
-  }
-  return Object.freeze({ bytes: check.integer("mote.permissions.storage.bytes", value.bytes, 0, 1048576) });
+  const record = value === undefined ? undefined : check.record("mote.permissions.storage", value, '{ "bytes": <number> }');
+  return Object.freeze({ bytes: record ? check.integer("mote.permissions.storage.bytes", record.bytes, 0, 1048576) : 0 });
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /**
@@ -174,6 +219,8 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
       timers: timerGrant(check, permissions.timers),
       mqtt: mqttGrant(check, permissions.mqtt),
       storage: storageGrant(check, permissions.storage),
+      ...optional("power", powerGrant(check, permissions.power)),
+      ...optional("sampling", samplingGrant(check, permissions.sampling)),
     }),
   });
   if (check.problems.length) throw new ManifestError(where, check.problems);

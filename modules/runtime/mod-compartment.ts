@@ -1,7 +1,7 @@
 // One Compartment per mod, built from a frozen whitelist: the attenuated `device`, a `trace` and
 // `console.log` tagged with the mod id, the `mote/*` modules made for this mod, and the mod's own
 // modules. Nothing else: not the host's globals, modules or other mods' modules.
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
 
 function parentOf(name: string): string[] {
   const parts = name.split("/");
@@ -16,12 +16,30 @@ export function resolveModSpecifier(modId: string, specifier: string, referrer: 
   for (const part of specifier.split("/")) {
     if (part === "." || part === "") continue;
     if (part === "..") {
-      if (!parts.length) throw new Error(`${modId}: import "${specifier}" from "${referrer}" climbs out of the mod`);
+      if (!parts.length) throw modError(Error, `${modId}: import "${specifier}" from "${referrer}" climbs out of the mod`);
       parts.pop();
     } else parts.push(part);
   }
   return parts.join("/");
 }
+
+/**
+ * The `Compartment` constructor a mod sees: a child compartment (and its children) gets the mod's
+ * `trace` and `console`, not the engine's own `trace`, so its output stays tagged and rate-limited.
+ * It is evaluated inside the mod's compartment: a compartment's parent (where `{ namespace }`
+ * module descriptors resolve) is the compartment whose code calls `new Compartment`, and that
+ * must be the mod's, never the host's.
+ */
+const CHILD_COMPARTMENTS = `(output) => {
+  const Engine = Compartment;
+  const Child = function Compartment(options) {
+    if (new.target === undefined) throw new TypeError("Compartment: use new");
+    const given = options ?? {};
+    return new Engine({ ...given, globals: { ...given.globals, ...output, Compartment: Child } });
+  };
+  Object.defineProperty(Child, "prototype", { value: Engine.prototype });
+  return Object.freeze(Child);
+}`;
 
 export interface ModCompartmentParts {
   device: object;
@@ -34,23 +52,32 @@ export interface ModCompartmentParts {
 export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
   const id = context.id;
   const write = (items: unknown[], separator: string) => {
-    context.log(items.map((item) => String(item)).join(separator));
+    let text: string;
+    try {
+      text = items.map((item) => String(item)).join(separator);
+    } catch {
+      text = "(output that cannot be printed)";
+    }
+    context.output(text);
   };
   const modules: Record<string, ModuleDescriptor> = {};
   for (const [specifier, namespace] of Object.entries(parts.moteModules)) modules[specifier] = { namespace };
   for (const [name, text] of Object.entries(parts.sources)) modules[name] = { source: new ModuleSource(text) };
   const available = Object.keys(parts.moteModules).join(", ");
 
-  return new Compartment({
-    globals: harden({
-      device: parts.device,
-      trace: (...items: unknown[]) => write(items, ""),
-      console: { log: (...items: unknown[]) => write(items, " ") },
-    }),
+  const output = harden({
+    trace: (...items: unknown[]) => write(items, ""),
+    console: { log: (...items: unknown[]) => write(items, " ") },
+  });
+  const compartment = new Compartment({
+    globals: harden({ device: parts.device, ...output }),
     modules,
     resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
     loadNowHook: (specifier) => {
-      throw new Error(`${id}: module "${specifier}" is not available to mods; a mod may import ${available} and its own modules`);
+      throw modError(Error, `${id}: module "${specifier}" is not available to mods; a mod may import ${available} and its own modules`);
     },
   });
+  const globals = compartment.globalThis as Record<string, unknown>;
+  globals.Compartment = (compartment.evaluate(CHILD_COMPARTMENTS) as (output: object) => unknown)(output);
+  return compartment;
 }

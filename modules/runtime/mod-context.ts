@@ -1,8 +1,12 @@
-// Everything the host keeps about one running mod: its state and counters, what it opened (so
-// stopping it closes all of it), and the two ways its code is entered: `deliver` for every call
-// into the mod (an exception is caught, counted and reported, never propagated into the host or
-// another mod) and `deny` for a refused request.
+// Everything the host keeps about one mod: its state and counters, what it opened (so stopping
+// it closes all of it), and the ways its code is entered or refused: `deliver` for every call
+// into the mod (recorded with the watchdog first, so a runaway is blamed on it; an exception is
+// caught, counted and reported, never propagated into the host or another mod), `deny` for a
+// refused request, `assertLive` for any use of a facet after the mod was stopped (revoked).
 import type { ModManifest } from "permissions/manifest";
+import type { AuditKind, AuditLog } from "permissions/audit-log";
+import { describeGrants } from "permissions/policy";
+import { RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
 import type { ModState, ModStatus } from "runtime/status";
 
 export interface Closable {
@@ -11,6 +15,34 @@ export interface Closable {
 
 export interface LogSink {
   write(tag: string, text: string): void;
+}
+
+/** What a context needs from its runtime. */
+export interface ContextHost {
+  log: LogSink;
+  audit: AuditLog;
+  /** Records that the mod's code runs now, before each entry (watchdog, compute budget). */
+  enter(id: string): void;
+  now(): number;
+  rates: Readonly<Record<RateKind, RateSpec>>;
+}
+
+const MAX_LINE = 512;
+
+/**
+ * An error to throw into a mod: its `stack` is only the name and message, so it carries no host
+ * function names, module numbers or paths.
+ */
+export function modError(Type: ErrorConstructor, message: string): Error {
+  const error = new Type(message);
+  Object.defineProperty(error, "stack", { value: `${error.name}: ${message}` });
+  return error;
+}
+
+/** Rethrows what a host or platform call threw as a mod error with the same type and message. */
+export function asModError(error: unknown): Error {
+  const Type = error instanceof TypeError ? TypeError : error instanceof RangeError ? RangeError : Error;
+  return modError(Type, messageOf(error));
 }
 
 /** The message of a thrown value, read defensively: a mod can throw anything. */
@@ -29,30 +61,68 @@ export class ModContext {
   readonly manifest: ModManifest;
   state: ModState = "installed";
   starts = 0;
+  stops = 0;
   errors = 0;
   denials = 0;
+  /** Crashes (load or onStart threw) since install or release; drives backoff and quarantine. */
+  crashes = 0;
+  quarantine: string | undefined;
   lastError: string | undefined;
   readonly #resources = new Set<Closable>();
-  readonly #log: LogSink;
+  readonly #host: ContextHost;
+  readonly #limits: Record<RateKind, RateLimit>;
+  #logDropped = 0;
 
-  constructor(manifest: ModManifest, log: LogSink) {
+  constructor(manifest: ModManifest, host: ContextHost) {
     this.manifest = manifest;
-    this.#log = log;
+    this.#host = host;
+    const { log, timers, messages } = host.rates;
+    this.#limits = { log: new RateLimit(log, host.now), timers: new RateLimit(timers, host.now), messages: new RateLimit(messages, host.now) };
   }
 
   get id(): string {
     return this.manifest.id;
   }
 
+  /** A host line about this mod (not rate-limited). */
   log(text: string): void {
-    this.#log.write(this.id, text);
+    this.#host.log.write(this.id, text);
   }
 
-  /** Counts and reports a refused request, then throws it into the mod. */
+  audit(kind: AuditKind, detail: string): void {
+    this.#host.audit.record(this.id, kind, detail);
+  }
+
+  /** The mod's own output (`trace`, `console.log`): rate-limited, each line at most 512 characters. */
+  output(text: string): void {
+    if (!this.#limits.log.take()) {
+      this.#logDropped++;
+      return;
+    }
+    if (this.#logDropped) {
+      this.log(`(${this.#logDropped} line(s) dropped by the log rate limit of ${this.#host.rates.log.perSecond}/s)`);
+      this.#logDropped = 0;
+    }
+    this.#host.log.write(this.id, text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters dropped)` : text);
+  }
+
+  /** Takes one action from a per-mod rate limit; false when over it. */
+  allow(kind: RateKind): boolean {
+    return this.#limits[kind].take();
+  }
+
+  /** Counts, audits and reports a refused request, then throws it into the mod. */
   deny(message: string): never {
     this.denials++;
-    this.log(`denied: ${message}`);
-    throw new Error(`${this.id}: ${message}`);
+    this.audit("deny", message);
+    // Within the mod's log rate: a mod retrying a refused call in a loop cannot flood the log.
+    this.output(`denied: ${message}`);
+    throw modError(Error, `${this.id}: ${message}`);
+  }
+
+  /** Throws if the mod is not running: every facet of a stopped or uninstalled mod is revoked. */
+  assertLive(what: string): void {
+    if (this.state !== "running") throw modError(Error, `${this.id}: ${what}: this mod is ${this.state}; its permissions are revoked`);
   }
 
   /** Counts and reports an exception that escaped the mod's code. */
@@ -65,6 +135,7 @@ export class ModContext {
   /** Calls into the mod, if it is running. Returns false when the call threw. */
   deliver(where: string, callback: Function, thisArg: unknown, ...args: unknown[]): boolean {
     if (this.state !== "running") return true;
+    this.#host.enter(this.id);
     try {
       Reflect.apply(callback, thisArg, args);
       return true;
@@ -72,6 +143,11 @@ export class ModContext {
       this.fail(where, error);
       return false;
     }
+  }
+
+  /** Runs host work on the mod's behalf (loading its modules) under its watchdog record. */
+  enter(): void {
+    this.#host.enter(this.id);
   }
 
   track(resource: Closable): void {
@@ -96,7 +172,11 @@ export class ModContext {
 
   status(): ModStatus {
     const { id, version } = this.manifest;
-    const status: ModStatus = { id, version, state: this.state, starts: this.starts, errors: this.errors, denials: this.denials };
+    const status: ModStatus = {
+      id, version, state: this.state, grants: describeGrants(this.manifest), starts: this.starts, stops: this.stops,
+      errors: this.errors, denials: this.denials, logDropped: this.#limits.log.refused,
+    };
+    if (this.quarantine !== undefined) status.quarantine = this.quarantine;
     if (this.lastError !== undefined) status.lastError = this.lastError;
     return status;
   }

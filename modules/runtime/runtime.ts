@@ -1,12 +1,19 @@
 // The mod runtime: a registry of installed mods, each started in its own Compartment with the
-// facets its manifest grants, stopped with everything it opened closed. A mod's failure is its
-// own: it is caught, counted and reported, and the host and the other mods carry on.
+// facets its manifest grants (and the owner's policy allows), stopped with everything it opened
+// closed. A mod's failure is its own: it is caught, counted and reported; a mod that keeps
+// crashing is restarted with backoff, then quarantined; one that took the machine down (compute
+// budget, memory, stack) is quarantined at the next boot. The host and the other mods carry on.
 import { validateManifest } from "permissions/manifest";
 import { makeDeviceFacet, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
-import { ModContext, messageOf, type LogSink } from "runtime/mod-context";
+import { AuditLog } from "permissions/audit-log";
+import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "permissions/policy";
+import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
+import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
+import { Quarantine, type PreferenceStore } from "runtime/quarantine";
+import type { HostTimer } from "runtime/timer-facet";
 
 /** A mod as the platform's mod store hands it over. */
 export interface InstalledMod {
@@ -14,6 +21,8 @@ export interface InstalledMod {
   manifest: unknown;
   /** Module name (as in the mod's manifest) → JavaScript source. */
   modules: Record<string, string>;
+  /** Key id of the package's signer, when it came signed (over-the-air installs). */
+  signer?: string;
 }
 
 /**
@@ -26,13 +35,35 @@ export interface ModModule {
   make(context: ModContext): object;
 }
 
+/** `platform/watchdog`: records the running mod in retained memory and arms its compute budget. */
+export interface Watchdog {
+  enter(mod: string, budget: number): void;
+  lastReset(): { cause: string; mod?: string } | undefined;
+}
+
 export interface RuntimeOptions {
   device: BoardProvider;
   buses: readonly I2CBus[];
   /** The `mote/*` modules this host offers mods. */
   modules: readonly ModModule[];
   log: LogSink;
+  /** The owner's policy; DEFAULT_POLICY when absent. */
+  policy?: OwnerPolicy;
+  /** Where the quarantine list persists (Moddable `preference`); in memory only when absent. */
+  preference?: PreferenceStore;
+  /** Starts each mod in its own turn and restarts crashed mods with backoff; without it, synchronously and never. */
+  timer?: HostTimer;
+  watchdog?: Watchdog;
+  /** Milliseconds since boot, for rate limits. */
+  now?: () => number;
+  /** Computrons one delivery (and the promise jobs it queues) may use. */
+  computeBudget?: number;
+  rates?: Readonly<Record<RateKind, RateSpec>>;
 }
+
+export const DEFAULT_COMPUTE_BUDGET = 1_000_000;
+/** Delays before restarting a crashed mod; one more crash after the last quarantines it. */
+export const RESTART_BACKOFF_MS = Object.freeze([1000, 4000, 16000]);
 
 interface ModEntry {
   context: ModContext;
@@ -44,18 +75,45 @@ export class Runtime {
   readonly #options: RuntimeOptions;
   readonly #mods = new Map<string, ModEntry>();
   readonly #rejected: RejectedMod[] = [];
+  readonly #audit = new AuditLog();
+  readonly #quarantine: Quarantine;
+  readonly #host: ContextHost;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
+    this.#quarantine = new Quarantine(options.preference);
+    const budget = options.computeBudget ?? DEFAULT_COMPUTE_BUDGET;
+    const watchdog = options.watchdog;
+    this.#host = {
+      log: options.log,
+      audit: this.#audit,
+      enter: watchdog ? (id) => watchdog.enter(id, budget) : () => {},
+      now: options.now ?? (() => 0),
+      rates: options.rates ?? DEFAULT_RATES,
+    };
   }
 
-  /** Validates and registers a mod. Throws (and records) a ManifestError naming each problem. */
+  /**
+   * Validates a mod and checks its request against the owner's policy, then registers it.
+   * Throws (and records) an error naming each problem or each refused permission.
+   */
   install(mod: InstalledMod, where = "manifest.json"): ModStatus {
     try {
       const manifest = validateManifest(mod.manifest, Object.keys(mod.modules), where);
       if (this.#mods.has(manifest.id)) throw new Error(`${where}: a mod with id "${manifest.id}" is already installed; uninstall it first`);
-      const context = new ModContext(manifest, this.#options.log);
+      const refused = checkPolicy(this.#options.policy ?? DEFAULT_POLICY, manifest, mod.signer);
+      if (refused.length) {
+        this.#audit.record(manifest.id, "refuse", refused.join("; "));
+        throw new Error(`${where}: mod "${manifest.id}" asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`);
+      }
+      const context = new ModContext(manifest, this.#host);
       this.#mods.set(manifest.id, { context, sources: mod.modules });
+      context.audit("grant", describeGrants(manifest).join("; ") || "no permissions");
+      const quarantined = this.#quarantine.reason(manifest.id);
+      if (quarantined !== undefined) {
+        context.state = "quarantined";
+        context.quarantine = quarantined;
+      }
       return context.status();
     } catch (error) {
       this.#rejected.push({ where, error: messageOf(error) });
@@ -68,10 +126,15 @@ export class Runtime {
     const entry = this.#entry(id);
     const { context } = entry;
     if (context.state === "running") return;
+    if (context.state === "quarantined") {
+      context.log(`not started: quarantined (${context.quarantine}); the owner releases it with runtime.release("${id}")`);
+      return;
+    }
     const { device, buses, modules } = this.#options;
     context.starts++;
     context.state = "running";
     try {
+      context.enter();
       const compartment = makeModCompartment(context, {
         device: makeDeviceFacet(context, context.manifest, device, buses),
         moteModules: Object.fromEntries(modules.map((module) => [module.specifier, module.make(context)])),
@@ -95,16 +158,58 @@ export class Runtime {
     if (context.state !== "running") return;
     const onStop = entry.instance?.onStop;
     if (typeof onStop === "function") context.deliver("onStop", onStop, entry.instance);
+    context.stops++;
+    context.audit("stop", reason);
     this.#halt(entry, "stopped", `stopped (${reason})`);
   }
 
+  /** Stops the mod and forgets it: every facet it held is revoked. Its stored data is kept. */
   uninstall(id: string): void {
     this.stop(id, "uninstalled");
     this.#mods.delete(id);
   }
 
+  /** Stops a mod and keeps it from starting again (also after reboots) until `release`. */
+  quarantine(id: string, reason: string): void {
+    const entry = this.#entry(id);
+    const { context } = entry;
+    if (context.state === "running") {
+      context.stops++;
+      this.#halt(entry, "stopped", "stopped for quarantine");
+    }
+    context.state = "quarantined";
+    context.quarantine = reason;
+    this.#quarantine.add(id, reason);
+    context.audit("quarantine", reason);
+    context.log(`quarantined: ${reason}`);
+  }
+
+  /** The owner lets a quarantined mod run again (it is not started by this call). */
+  release(id: string): void {
+    const { context } = this.#entry(id);
+    this.#quarantine.release(id);
+    if (context.state !== "quarantined") return;
+    context.state = "stopped";
+    context.quarantine = undefined;
+    context.crashes = 0;
+    context.audit("release", "released by the owner");
+  }
+
+  /**
+   * Quarantines the mod the watchdog blamed for the last reset, then starts every other mod,
+   * each in its own turn (so whatever a mod leaves running is accounted to it alone).
+   */
   startAll(): void {
-    for (const id of this.#mods.keys()) this.start(id);
+    const reset = this.#options.watchdog?.lastReset();
+    if (reset) {
+      this.#audit.record(reset.mod ?? "host", "reset", `the machine stopped: ${reset.cause}`);
+      if (reset.mod !== undefined && this.#mods.has(reset.mod)) this.quarantine(reset.mod, `it stopped the machine (${reset.cause}); the device was reset`);
+    }
+    const timer = this.#options.timer;
+    for (const id of this.#mods.keys()) {
+      if (timer) timer.set(() => this.#mods.has(id) && this.start(id), 0);
+      else this.start(id);
+    }
   }
 
   stopAll(reason = "stopped"): void {
@@ -112,7 +217,12 @@ export class Runtime {
   }
 
   status(): RuntimeStatus {
-    return { mods: [...this.#mods.values()].map((entry) => entry.context.status()), rejected: [...this.#rejected] };
+    return {
+      mods: [...this.#mods.values()].map((entry) => entry.context.status()),
+      rejected: [...this.#rejected],
+      audit: this.#audit.entries(),
+      auditDropped: this.#audit.dropped,
+    };
   }
 
   #entry(id: string): ModEntry {
@@ -122,8 +232,24 @@ export class Runtime {
   }
 
   #crash(entry: ModEntry, where?: string, error?: unknown): void {
-    if (where) entry.context.fail(where, error);
-    this.#halt(entry, "crashed", "crashed; its resources are closed and it is not restarted");
+    const { context } = entry;
+    if (where) context.fail(where, error);
+    context.crashes++;
+    context.audit("crash", context.lastError ?? "crashed");
+    const delay = RESTART_BACKOFF_MS[context.crashes - 1];
+    const timer = this.#options.timer;
+    if (timer && delay === undefined) {
+      this.quarantine(context.id, `it crashed ${context.crashes} times in a row (last: ${context.lastError})`);
+      return;
+    }
+    context.stops++;
+    this.#halt(entry, "crashed", timer ? `crashed; its resources are closed; restart in ${delay} ms` : "crashed; its resources are closed and it is not restarted");
+    if (!timer) return;
+    timer.set(() => {
+      if (this.#mods.get(context.id) !== entry || context.state !== "crashed") return;
+      context.audit("restart", `after ${delay} ms (crash ${context.crashes})`);
+      this.start(context.id);
+    }, delay);
   }
 
   /** Leaves the running state: everything the mod opened is closed, its instance dropped. */

@@ -2,7 +2,7 @@
 // every interval at least `minInterval` ms, no blocking `delay`. Callbacks are delivered through
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
 import type { ModModule } from "runtime/runtime";
 
 export interface HostTimer {
@@ -18,22 +18,29 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
 
   function interval(method: string, value: unknown, label: string): number {
     const ms = value === undefined ? 0 : Number(value);
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`Timer.${method}: ${label} must be a number of milliseconds >= 0, got ${String(value)}`);
+    if (!Number.isFinite(ms) || ms < 0) throw modError(RangeError, `Timer.${method}: ${label} must be a number of milliseconds >= 0, got ${String(value)}`);
     if (ms < grant.minInterval && !(label === "repeat" && ms === 0)) {
       context.deny(`Timer.${method}: ${label} of ${ms} ms is below this mod's minimum of ${grant.minInterval} ms (mote.permissions.timers.minInterval)`);
     }
     return ms;
   }
 
+  /** Every operation that arms a timer: the mod must be live and within its timer rate. */
+  function arming(method: string): void {
+    context.assertLive(`Timer.${method}`);
+    if (!context.allow("timers")) context.deny(`Timer.${method}: more timer operations than this mod's rate limit allows; arm timers less often`);
+  }
+
   function entryOf(method: string, handle: unknown): Entry {
     const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
-    if (!entry) throw new Error(`Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
+    if (!entry) throw modError(Error, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
     return entry;
   }
 
   const Facet = {
     set(callback: (timer: object) => void, delay?: number, repeat?: number): object {
-      if (typeof callback !== "function") throw new TypeError("Timer.set: callback must be a function");
+      arming("set");
+      if (typeof callback !== "function") throw modError(TypeError, "Timer.set: callback must be a function");
       const first = interval("set", delay, "interval");
       const every = interval("set", repeat, "repeat");
       if (entries.size >= grant.max) {
@@ -55,6 +62,7 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
       return Facet.set(callback, every, every);
     },
     schedule(handle: object, delay?: number, repeat?: number): void {
+      arming("schedule");
       const entry = entryOf("schedule", handle);
       if (delay === undefined) {
         entry.scheduled = false;

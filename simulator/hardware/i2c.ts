@@ -80,6 +80,11 @@ export class I2CController {
     if (!this.#busOpen(record.bus)) this.#pins.release([record.bus.data, record.bus.clock]);
   }
 
+  /** A chip reset: every open handle goes (the buses' pins are released). */
+  closeAll(): void {
+    for (const handle of [...this.#handles.keys()]) this.close(handle);
+  }
+
   read(handle: number, count: number): number[] {
     const { bus, address, chip } = this.#transfer(handle, 'read', []);
     const bytes = Array.from(this.#acknowledged(bus, address, 'read', [], () => chip.read(count, this.#now())));

@@ -74,6 +74,11 @@ export class PinBank {
     this.#settle();
   }
 
+  /** A chip reset: every pin the machine opened is released (the write log is kept). */
+  closeAll(): void {
+    for (const handle of [...this.#handles.keys()]) this.close(handle);
+  }
+
   /** Takes pins for another peripheral (an I2C bus) until released. */
   reserve(pins: number[], owner: string): void {
     for (const pin of pins) this.#checkPin(pin, owner);

@@ -49,6 +49,18 @@
     Object.getPrototypeOf(''[Symbol.iterator]()),
     Object.getPrototypeOf(/x/[Symbol.matchAll](''))
   ];
+  // Every compartment has its own Function and eval, but the shared prototypes' `constructor`
+  // properties lead back to the start compartment's evaluators, whose code sees this global
+  // object (issueCommand). As SES does, they become a function that throws.
+  // Likewise Compartment.prototype.constructor: a compartment made with the engine's own
+  // constructor gets the engine's `trace`, not the mod's rate-limited one.
+  for (const prototype of [Function.prototype, ...hidden.slice(0, 3), Compartment.prototype]) {
+    const tamed = function () {
+      throw new TypeError('constructors are not reachable from prototypes; use the global Function or Compartment of your own compartment');
+    };
+    Object.defineProperty(tamed, 'prototype', { value: prototype });
+    Object.defineProperty(prototype, 'constructor', { value: tamed, writable: false, enumerable: false, configurable: false });
+  }
   for (const name of Object.getOwnPropertyNames(globalThis)) {
     if (!engineOnly.has(name)) harden(globalThis[name]);
   }
@@ -56,9 +68,19 @@
 
   const resolveHook = (specifier, referrer) => ask({ op: 'module.resolve', specifier, referrer });
   const platformPowers = harden({ ask, on });
+  // The engine's meter, narrowed to one power: limit the rest of this turn to `budget` more
+  // computrons (platform/watchdog arms it before each entry into a mod). The count of the turn
+  // is kept, so the meter Node reads still covers the whole turn.
+  const meter = harden({
+    limit(budget) {
+      if (!(typeof budget === 'number' && budget > 0)) throw new RangeError('meter.limit: budget must be a positive number of computrons');
+      const index = resetMeter(0, 0);
+      resetMeter(index + budget, index);
+    },
+  });
   const platform = new Compartment({
     // The engine's TextEncoder/TextDecoder back Moddable's `text/encoder` and `text/decoder`.
-    globals: { sim: platformPowers, harden, TextEncoder, TextDecoder },
+    globals: { sim: platformPowers, meter, harden, TextEncoder, TextDecoder },
     resolveHook,
     loadNowHook: (id) => ({ source: new ModuleSource(ask({ op: 'module.source', id })) }),
   });
@@ -90,6 +112,12 @@
   // For benchmarks: collect garbage so the crank's meter counts live heap slots only.
   on('gc', () => {
     gc();
+    return null;
+  });
+  // The operator's hand on one mod (tests, the CLI): start, stop, uninstall or release it.
+  on('mod', ({ action, id }) => {
+    if (!['start', 'stop', 'uninstall', 'release'].includes(action)) throw new Error(`simulator: unknown mod action "${action}"`);
+    runtime[action](id);
     return null;
   });
   on('status', () => (runtime && typeof runtime.status === 'function' ? runtime.status() : null));

@@ -6,3 +6,9 @@ declare const sim: {
   /** Registers the handler for one kind of event Node delivers. */
   on(type: string, handler: (message: any) => unknown): void;
 };
+
+/** The engine's compute meter, narrowed (bootstrap.js): only platform/watchdog uses it. */
+declare const meter: {
+  /** Limits the rest of the current turn to `budget` more computrons; beyond, the machine aborts. */
+  limit(budget: number): void;
+};

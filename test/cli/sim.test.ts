@@ -21,7 +21,10 @@ describe('mote CLI', () => {
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     assert.equal(report.virtualTimeMs, 60000);
     assert.equal(report.hostAlive, true);
-    assert.deepEqual(report.mods, [{ id: 'blink', version: '1.0.0', state: 'running', starts: 1, errors: 0, denials: 0 }]);
+    assert.deepEqual(report.mods, [{
+      id: 'blink', version: '1.0.0', state: 'running', grants: ['digital pin 2 (output)', 'digital pin 0 (input)', 'timers 1, every 100 ms or slower'],
+      starts: 1, stops: 0, errors: 0, denials: 0, logDropped: 0,
+    }]);
     const led = report.pinWrites.filter((write: { pin: number }) => write.pin === 2);
     assert.equal(led.length, 120);
     assert.deepEqual(led.slice(0, 3), [{ pin: 2, value: 1, time: 500 }, { pin: 2, value: 0, time: 1000 }, { pin: 2, value: 1, time: 1500 }]);

@@ -49,7 +49,7 @@ describe('mod manifest validation', () => {
       'mote.id: expected lower-case letters, digits and "-", 2-32 characters, starting with a letter, got "1x"',
       'mote.version: expected a semantic version such as "1.0.0", got "latest"',
       'mote.entry: expected the name of one of the mod\'s modules ("main"), got "start"',
-      'mote.permissions.gpio: unknown permission kind; known kinds are digital, i2c, timers, mqtt, storage',
+      'mote.permissions.gpio: unknown permission kind; known kinds are digital, i2c, timers, mqtt, storage, power, sampling',
       'mote.permissions.digital[1]: pin 2 is listed twice; grant each pin once',
       'mote.permissions.i2c[0].address: expected an integer from 0 to 127, got 200',
       'mote.permissions.timers.max: expected an integer from 0 to 64, got -1',
@@ -58,5 +58,42 @@ describe('mod manifest validation', () => {
 
   it('says what a mod manifest needs when the "mote" section is missing', () => {
     assert.throws(() => validateManifest({ modules: {} }, ['main'], 'mods/x/manifest.json'), /mods\/x\/manifest\.json: mote: expected an object with "id", "version" and "permissions"/);
+  });
+
+  it('checks MQTT filter syntax: # only last, + a whole level, no $ at the start, no empty level', () => {
+    const problems = problemsOf({
+      mote: { id: 'topics', version: '1.0.0', permissions: { mqtt: {
+        publish: ['ok/level', 'a/#/b', 'a+/b', '$SYS/#', '/lead', 'trail/', 'dou//ble', 7],
+        subscribe: ['+/x/#'],
+        absolute: { publish: ['mote/v1/+/alerts'], subscribe: ['#x'] },
+        retain: true,
+      } } },
+    });
+    assert.deepEqual(problems, [
+      'mote.permissions.mqtt.retain: unknown field; expected "publish", "subscribe" or "absolute"',
+      'mote.permissions.mqtt.publish[1]: "a/#/b" uses "#" other than as the whole last level; expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[2]: "a+/b" uses "+" other than as a whole level; expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[3]: "$SYS/#" starts with "$" (broker topics such as $SYS are never granted); expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[4]: "/lead" has an empty level (a leading, trailing or doubled "/"); expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[5]: "trail/" has an empty level (a leading, trailing or doubled "/"); expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[6]: "dou//ble" has an empty level (a leading, trailing or doubled "/"); expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.publish[7]: 7 is not a string; expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+      'mote.permissions.mqtt.absolute.subscribe[0]: "#x" uses "#" other than as the whole last level; expected an MQTT topic filter such as "temperature" or "sensors/+/reading" or "events/#"',
+    ]);
+  });
+
+  it('validates power and sampling requests and leaves them absent when not asked for', () => {
+    const manifest = validateManifest({ mote: { id: 'sleepy', version: '1.0.0', permissions: { power: { minWakeInterval: 60000, maxHoldAwake: 5000 }, sampling: { minInterval: 1000 }, mqtt: { publish: ['t'] } } } }, ['main']);
+    assert.deepEqual(manifest.permissions.power, { minWakeInterval: 60000, maxHoldAwake: 5000 });
+    assert.deepEqual(manifest.permissions.sampling, { minInterval: 1000 });
+    assert.deepEqual(manifest.permissions.mqtt, { publish: ['t'], subscribe: [], absolute: { publish: [], subscribe: [] } });
+    const quiet = validateManifest({ mote: { id: 'quiet', version: '0.1.0' } }, ['main']);
+    assert.equal(quiet.permissions.power, undefined);
+    assert.equal(quiet.permissions.sampling, undefined);
+    assert.deepEqual(problemsOf({ mote: { id: 'bad', version: '1.0.0', permissions: { power: { minWakeInterval: 0 }, sampling: 5 } } }), [
+      'mote.permissions.power.minWakeInterval: expected an integer from 1 to 604800000, got 0',
+      'mote.permissions.power.maxHoldAwake: expected an integer from 0 to 86400000, got undefined',
+      'mote.permissions.sampling: expected { "minInterval": <ms> }, got 5',
+    ]);
   });
 });

@@ -10,14 +10,23 @@ export default { onStart() { Timer.repeat(() => { ticks++; if (ticks % 10 === 0)
 };
 
 describe('failure containment on XS', () => {
-  it('a mod that throws in onStart is counted and stopped; another keeps its schedule', async () => {
+  it('a mod that throws in onStart is restarted with backoff, then quarantined; another keeps its schedule', async () => {
     const device = await bootDevice([{ id: 'thrower', main: `export default { onStart() { throw new Error('boom'); } };` }, ticker]);
-    await device.runFor(1000);
-    const thrower = await modStatus(device, 'thrower');
+    await device.runFor(900);
+    let thrower = await modStatus(device, 'thrower');
     assert.equal(thrower.state, 'crashed');
     assert.equal(thrower.errors, 1);
     assert.match(thrower.lastError ?? "", /onStart: boom/);
-    assert.deepEqual(linesOf(device, 'ticker'), ['tick 10']);
+    await device.runFor(30000);
+    thrower = await modStatus(device, 'thrower');
+    // Crashes at 0, then restarts after 1 s, 4 s and 16 s; the fourth crash quarantines it.
+    assert.equal(thrower.state, 'quarantined');
+    assert.equal(thrower.starts, 4);
+    assert.equal(thrower.errors, 4);
+    assert.match(thrower.quarantine ?? '', /crashed 4 times in a row \(last: onStart: boom\)/);
+    const restarts = linesOf(device, 'thrower').filter((line) => line.startsWith('crashed'));
+    assert.deepEqual(restarts, ['crashed; its resources are closed; restart in 1000 ms', 'crashed; its resources are closed; restart in 4000 ms', 'crashed; its resources are closed; restart in 16000 ms']);
+    assert.equal(linesOf(device, 'ticker').at(-1), 'tick 300'); // 30.9 s at one tick per 100 ms, a line every 10
     assert.equal((await modStatus(device, 'ticker')).state, 'running');
     assert.ok(device.alive);
   });
