@@ -99,11 +99,12 @@ export class ModContext {
       this.#logDropped++;
       return;
     }
+    let line = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters dropped)` : text;
     if (this.#logDropped) {
-      this.log(`(${this.#logDropped} line(s) dropped by the log rate limit of ${this.#host.rates.log.perSecond}/s)`);
+      line = `(${this.#logDropped} line(s) dropped by the log rate limit of ${this.#host.rates.log.perSecond}/s) ${line}`;
       this.#logDropped = 0;
     }
-    this.#host.log.write(this.id, text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters dropped)` : text);
+    this.#host.log.write(this.id, line);
   }
 
   /** Takes one action from a per-mod rate limit; false when over it. */

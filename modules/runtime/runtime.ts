@@ -61,7 +61,7 @@ export interface RuntimeOptions {
   rates?: Readonly<Record<RateKind, RateSpec>>;
 }
 
-export const DEFAULT_COMPUTE_BUDGET = 1_000_000;
+export const DEFAULT_COMPUTE_BUDGET = 5_000_000;
 /** Delays before restarting a crashed mod; one more crash after the last quarantines it. */
 export const RESTART_BACKOFF_MS = Object.freeze([1000, 4000, 16000]);
 
@@ -84,11 +84,18 @@ export class Runtime {
     this.#quarantine = new Quarantine(options.preference);
     const budget = options.computeBudget ?? DEFAULT_COMPUTE_BUDGET;
     const watchdog = options.watchdog;
+    const clock = options.now ?? (() => 0);
+    // Read once per delivery: rate limits need the time of the delivery, not of each call, and a
+    // mod looping over a refused call must not pay a clock read each time.
+    let time: number | undefined;
     this.#host = {
       log: options.log,
       audit: this.#audit,
-      enter: watchdog ? (id) => watchdog.enter(id, budget) : () => {},
-      now: options.now ?? (() => 0),
+      enter: (id) => {
+        time = undefined;
+        watchdog?.enter(id, budget);
+      },
+      now: () => (time ??= clock()),
       rates: options.rates ?? DEFAULT_RATES,
     };
   }
