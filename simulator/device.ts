@@ -262,7 +262,8 @@ export class SimulatedDevice {
       this.watchdog.turnCompleted();
     } catch (error) {
       const text = (error as Error).message;
-      if (!this.#worker.alive && this.#booted && !this.#shuttingDown) {
+      // A machine that died on its own (not a power cut, not a shutdown) is reset, as by a watchdog.
+      if (!this.#worker.alive && this.#booted && !this.#shuttingDown && !this.storage.poweredOff) {
         await this.#watchdogReset();
         return;
       }

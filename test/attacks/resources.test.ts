@@ -81,20 +81,18 @@ export default { onStart() { Timer.set(flood, 300); } };`, /too much computation
       id: 'churner',
       permissions: { timers: { max: 4, minInterval: 100 } },
       main: `import Timer from "mote/timer";
-let refused = 0, armed = 0;
 export default { onStart() {
   Timer.repeat(() => {
-    for (let i = 0; i < 500; i++) { try { Timer.clear(Timer.set(() => {}, 100)); armed++; } catch { refused++; } }
+    for (let i = 0; i < 500; i++) { try { Timer.clear(Timer.set(() => {}, 100)); } catch {} }
   }, 100);
-  Timer.set(() => trace('armed ' + armed + ' refused ' + refused), 950);
 } };`,
     }]);
     await device.runFor(1000);
-    const [line] = linesOf(device, 'churner').filter((text) => text.startsWith('armed'));
-    const [, armed] = /^armed (\d+) refused (\d+)$/.exec(line)!.map(Number);
-    // 50 timer operations a second with bursts of 100: in one second at most ~150 get through.
-    assert.ok(armed <= 160, line);
-    assert.equal((await modStatus(device, 'churner')).state, 'running');
+    // 10 rounds of 500 attempts; 50 timer operations a second with bursts of 100: about 150 pass.
+    const status = await modStatus(device, 'churner');
+    assert.equal(status.state, 'running');
+    const armed = 10 * 500 - status.denials;
+    assert.ok(armed >= 100 && armed <= 160, `${armed} timers armed`);
     await assertContained(device);
   });
 
