@@ -8,7 +8,9 @@ export default Object.freeze({
   digest(algorithm: "SHA256" | "SHA512"): PlatformDigest {
     const digest = new Digest(algorithm);
     return Object.freeze({
-      write: (bytes: ArrayBuffer | ArrayBufferView) => digest.write(bytes),
+      // The native write takes any buffer or view (xsmcGetBufferReadable); the SDK's typings
+      // say ArrayBuffer only, so no copy is made here, only the type widened.
+      write: (bytes: ArrayBuffer | ArrayBufferView) => digest.write(bytes as ArrayBuffer),
       close: () => digest.close(),
     });
   },
