@@ -2,6 +2,7 @@
 // virtual chips to its I2C buses.
 import type { FaultSpec } from './chips/faults.ts';
 import type { SourceSpec } from './chips/signal.ts';
+import type { PwmSpec } from './hardware/pwm.ts';
 
 export interface I2CBusSpec { port: number; data: number; clock: number; hz: number }
 /** A virtual chip on a bus: what it measures (`source`) and what goes wrong (`faults`). */
@@ -18,6 +19,8 @@ export interface BoardSpec {
   /** Named pins, exposed as `device.pin`. */
   named: Record<string, number>;
   i2c: I2CBusSpec[];
+  /** PWM outputs (embedded:io/pwm): channels and Moddable's defaults for hz and resolution. */
+  pwm: PwmSpec;
   memory: { ramBytes: number; flashBytes: number; modPartitionBytes: number };
   flashPartitions: Record<string, number>;
   wires: number[][];
@@ -39,6 +42,7 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
       { port: 0, data: 21, clock: 22, hz: 100000 },
       { port: 1, data: 18, clock: 19, hz: 100000 },
     ],
+    pwm: { channels: 4, hz: 1024, resolution: 10 }, // LEDC channels 4-7, Moddable's default map
     memory: { ramBytes: 520 * 1024, flashBytes: 4 * 1024 * 1024, modPartitionBytes: 256 * 1024 },
     flashPartitions: { storage: 64 * 1024, mods: 256 * 1024, outbox: 64 * 1024 },
     wires: [],
@@ -56,6 +60,7 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
       { port: 0, data: 4, clock: 5, hz: 100000 },
       { port: 1, data: 6, clock: 7, hz: 100000 },
     ],
+    pwm: { channels: 16, hz: 10240, resolution: 10 }, // 8 slices × 2 channels
     memory: { ramBytes: 264 * 1024, flashBytes: 2 * 1024 * 1024, modPartitionBytes: 256 * 1024 },
     flashPartitions: { storage: 64 * 1024, mods: 256 * 1024, outbox: 64 * 1024 },
     wires: [],

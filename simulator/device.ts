@@ -9,6 +9,7 @@ import { makeChip } from './chips/index.ts';
 import { TimerTable, VirtualClock } from './clock.ts';
 import { I2CController } from './hardware/i2c.ts';
 import { PinBank } from './hardware/pins.ts';
+import { PwmController } from './hardware/pwm.ts';
 import type { ModBuild } from './mod-build.ts';
 import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
@@ -48,6 +49,7 @@ export class SimulatedDevice {
   readonly clock = new VirtualClock();
   readonly pins: PinBank;
   readonly i2c: I2CController;
+  readonly pwm: PwmController;
   readonly storage: DeviceStorage;
   readonly logLines: LogLine[] = [];
   /** Exceptions that escaped the XS machine's event handlers (host code, or `sim run` code). */
@@ -89,6 +91,7 @@ export class SimulatedDevice {
       onEdge: (handle) => this.#post({ type: 'digital.readable', handle }),
     });
     this.i2c = new I2CController(board.i2c, this.pins, now);
+    this.pwm = new PwmController(board.pwm, this.pins, board.inputOnly, now);
     for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip, `${board.name} i2c ${chip.chip}`));
     this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, {
       powerOn,
@@ -102,6 +105,7 @@ export class SimulatedDevice {
     this.#queries.add(this.watchdog.queries());
     this.#queries.add({ 'clock.now': () => this.clock.now });
     this.#queries.add(cryptoQueries());
+    this.#queries.add(this.pwm.queries());
     this.#scheduleButtons();
   }
 

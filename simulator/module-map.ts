@@ -17,6 +17,7 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   timer: 'timer.ts',
   'embedded:io/digital': 'digital.ts',
   'embedded:io/i2c': 'i2c.ts',
+  'embedded:io/pwm': 'pwm.ts',
   'embedded:provider/builtin': 'provider.ts',
   'embedded:network/mqtt/client': 'mqtt-client.ts',
   flash: 'flash.ts',

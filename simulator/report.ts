@@ -2,6 +2,7 @@
 import type { SimulatedDevice } from './device.ts';
 import type { I2CTransaction } from './hardware/i2c.ts';
 import type { PinWrite } from './hardware/pins.ts';
+import type { PwmWrite } from './hardware/pwm.ts';
 import type { ModStatus, RejectedMod } from '../modules/runtime/status.ts';
 
 export interface SimReport {
@@ -13,6 +14,8 @@ export interface SimReport {
   /** Mods the runtime refused to install, with the reason. */
   rejected: RejectedMod[];
   pinWrites: PinWrite[];
+  /** PWM duty-cycle writes (duty 0-1). */
+  pwmWrites: PwmWrite[];
   i2c: I2CTransaction[];
   uncaught: string[];
   xsHeapSlots?: number;
@@ -28,6 +31,7 @@ export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
     mods: status?.mods ?? [],
     rejected: status?.rejected ?? [],
     pinWrites: [...device.pins.writes],
+    pwmWrites: [...device.pwm.writes],
     i2c: [...device.i2c.transactions],
     uncaught: [...device.uncaught],
     xsHeapSlots: device.lastMeter?.currentHeapCount,

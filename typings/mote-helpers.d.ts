@@ -7,9 +7,13 @@ declare module "mote/led" {
     /** The LED lights when the pin is low. */
     invert?: boolean;
     openDrain?: boolean;
+    /** Drive it with PWM (where the board has it) so `brightness` can be set. */
+    dimmable?: boolean;
   }
   export default class LED {
     constructor(options: LEDOptions);
+    /** 0 (off) to 1 (full); a digital LED is on for anything above 0. */
+    brightness: number;
     /** 1 lights the LED, whatever the wiring. */
     write(value: 0 | 1 | boolean): void;
     read(): 0 | 1;

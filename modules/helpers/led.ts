@@ -1,77 +1,105 @@
-// `mote/led`: an LED on a digital output, for mods. It opens the pin through the mod's own
-// `device.io.Digital` facet, so the mod's `digital` grant (mode "output") decides which pins it
-// may drive, and stopping the mod closes it.
+// `mote/led`: an LED on a digital output, or dimmable on a PWM output, for mods. It opens the
+// pin through the mod's own `device.io.Digital` / `device.io.PWM` facet, so the mod's `digital`
+// grant (mode "output") decides which pins it may drive, and stopping the mod closes it.
 //   import LED from "mote/led";
 //   const led = new LED({ pin: 2 });   // { pin, invert: true } for an LED wired to the supply
 //   led.on(); led.toggle(); led.close();
+//   const dim = new LED({ pin: 4, dimmable: true }); dim.brightness = 0.25;
 import type Digital from "embedded:io/digital";
+import type PWM from "embedded:io/pwm";
 import type { ModModule } from "runtime/runtime";
 
 export interface LEDOptions {
   pin: number;
   /** The LED lights when the pin is low (wired between the supply and the pin). */
   invert?: boolean;
-  /** Drive it open-drain (for a 5 V LED supply, or a shared line). */
+  /** Drive it open-drain (a digital LED only). */
   openDrain?: boolean;
+  /** Drive it with PWM so `brightness` can be set between 0 and 1. */
+  dimmable?: boolean;
 }
 
 type DigitalClass = typeof Digital;
-type DigitalOutput = Digital & { close(): void };
+type PWMClass = typeof PWM;
+type Output = { write(value: number): void; close(): void };
 
-export function makeLED(Digital: DigitalClass) {
+export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
   class LED {
-    #pin: DigitalOutput | undefined;
+    #output: Output | undefined;
     readonly #invert: boolean;
-    #lit = false;
+    readonly #max: number; // 1 for a digital pin, the PWM's full scale otherwise
+    #level = 0;
 
     constructor(options: LEDOptions) {
       if (typeof options !== "object" || options === null || typeof options.pin !== "number") {
         throw new TypeError('LED: options must name a pin, e.g. new LED({ pin: 2 })');
       }
+      const { pin, dimmable = false } = options;
       this.#invert = options.invert === true;
-      this.#pin = new Digital({ pin: options.pin, mode: options.openDrain ? Digital.OutputOpenDrain : Digital.Output } as never) as DigitalOutput;
-      this.write(0);
+      if (dimmable) {
+        if (!PWM) throw new Error(`LED: pin ${pin} cannot be dimmable, this board has no PWM; drop "dimmable"`);
+        const pwm = new PWM({ pin } as never) as PWM & Output;
+        this.#output = pwm;
+        this.#max = 2 ** pwm.resolution - 1;
+      } else {
+        this.#output = new Digital({ pin, mode: options.openDrain ? Digital.OutputOpenDrain : Digital.Output } as never) as unknown as Output;
+        this.#max = 1;
+      }
+      this.brightness = 0;
     }
 
-    /** 1 lights the LED, 0 puts it out (whatever the wiring). */
+    /** 0 (off) to 1 (full); a digital LED is on for anything above 0. */
+    get brightness(): number {
+      this.#use();
+      return this.#level;
+    }
+
+    set brightness(value: number) {
+      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new RangeError(`LED: brightness must be a number from 0 to 1, got ${String(value)}`);
+      const level = this.#max === 1 ? (value > 0 ? 1 : 0) : value;
+      const drive = this.#invert ? 1 - level : level;
+      this.#use().write(Math.round(drive * this.#max));
+      this.#level = level;
+    }
+
+    /** 1 lights the LED fully, 0 puts it out (whatever the wiring). */
     write(value: 0 | 1 | boolean): void {
-      const lit = Boolean(value);
-      this.#use().write((lit !== this.#invert ? 1 : 0) as 0 | 1);
-      this.#lit = lit;
+      this.brightness = value ? 1 : 0;
     }
 
     read(): 0 | 1 {
-      this.#use();
-      return this.#lit ? 1 : 0;
+      return this.brightness > 0 ? 1 : 0;
     }
 
     on(): void {
-      this.write(1);
+      this.brightness = 1;
     }
 
     off(): void {
-      this.write(0);
+      this.brightness = 0;
     }
 
     toggle(): void {
-      this.write(!this.#lit);
+      this.brightness = this.brightness > 0 ? 0 : 1;
     }
 
     close(): void {
-      const pin = this.#pin;
-      this.#pin = undefined;
-      pin?.close();
+      const output = this.#output;
+      this.#output = undefined;
+      output?.close();
     }
 
-    #use(): DigitalOutput {
-      if (!this.#pin) throw new Error("LED: used after close");
-      return this.#pin;
+    #use(): Output {
+      if (!this.#output) throw new Error("LED: used after close");
+      return this.#output;
     }
   }
   return harden(LED);
 }
 
-/** `mote/led` for the runtime; `digitalFor(context)` is the mod's `device.io.Digital`. */
-export function ledModule(digitalFor: (context: Parameters<ModModule["make"]>[0]) => DigitalClass): ModModule {
-  return { specifier: "mote/led", make: (context) => ({ default: makeLED(digitalFor(context)) }) };
+type Context = Parameters<ModModule["make"]>[0];
+
+/** `mote/led` for the runtime: the mod's `device.io.Digital` and `device.io.PWM` (if any). */
+export function ledModule(digitalFor: (context: Context) => DigitalClass, pwmFor: (context: Context) => PWMClass | undefined): ModModule {
+  return { specifier: "mote/led", make: (context) => ({ default: makeLED(digitalFor(context), pwmFor(context)) }) };
 }

@@ -2,6 +2,7 @@
 // `device` object, as Moddable builds per board in build/devices/<platform>/targets/*/host/provider.js.
 import Digital from 'embedded:io/digital';
 import I2C from 'embedded:io/i2c';
+import PWM from 'embedded:io/pwm';
 
 interface BoardDescription {
   name: string;
@@ -18,7 +19,7 @@ for (const { port, data, clock, hz } of board.i2c) {
 }
 
 const device = harden({
-  io: { Digital, I2C },
+  io: { Digital, I2C, PWM },
   I2C: buses,
   pin: { ...board.pins },
 });
