@@ -9,6 +9,7 @@ import { ratio, type Figure } from './figures.ts';
 import { benchModLoad } from './mod-load.ts';
 import { benchSampling } from './sampling-figures.ts';
 import { benchFleet } from './fleet.ts';
+import { benchSleep } from './sleep.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   'mod-load': benchModLoad,
   sampling: benchSampling,
   fleet: benchFleet,
+  sleep: benchSleep,
 };
 
 const { values, positionals: selected } = parseArgs({

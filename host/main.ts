@@ -13,6 +13,8 @@ import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
 import { digitalHelperModules } from "helpers/digital-helpers";
 import { createNetwork, type HostNetwork } from "host/network";
+import { hostPower, type HostPower } from "host/power";
+import { sessionRadio } from "host/radio";
 import type { BoardProvider } from "permissions/device-facet";
 import { startOta } from "host/ota";
 import { storageModule } from "permissions/storage-facet";
@@ -27,9 +29,9 @@ class NoIO {
 }
 
 /** The runtime with this board's powers, no mods installed yet. */
-export function createRuntime(net: HostNetwork = createNetwork()): Runtime {
+export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower()): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), storageModule(Preference), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module];
+  const modules = [timerModule(Timer), storageModule(Preference), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
   return new Runtime({
     device: provider,
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
@@ -45,7 +47,8 @@ export function createRuntime(net: HostNetwork = createNetwork()): Runtime {
 
 export default function main(): Runtime {
   const net = createNetwork(() => ({ mods: runtime.status().mods.map(({ id, version, state }) => ({ id, version, state })) }));
-  const runtime = createRuntime(net);
+  const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
+  const runtime = createRuntime(net, power);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {
@@ -55,8 +58,12 @@ export default function main(): Runtime {
     }
   }
   runtime.startAll();
-  net.session?.start();
+  // After a power-on or reset the session starts at once; after a wake from deep sleep the power
+  // manager brings the radio up only when the outbox is due or the command/OTA poll is.
+  const { reason } = power.manager.cause;
+  if (reason === "power-on" || reason === "reset") net.session?.start();
   startOta(runtime);
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
+  power.started(runtime);
   return runtime;
 }

@@ -20,6 +20,8 @@ const OUTBOX_MESSAGES = 2000;
 export interface HostNetwork {
   module: ModModule;
   session: Session | undefined;
+  /** Unix ms (the device's wall clock). */
+  now(): number;
 }
 
 function preferenceText(key: string) {
@@ -35,7 +37,7 @@ function preferenceText(key: string) {
 export function createNetwork(describe?: () => Record<string, unknown>): HostNetwork {
   const config = network.config();
   const client = config && network.mqtt(config.secure);
-  if (!config || !client) return { module: mqttModule(undefined), session: undefined };
+  if (!config || !client) return { module: mqttModule(undefined), session: undefined, now: () => network.now() };
   const outbox = new Outbox(new Flash("outbox"), {
     maxMessages: OUTBOX_MESSAGES,
     dropped: {
@@ -57,5 +59,5 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
     describe,
   });
   const ledger = new CommandLedger(preferenceText("cmd-keys"));
-  return { module: mqttModule({ session, ledger, now: () => network.now() }), session };
+  return { module: mqttModule({ session, ledger, now: () => network.now() }), session, now: () => network.now() };
 }

@@ -17,6 +17,8 @@ import { cryptoQueries } from './crypto-queries.ts';
 import { DeviceStorage } from './storage.ts';
 import { WatchdogRecord } from './watchdog.ts';
 import { XsWorker, type MeterUsage } from './xs-worker.ts';
+import { SleepController } from './sleep.ts';
+import { BootImage } from './boot-image.ts';
 import type { RuntimeStatus } from '../modules/runtime/status.ts';
 
 export interface LogLine { time: number; tag: string; text: string }
@@ -34,6 +36,15 @@ export interface DeviceOptions {
   powerOn?: boolean;
   /** Fault injection: cut the power at this flash write/erase (1-based): the write is torn, the XS machine dies. */
   cutPowerAtFlashOp?: number;
+  /** Battery for the power report's life estimate (mAh; default 2×AA alkaline, 2,500 mAh). */
+  batteryMah?: number;
+  /** UTC ms that virtual time 0 stands for (the RTC's time of day); default 2024-01-01T00:00Z. */
+  epochAtBoot?: number;
+  /**
+   * Boot each wake from deep sleep from the preloaded image (a snapshot, forked) rather than
+   * cold (bootstrap and host modules loaded again): default true; false for comparison.
+   */
+  bootImage?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -59,6 +70,8 @@ export class SimulatedDevice {
   lastCrankMs = 0;
   /** Which mod was running when the machine stopped; every watchdog reset so far. */
   readonly watchdog = new WatchdogRecord();
+  /** Deep sleep, wake-up and the power meter (platform/sleep). */
+  readonly sleep: SleepController;
   readonly #timers: TimerTable;
   #worker: XsWorker;
   #booted = false;
@@ -69,6 +82,11 @@ export class SimulatedDevice {
   readonly #modules = new ModuleMap();
   readonly #queries = new QueryRouter();
   #stopRequested = false;
+  #statusAtSleep: RuntimeStatus | null = null;
+  /** The preloaded firmware image fresh machines boot from at wake (made at the first sleep). */
+  #image: BootImage | undefined;
+  #poweredDown = false;
+  readonly #useBootImage: boolean;
   #posted = 0;
   #wake: (() => void) | undefined;
   /** Network I/O the run loop waits for before advancing virtual time (see `addSettle`). */
@@ -82,13 +100,16 @@ export class SimulatedDevice {
     this.board = board;
     this.#warp = warp;
     this.#onLog = options.onLog;
+    this.#useBootImage = options.bootImage ?? true;
     const now = () => this.clock.now;
     this.pins = new PinBank({
       pins: board.pins,
       inputOnly: board.inputOnly,
       wires: board.wires,
       now,
-      onEdge: (handle) => this.#post({ type: 'digital.readable', handle }),
+      onEdge: (handle) => {
+        if (!this.sleep?.onEdge(handle)) this.#post({ type: 'digital.readable', handle });
+      },
     });
     this.i2c = new I2CController(board.i2c, this.pins, now);
     this.pwm = new PwmController(board.pwm, this.pins, board.inputOnly, now);
@@ -106,6 +127,15 @@ export class SimulatedDevice {
     this.#queries.add({ 'clock.now': () => this.clock.now });
     this.#queries.add(cryptoQueries());
     this.#queries.add(this.pwm.queries());
+    this.sleep = new SleepController({
+      clock: this.clock,
+      pins: this.pins,
+      powerDown: () => this.#powerDown(),
+      boot: () => this.boot(),
+      log: (text) => this.#log('sim', text),
+    }, board.name, { capacityMah: options.batteryMah ?? 2500 });
+    const epoch = options.epochAtBoot ?? Date.UTC(2024, 0, 1);
+    this.#queries.add({ ...this.sleep.queries(), 'sleep.time': () => epoch + this.clock.now });
     this.#scheduleButtons();
   }
 
@@ -147,16 +177,26 @@ export class SimulatedDevice {
     this.#onShutdown.push(release);
   }
 
+  /** The host is up, or asleep (a sleeping device is alive; its XS machine is not). */
   get alive(): boolean {
-    return this.#worker.alive;
+    return this.#worker.alive || this.sleep.asleep;
   }
 
   get exitReason(): string | undefined {
     return this.#worker.exitReason;
   }
 
-  /** Starts the XS machine and boots the host firmware (host/main). */
+  /** Starts the XS machine and boots the host firmware (host/main); after deep sleep, a fresh one. */
   async boot(): Promise<void> {
+    if (this.#poweredDown && this.#image) {
+      this.#poweredDown = false;
+      this.#worker = await this.#image.worker(this.#onQuery);
+      await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
+      this.#booted = true;
+      // The mods' start turns are due now: the run loop that delivered the wake delivers them.
+      return;
+    }
+    if (!this.#worker.alive) this.#worker = this.#createWorker();
     await this.#start();
     await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
     this.#booted = true;
@@ -217,6 +257,7 @@ export class SimulatedDevice {
 
   /** The runtime's view of its mods, asked of the XS machine. */
   async status(): Promise<RuntimeStatus | null> {
+    if (this.sleep.asleep) return this.#statusAtSleep;
     if (!this.alive) return null;
     const { reply } = await this.#worker.command(encoder.encode(JSON.stringify({ type: 'status' })));
     return JSON.parse(decoder.decode(reply)).value;
@@ -239,8 +280,10 @@ export class SimulatedDevice {
   /** Stops the mods (their onStop runs) and the XS machine. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
-    if (this.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
+    if (this.#worker.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
     await this.#worker.close();
+    await this.#image?.close();
+    this.#image = undefined;
     for (const release of this.#onShutdown.splice(0)) release();
   }
 
@@ -257,13 +300,43 @@ export class SimulatedDevice {
     this.lastMeter = (await this.#worker.evaluate(bootstrap)).meter;
   }
 
+  readonly #onQuery = (request: Uint8Array): Uint8Array => {
+    const query = JSON.parse(decoder.decode(request));
+    let reply: unknown;
+    if (this.storage.poweredOff) return encoder.encode(JSON.stringify({ error: 'the power is off' }));
+    try {
+      reply = { value: this.#queries.answer(query) ?? null };
+    } catch (error) {
+      reply = { error: (error as Error).message };
+    }
+    return encoder.encode(JSON.stringify(reply));
+  };
+
+  /** Deep sleep: the machine and everything it held go; retained memory and flash stay. */
+  async #powerDown(): Promise<void> {
+    this.#statusAtSleep = await this.status();
+    void this.#worker.close(); // its exit is no longer anyone's concern
+    this.#poweredDown = true;
+    if (this.#useBootImage) {
+      const bootstrap = readFileSync(join(PROJECT_ROOT, 'simulator/xs/bootstrap.js'), 'utf8');
+      this.#image ??= await BootImage.create(`mote-${this.board.name}`, bootstrap, this.#modules.resolve('main', undefined), this.#onQuery, XS_ADDRESS_SPACE_KB);
+    }
+    this.#timers.clearAll();
+    this.pins.closeAll();
+    this.i2c.closeAll();
+    for (const release of this.#onShutdown) release();
+  }
+
   /** Delivers an event to the XS machine and waits for it (and its promise jobs) to finish. */
   async #send(message: object): Promise<void> {
+    // Events for a machine in deep sleep are lost, as on a board.
+    if (this.sleep.asleep) return;
     try {
       const wallStart = performance.now();
       this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
       this.lastCrankMs = performance.now() - wallStart;
       this.watchdog.turnCompleted();
+      await this.sleep.afterEvent();
     } catch (error) {
       const text = (error as Error).message;
       // A machine that died on its own (not a power cut, not a shutdown) is reset, as by a watchdog.
@@ -302,21 +375,7 @@ export class SimulatedDevice {
   }
 
   #createWorker(): XsWorker {
-    return new XsWorker({
-      name: `mote-${this.board.name}`,
-      addressSpaceKB: XS_ADDRESS_SPACE_KB,
-      onQuery: (request) => {
-        const query = JSON.parse(decoder.decode(request));
-        let reply: unknown;
-        if (this.storage.poweredOff) return encoder.encode(JSON.stringify({ error: 'the power is off' }));
-        try {
-          reply = { value: this.#queries.answer(query) ?? null };
-        } catch (error) {
-          reply = { error: (error as Error).message };
-        }
-        return encoder.encode(JSON.stringify(reply));
-      },
-    });
+    return new XsWorker({ name: `mote-${this.board.name}`, addressSpaceKB: XS_ADDRESS_SPACE_KB, onQuery: this.#onQuery });
   }
 
   /** Queues an event raised while the machine runs (an edge caused by its own write). */

@@ -3,6 +3,7 @@ import type { SimulatedDevice } from './device.ts';
 import type { I2CTransaction } from './hardware/i2c.ts';
 import type { PinWrite } from './hardware/pins.ts';
 import type { PwmWrite } from './hardware/pwm.ts';
+import type { SleepStats } from './sleep.ts';
 import type { ModStatus, RejectedMod } from '../modules/runtime/status.ts';
 
 export interface SimReport {
@@ -19,6 +20,8 @@ export interface SimReport {
   i2c: I2CTransaction[];
   uncaught: string[];
   xsHeapSlots?: number;
+  /** Charge used, time per power state, boots, radio sessions and the battery-life estimate. */
+  power: Omit<SleepStats, 'wakeTimes'>;
 }
 
 export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
@@ -35,5 +38,6 @@ export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
     i2c: [...device.i2c.transactions],
     uncaught: [...device.uncaught],
     xsHeapSlots: device.lastMeter?.currentHeapCount,
+    power: (({ wakeTimes, ...power }) => power)(device.sleep.stats()),
   };
 }

@@ -7,7 +7,7 @@
 // a script or `?<bytes>` to call the global `handleCommand`; the worker answers `.<meter>\x01<reply>`
 // or `!<error>`. While it runs, the worker may ask `?<bytes>` (its global `issueCommand`) and
 // waits for the parent's `/<bytes>`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -61,10 +61,49 @@ export interface XsWorkerOptions {
   addressSpaceKB?: number;
   /** Where the engine's own `print` output goes. */
   stdout?: 'inherit' | 'ignore';
+  /** Start from this heap snapshot (written by `writeSnapshot`) instead of a bare machine. */
+  snapshot?: string;
+  /** An already running engine (a fork of a preloaded machine, simulator/xs-fork.ts). */
+  transport?: WorkerTransport;
+}
+
+/** The two ends of the protocol and the engine's fate, however the engine was started. */
+export interface WorkerTransport {
+  toWorker: Writable;
+  fromWorker: Readable;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  kill(): void;
+}
+
+/** Spawns an engine binary speaking the protocol on fds 3 and 4, its address space capped if asked. */
+export function spawnEngine(binary: string, args: string[], options: { stdout: 'inherit' | 'ignore'; addressSpaceKB?: number; env?: NodeJS.ProcessEnv }) {
+  const { stdout, addressSpaceKB, env } = options;
+  const capped = addressSpaceKB !== undefined && process.platform === 'linux';
+  const [command, argv] = capped
+    ? ['sh', ['-c', `ulimit -v ${Math.floor(addressSpaceKB)} && exec "$0" "$@"`, binary, ...args]]
+    : [binary, args];
+  return spawn(command, argv, {
+    stdio: ['ignore', stdout, 'inherit', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
+    // Its own process group: Ctrl-C reaches the CLI, which stops the device in order; the worker
+    // still ends with us, as it exits when its command pipe closes.
+    detached: true,
+  });
+}
+
+function spawnTransport(binary: string, args: string[], options: { stdout: 'inherit' | 'ignore'; addressSpaceKB?: number }): WorkerTransport {
+  const child = spawnEngine(binary, args, options);
+  const stdio = child.stdio as unknown as [null, null, null, Writable, Readable];
+  return {
+    toWorker: stdio[3],
+    fromWorker: stdio[4],
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    kill: () => child.kill(),
+  };
 }
 
 export class XsWorker {
-  readonly #process: ChildProcess;
+  readonly #transport: WorkerTransport;
   readonly #toWorker: Writable;
   readonly #reader: NetstringReader;
   readonly #onQuery: QueryHandler;
@@ -74,26 +113,16 @@ export class XsWorker {
   readonly exited: Promise<void>;
 
   constructor(options: XsWorkerOptions) {
-    const { name = 'mote-device', crankLimit = 1e9, onQuery, stdout = 'inherit', addressSpaceKB } = options;
+    const { name = 'mote-device', crankLimit = 1e9, onQuery, stdout = 'inherit', addressSpaceKB, snapshot } = options;
     this.#onQuery = onQuery;
-    const args = [name, '-l', String(crankLimit)];
-    const capped = addressSpaceKB !== undefined && process.platform === 'linux';
-    const [command, argv] = capped
-      ? ['sh', ['-c', `ulimit -v ${Math.floor(addressSpaceKB)} && exec "$0" "$@"`, xsnapWorkerPath(), ...args]]
-      : [xsnapWorkerPath(), args];
-    this.#process = spawn(command, argv, {
-      stdio: ['ignore', stdout, 'inherit', 'pipe', 'pipe'],
-      // Its own process group: Ctrl-C reaches the CLI, which stops the device in order; the worker
-      // still ends with us, as it exits when its command pipe closes.
-      detached: true,
-    });
-    const stdio = this.#process.stdio as unknown as [null, null, null, Writable, Readable];
-    this.#toWorker = stdio[3];
+    this.#transport = options.transport ?? spawnTransport(xsnapWorkerPath(), [name, '-l', String(crankLimit), ...(snapshot ? ['-r', snapshot] : [])], { stdout, addressSpaceKB });
+    this.#toWorker = this.#transport.toWorker;
     this.#toWorker.on('error', () => {}); // reported through `exited`
     this.#reader = new NetstringReader((message) => this.#onMessage(message));
-    stdio[4].on('data', (chunk: Buffer) => this.#reader.push(chunk));
+    this.#transport.fromWorker.on('data', (chunk: Buffer) => this.#reader.push(chunk));
+    this.#transport.fromWorker.resume(); // a forked engine's socket waits paused until here
     this.exited = new Promise((resolve) => {
-      this.#process.once('exit', (code, signal) => {
+      this.#transport.exited.then(({ code, signal }) => {
         this.#exit = { code, signal };
         this.#pending?.reject(new Error(`XS engine stopped: ${this.exitReason}`));
         this.#pending = undefined;
@@ -123,9 +152,18 @@ export class XsWorker {
     return this.#send(Buffer.concat([Buffer.from('?'), message]));
   }
 
+  /**
+   * Writes the machine's heap to `path` (XS snapshot). A worker started with `{ snapshot: path }`
+   * resumes that machine, as a board boots its preloaded image from flash.
+   */
+  async writeSnapshot(path: string): Promise<number> {
+    const { reply } = await this.#send(Buffer.concat([Buffer.from('w'), Buffer.from(path, 'utf8')]));
+    return Number(Buffer.from(reply).toString('utf8'));
+  }
+
   async close(): Promise<void> {
     if (!this.alive) return;
-    this.#process.kill();
+    this.#transport.kill();
     await this.exited;
   }
 

@@ -66,3 +66,42 @@ declare module "mote/storage" {
   };
   export default storage;
 }
+
+declare module "mote/power" {
+  export interface WakeCause { reason: "power-on" | "reset" | "timer" | "clock" | "pin"; pin?: number }
+  export interface Handle { close(): void }
+  /**
+   * Wake-ups through deep sleep, within the mod's `power` grant
+   * (`{ "minWakeInterval": ms, "maxHoldAwake": ms }`). See docs/power.md.
+   */
+  const power: {
+    readonly wakeCause: WakeCause;
+    every(interval: number, callback: (cause: WakeCause) => void, options?: { name?: string; slack?: number }): Handle;
+    wakeOnPin(pin: number, level: 0 | 1): Handle;
+    holdAwake(ms: number, reason: string): Handle;
+    /** A small JSON value (≤ 256 bytes) kept through deep sleep. */
+    retain(value: unknown): void;
+    retained(): unknown;
+  };
+  export default power;
+}
+
+declare module "mote/sampling" {
+  export interface SamplingReport { name: string; time: number; value: number; slope?: number }
+  export interface ReadingDeclaration {
+    name: string;
+    read(): number;
+    /** Fixed interval (ms), or `adaptive`. */
+    interval?: number;
+    adaptive?: { minInterval: number; maxInterval: number; tolerance: number; noise?: number };
+    /** Report on delta or by the shared prediction; absent: every sample. */
+    report?: { sendOnDelta?: number; predictive?: number };
+    slack?: number;
+  }
+  /** Readings at fixed or adaptive intervals through deep sleep, within the `sampling` grant. */
+  const sampling: {
+    declare(declaration: ReadingDeclaration): { close(): void };
+    onReports(callback: (reports: SamplingReport[], dropped: number) => void): void;
+  };
+  export default sampling;
+}

@@ -83,3 +83,35 @@ declare module "platform/watchdog" {
   };
   export default watchdog;
 }
+
+declare module "platform/sleep" {
+  /** Why the chip booted. `clock`: a wake-up set for a time of day; `reset`: a watchdog or software reset. */
+  export interface WakeCause {
+    reason: "power-on" | "reset" | "timer" | "clock" | "pin";
+    /** The pin that woke it (`pin` wakes). */
+    pin?: number;
+  }
+  export interface DeepSleepRequest {
+    /** Wake after this many ms (RTC timer); absent: only a pin wakes the chip. */
+    ms?: number;
+    /** Report the timer wake as `clock` (it was set for a time of day). */
+    clock?: boolean;
+    /** Wake when any of these pins reads `level` (ESP32 ext1: RTC GPIOs; Pico W: GPIO dormant wake). */
+    pins?: { pin: number; level: 0 | 1 }[];
+  }
+  /** Between events: `awake` keeps the CPU clocked (modem sleep), `light` lets it light-sleep. */
+  export type IdleMode = "awake" | "light";
+  const sleep: {
+    wakeCause(): WakeCause;
+    /** Milliseconds since power-on on the RTC clock, which keeps counting through deep sleep. */
+    clock(): number;
+    /** UTC milliseconds (the RTC, set by SNTP on a board, from the start date in the simulator). */
+    time(): number;
+    /** Enters deep sleep: RAM is lost; the chip boots again at wake. Does not return on a board. */
+    deep(request: DeepSleepRequest): void;
+    idle(mode: IdleMode): void;
+    /** Accounts one Wi-Fi connect + publish (the network layer calls it when it brings the radio up). */
+    radioSession(): void;
+  };
+  export default sleep;
+}

@@ -223,6 +223,14 @@ export class Runtime {
     for (const id of this.#mods.keys()) this.stop(id, reason);
   }
 
+  /** Calls `hook(...args)` on every running mod's entry export that has it (e.g. `onWake`). */
+  deliverToAll(hook: string, ...args: unknown[]): void {
+    for (const entry of this.#mods.values()) {
+      const callback = (entry.instance as Record<string, unknown> | undefined)?.[hook];
+      if (typeof callback === "function") entry.context.deliver(hook, callback, entry.instance, ...args);
+    }
+  }
+
   status(): RuntimeStatus {
     return {
       mods: [...this.#mods.values()].map((entry) => entry.context.status()),

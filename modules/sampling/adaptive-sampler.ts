@@ -46,14 +46,37 @@ function positive(name: string, value: unknown): number {
   return value;
 }
 
-/** What survives deep sleep (plain numbers, so it can be serialised as it is). */
+/**
+ * What survives deep sleep, compact enough for RTC memory (~0.7 KB as JSON): the daily profile
+ * is kept as one byte per slot (curvature on a log scale, steps of 2^(1/4), so the interval it
+ * implies is known to about 9 %) and the day each slot was last updated as 4 hex digits.
+ */
 export interface AdaptiveSamplerState {
   samples: number[]; // [t1, v1, t2, v2] of the last two samples
   activity: number;
   activityAt: number;
   firstAt: number;
-  profile: number[];
-  seen: number[];
+  profile: string; // 96 bytes, hex
+  days: string; // 96 × uint16, hex
+}
+
+// Curvature (units per ms²) ↔ one byte: 0 is "none", 1..255 span 1e-16 · 2^(k/4).
+const FLOOR = 1e-16;
+function quantize(curvature: number): number {
+  if (!(curvature > FLOOR)) return 0;
+  return Math.min(255, 1 + Math.round(4 * Math.log2(curvature / FLOOR)));
+}
+function dequantize(level: number): number {
+  return level ? FLOOR * Math.pow(2, (level - 1) / 4) : 0;
+}
+function toHex(values: ArrayLike<number>, digits: number): string {
+  let text = "";
+  for (let i = 0; i < values.length; i++) text += (values[i] + 0x10000).toString(16).slice(-digits);
+  return text;
+}
+function fromHex(text: unknown, digits: number, into: Uint8Array | Uint16Array): void {
+  if (typeof text !== "string" || text.length !== into.length * digits) return;
+  for (let i = 0; i < into.length; i++) into[i] = parseInt(text.slice(i * digits, (i + 1) * digits), 16) || 0;
 }
 
 export class AdaptiveSampler {
@@ -64,8 +87,9 @@ export class AdaptiveSampler {
   readonly #learningInterval: number;
   readonly #halfLife: number;
   readonly #dailyFade: number;
-  readonly #profile = new Float64Array(SLOTS);
-  readonly #seen = new Float64Array(SLOTS).fill(Number.NEGATIVE_INFINITY);
+  /** Per slot of the day: peak curvature (quantised) and the day it was last updated (+1). */
+  readonly #profile = new Uint8Array(SLOTS);
+  readonly #days = new Uint16Array(SLOTS);
   // The last two samples (older first).
   #t1 = Number.NaN;
   #v1 = Number.NaN;
@@ -102,7 +126,7 @@ export class AdaptiveSampler {
     this.#v2 = value;
     let activity = this.#activity * Math.pow(0.5, (time - this.#activityAt) / this.#halfLife);
     // Look ahead over the slots the next interval could span.
-    for (let ahead = 0; ahead <= this.maxInterval; ahead += SLOT) activity = Math.max(activity, this.#profile[slotOf(time + ahead)]);
+    for (let ahead = 0; ahead <= this.maxInterval; ahead += SLOT) activity = Math.max(activity, dequantize(this.#profile[slotOf(time + ahead)]));
     const cap = time - this.#firstAt < DAY ? this.#learningInterval : this.maxInterval;
     const interval = activity > 0 ? Math.sqrt(this.tolerance / activity) : cap;
     // Whole milliseconds (timers count in ms); also keeps XS and V8, whose Math.pow and
@@ -116,8 +140,8 @@ export class AdaptiveSampler {
       activity: this.#activity,
       activityAt: this.#activityAt,
       firstAt: this.#firstAt,
-      profile: Array.from(this.#profile),
-      seen: Array.from(this.#seen),
+      profile: toHex(this.#profile, 2),
+      days: toHex(this.#days, 4),
     };
   }
 
@@ -127,11 +151,10 @@ export class AdaptiveSampler {
     this.#activity = Number(state.activity) || 0;
     this.#activityAt = Number(state.activityAt) || 0;
     this.#firstAt = typeof state.firstAt === "number" ? state.firstAt : Number.NaN;
-    for (let i = 0; i < SLOTS; i++) {
-      this.#profile[i] = Number(state.profile?.[i]) || 0;
-      const seen = state.seen?.[i];
-      this.#seen[i] = typeof seen === "number" ? seen : Number.NEGATIVE_INFINITY;
-    }
+    this.#profile.fill(0);
+    this.#days.fill(0);
+    fromHex(state.profile, 2, this.#profile);
+    fromHex(state.days, 4, this.#days);
   }
 
   #learn(time: number, value: number): void {
@@ -145,9 +168,11 @@ export class AdaptiveSampler {
     this.#activityAt = time;
     const slot = slotOf(time);
     // The first sample in a slot on a new day fades what earlier days left there.
-    const kept = time - this.#seen[slot] > DAY / 2 ? this.#profile[slot] * this.#dailyFade : this.#profile[slot];
-    this.#profile[slot] = Math.max(curvature, kept);
-    this.#seen[slot] = time;
+    const day = (Math.floor((time - this.#firstAt) / DAY) % 0xfffe) + 1;
+    const previous = dequantize(this.#profile[slot]);
+    const kept = this.#days[slot] !== day ? previous * this.#dailyFade : previous;
+    this.#profile[slot] = quantize(Math.max(curvature, kept));
+    this.#days[slot] = day;
   }
 }
 

@@ -104,6 +104,12 @@
     runtime = typeof main === 'function' ? main() : undefined;
     return null;
   });
+  // Loads the firmware's modules without running it: the machine's state then is the preloaded
+  // image a board boots from flash; the simulator snapshots it to boot fresh machines at wake.
+  on('preload', ({ entry }) => {
+    host.importNow(entry);
+    return null;
+  });
   // `mote sim run FILE`: import one module with the full provider.
   on('run', ({ entry }) => {
     host.importNow(entry);

@@ -45,14 +45,16 @@ function stopOnInterrupt(device: SimulatedDevice): () => void {
 export async function simCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' } },
+    options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' }, battery: { type: 'string' } },
   });
   const board = boardFrom(values);
   const mods = values.mod.map((dir) => buildMod(dir));
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
   const broker = await brokerFrom(values);
-  const device = new SimulatedDevice({ board, mods, warp: values.warp, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
+  const batteryMah = values.battery === undefined ? undefined : Number(values.battery);
+  if (batteryMah !== undefined && !(batteryMah > 0)) throw new Error(`--battery must be a capacity in mAh > 0 (e.g. 2500 for 2×AA), got ${values.battery}`);
+  const device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
   const deviceId = values['device-id'] ?? `sim-${board.name}`;
   attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);

@@ -1,0 +1,116 @@
+// `mote/power`: a mod's wake-ups, hold-awakes, wake pins and the little state it keeps through
+// deep sleep, within its `power` grant (`minWakeInterval`: no wake schedule more often than
+// that; `maxHoldAwake`: no hold-awake longer than that). A mod without a `power` grant may read
+// its wake cause and keep retained state, nothing more. Callbacks run through the mod's context,
+// so an exception in one is the mod's, counted and reported.
+import type { ModContext } from "runtime/mod-context";
+import type { ModModule } from "runtime/runtime";
+import type { PowerManager, WakeCause } from "power/power-manager";
+import type { RetainedStore } from "power/retained-store";
+
+export interface PowerGrant { readonly minWakeInterval: number; readonly maxHoldAwake: number }
+
+/** Bytes of retained memory each mod may keep (`retain`). */
+export const MOD_RETAINED_BYTES = 256;
+const GRANT_HINT = '"power": { "minWakeInterval": 60000, "maxHoldAwake": 10000 }';
+
+/** The grant, read defensively: manifests validated before `power` existed have none. */
+export function powerGrantOf(context: ModContext): PowerGrant | undefined {
+  const grant = (context.manifest.permissions as { power?: Partial<PowerGrant> }).power;
+  if (!grant || typeof grant.minWakeInterval !== "number" || typeof grant.maxHoldAwake !== "number") return undefined;
+  return grant as PowerGrant;
+}
+
+function digitalInputGranted(context: ModContext, pin: number): boolean {
+  const grants = (context.manifest.permissions as { digital?: readonly { pin: number; mode: string }[] }).digital ?? [];
+  return grants.some((grant) => grant.pin === pin && grant.mode === "input");
+}
+
+function milliseconds(method: string, name: string, value: unknown): number {
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`power.${method}: ${name} must be a number of milliseconds >= 0, got ${String(value)}`);
+  return ms;
+}
+
+export function makePowerFacet(context: ModContext, manager: PowerManager, retained: RetainedStore) {
+  const owner = context.id;
+  const section = `mod:${owner}`;
+  const need = (method: string): PowerGrant => {
+    const grant = powerGrantOf(context);
+    if (!grant) context.deny(`power.${method}: this mod has no power grant; add ${GRANT_HINT} to mote.permissions in its manifest.json`);
+    return grant;
+  };
+  const names = new Set<string>();
+
+  const facet = {
+    /** Why the device booted this time: `power-on`, `reset`, `timer`, `clock` or `pin` (with `pin`). */
+    get wakeCause(): WakeCause {
+      return { ...manager.cause };
+    },
+    /**
+     * Runs `callback` every `interval` ms, through deep sleep: the device wakes for it (merged
+     * with other wake-ups up to `slack` ms late). `name` keeps its phase across boots.
+     */
+    every(interval: number, callback: (cause: WakeCause) => void, options?: { name?: string; slack?: number }) {
+      const grant = need("every");
+      const ms = milliseconds("every", "interval", interval);
+      if (ms < grant.minWakeInterval) context.deny(`power.every: an interval of ${ms} ms is below this mod's minimum of ${grant.minWakeInterval} ms (mote.permissions.power.minWakeInterval)`);
+      if (typeof callback !== "function") throw new TypeError("power.every: callback must be a function");
+      const name = String(options?.name ?? "every");
+      if (names.has(name)) throw new Error(`power.every: this mod already has a schedule named "${name}"; give each its own { name }`);
+      const slack = milliseconds("every", "slack", options?.slack ?? 0);
+      names.add(name);
+      const cancel = manager.schedule(owner, name, (cause) => {
+        context.deliver(`power schedule "${name}"`, callback, undefined, cause);
+        return ms;
+      }, slack);
+      const handle = {
+        close() {
+          if (!names.delete(name)) return;
+          cancel();
+          context.untrack(handle);
+        },
+      };
+      context.track(handle);
+      return harden(handle);
+    },
+    /** Wakes the device from deep sleep when `pin` (a granted input) reads `level`. */
+    wakeOnPin(pin: number, level: 0 | 1) {
+      need("wakeOnPin");
+      if (!digitalInputGranted(context, pin)) context.deny(`power.wakeOnPin: pin ${pin} is not granted to this mod as an input; add { "pin": ${pin}, "mode": "input" } to mote.permissions.digital`);
+      if (level !== 0 && level !== 1) throw new RangeError(`power.wakeOnPin: level must be 0 or 1, got ${String(level)}`);
+      const cancel = manager.wakeOnPin(owner, pin, level);
+      const handle = { close: () => { cancel(); context.untrack(handle); } };
+      context.track(handle);
+      return harden(handle);
+    },
+    /** Keeps the device awake for up to `ms` (at most the grant's maxHoldAwake); returns the release. */
+    holdAwake(ms: number, reason: string) {
+      const grant = need("holdAwake");
+      const duration = milliseconds("holdAwake", "ms", ms);
+      if (duration > grant.maxHoldAwake) context.deny(`power.holdAwake: ${duration} ms is above this mod's maximum of ${grant.maxHoldAwake} ms (mote.permissions.power.maxHoldAwake)`);
+      const release = manager.hold(owner, duration, String(reason ?? "mod"));
+      const handle = { close: () => { release(); context.untrack(handle); } };
+      context.track(handle);
+      return harden(handle);
+    },
+    /** Keeps a small JSON value (≤ 256 bytes) through deep sleep (not through power loss). */
+    retain(value: unknown): void {
+      try {
+        retained.set(section, value, MOD_RETAINED_BYTES);
+      } catch (error) {
+        context.deny(`power.retain: ${(error as Error).message}`);
+      }
+    },
+    retained(): unknown {
+      const value = retained.get(section);
+      return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+    },
+  };
+  context.track({ close: () => manager.forget(owner) });
+  return harden(facet);
+}
+
+export function powerModule(manager: PowerManager, retained: RetainedStore): ModModule {
+  return { specifier: "mote/power", make: (context) => ({ default: makePowerFacet(context, manager, retained) }) };
+}

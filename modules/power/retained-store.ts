@@ -1,0 +1,90 @@
+// Named sections in the board's retained memory (RTC memory on ESP32; a no-init RAM section on
+// the Pico W): what must survive deep sleep. Read once at boot, written once before sleeping
+// (`commit`), as one JSON document with a version, so a firmware that changed the layout starts
+// clean instead of misreading. Each section is budgeted, so one mod cannot fill it for all.
+
+export interface RetainedMemory {
+  read(): ArrayBuffer | undefined;
+  write(buffer: ArrayBuffer): void;
+}
+
+const VERSION = 1;
+
+/** JSON with every non-ASCII character escaped: one byte per character, no TextEncoder needed. */
+const NON_ASCII = /[\u007f-\uffff]/g;
+
+function asciiJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII, (c) => `\\u${(c.charCodeAt(0) + 0x10000).toString(16).slice(1)}`) : text;
+}
+
+function toBytes(value: unknown): Uint8Array {
+  const text = asciiJson(value);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function fromBytes(bytes: Uint8Array): unknown {
+  let text = "";
+  for (let i = 0; i < bytes.length && bytes[i] !== 0; i++) text += String.fromCharCode(bytes[i]);
+  return JSON.parse(text);
+}
+
+export class RetainedStore {
+  readonly capacity: number;
+  readonly #memory: RetainedMemory;
+  #sections: Record<string, unknown> = {};
+  #dirty = false;
+
+  constructor(memory: RetainedMemory, capacity: number) {
+    this.#memory = memory;
+    this.capacity = capacity;
+    const buffer = memory.read();
+    if (!buffer || !buffer.byteLength) return;
+    try {
+      const document = fromBytes(new Uint8Array(buffer)) as { v?: unknown; s?: Record<string, unknown> } | null;
+      if (document?.v === VERSION && typeof document.s === "object" && document.s !== null) this.#sections = document.s;
+    } catch {
+      // Garbage after a power glitch or an older layout: start clean.
+    }
+  }
+
+  get(name: string): unknown {
+    return this.#sections[name];
+  }
+
+  /** Sets a section; throws a RangeError naming the section when it exceeds `maxBytes`. */
+  set(name: string, value: unknown, maxBytes = this.capacity): void {
+    if (value === undefined) {
+      this.delete(name);
+      return;
+    }
+    const text = asciiJson(value);
+    if (text.length > maxBytes) throw new RangeError(`retained memory: "${name}" takes ${text.length} bytes; at most ${maxBytes} are allowed`);
+    this.#sections[name] = JSON.parse(text);
+    this.#dirty = true;
+  }
+
+  delete(name: string): void {
+    if (!(name in this.#sections)) return;
+    delete this.#sections[name];
+    this.#dirty = true;
+  }
+
+  names(): string[] {
+    return Object.keys(this.#sections);
+  }
+
+  /** Writes the sections to retained memory if they changed. */
+  commit(): void {
+    if (!this.#dirty) return;
+    const bytes = toBytes({ v: VERSION, s: this.#sections });
+    if (bytes.length > this.capacity) {
+      throw new RangeError(`retained memory holds ${this.capacity} bytes; the sections (${this.names().join(", ")}) take ${bytes.length}`);
+    }
+    this.#memory.write(bytes.buffer as ArrayBuffer);
+    this.#dirty = false;
+  }
+}
