@@ -47,18 +47,3 @@ describe('retained memory sections', () => {
     assert.deepEqual(new RetainedStore(memory(Uint8Array.of(0x7b, 0x22, 0xff)), 64).names(), []);
   });
 });
-
-describe('power and sampling grants in the manifest', () => {
-  it('are validated with every bad field named, and absent unless asked for', async () => {
-    const { validateManifest } = await import('../../modules/permissions/manifest.ts');
-    const manifest = (permissions: object) => ({ mote: { id: 'probe', version: '1.0.0', permissions } });
-    assert.deepEqual(validateManifest(manifest({ power: { minWakeInterval: 60000, maxHoldAwake: 0 }, sampling: { minInterval: 1000 } }), ['main']).permissions.power, { minWakeInterval: 60000, maxHoldAwake: 0 });
-    assert.equal(validateManifest(manifest({}), ['main']).permissions.power, undefined);
-    assert.throws(() => validateManifest(manifest({ power: { minWakeInterval: 0 }, sampling: 5 }), ['main']), (error: Error) => {
-      assert.match(error.message, /mote\.permissions\.power\.minWakeInterval: expected an integer from 1 to 604800000, got 0/);
-      assert.match(error.message, /mote\.permissions\.power\.maxHoldAwake: expected an integer from 0 to 86400000, got undefined/);
-      assert.match(error.message, /mote\.permissions\.sampling: expected \{ "minInterval": <ms> \}, got 5/);
-      return true;
-    });
-  });
-});
