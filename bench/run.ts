@@ -10,6 +10,7 @@ import { benchModLoad } from './mod-load.ts';
 import { benchSampling } from './sampling-figures.ts';
 import { benchFleet } from './fleet.ts';
 import { benchSleep } from './sleep.ts';
+import { benchDrivers } from './drivers.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   sampling: benchSampling,
   fleet: benchFleet,
   sleep: benchSleep,
+  drivers: benchDrivers,
 };
 
 const { values, positionals: selected } = parseArgs({
