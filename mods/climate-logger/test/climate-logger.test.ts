@@ -40,4 +40,26 @@ describe('climate-logger mod', () => {
       await device.shutdown();
     }
   });
+
+  it('a failing sensor costs readings, not the mod: CRC errors and a NACK are traced, then readings resume', async () => {
+    const board = loadBoardFile(join(MOD, 'sim-board.json'));
+    board.chips[0].faults = { crc: { from: 50000, until: 70000 }, nack: { from: 80000, until: 100000 } };
+    const device = new SimulatedDevice({ board, mods: [buildMod(MOD)], warp: true });
+    try {
+      await device.boot();
+      await device.runFor(130000);
+      const lines = device.logLines.filter((line) => line.tag === 'climate-logger').map((line) => `${line.time - (line.time % 1000)}: ${line.text.replace(/\n$/, '').replace(/[\d.]+ C humidity [\d.]+ %/, 'reading')}`);
+      assert.deepEqual(lines, [
+        '0: temperature reading',
+        '30000: temperature reading',
+        '60000: no reading: SHT4x at 0x44: CRC mismatch in the temperature word; the reading is discarded',
+        '90000: no reading: SHT4x at 0x44: starting a measurement failed: I2C bus 0: no device acknowledged address 0x44 (write)',
+        '120000: temperature reading',
+      ]);
+      const status = await device.status();
+      assert.equal(status?.mods[0].state, 'running');
+    } finally {
+      await device.shutdown();
+    }
+  });
 });
