@@ -62,6 +62,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
   const subscriptions = new Map<string, (topic: string, payload: ArrayBuffer) => void>();
 
   function resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
+    context.assertLive(`mqtt.${direction}`);
     if (!services) unavailable();
     if (typeof topic !== "string") throw new TypeError(`mqtt.${direction}: topic must be a string, got ${typeof topic}`);
     if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${grantError}`);
@@ -112,6 +113,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
     publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
       const { retain, qos, absolute } = readOptions("publish", options);
       const full = resolve("publish", topic, absolute);
+      if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
       const body = serialize(payload);
       const telemetry = !absolute && full.split("/")[3] === "telemetry";
       const { session, now } = services!;
