@@ -4,16 +4,23 @@ import type { I2CTransaction } from './hardware/i2c.ts';
 import type { PinWrite } from './hardware/pins.ts';
 import type { PwmWrite } from './hardware/pwm.ts';
 import type { SleepStats } from './sleep.ts';
-import type { ModStatus, RejectedMod } from '../modules/runtime/status.ts';
+import type { ResetRecord } from './watchdog.ts';
+import type { AuditRecord, ModStatus, RejectedMod } from '../modules/runtime/status.ts';
 
 export interface SimReport {
   board: string;
   virtualTimeMs: number;
   hostAlive: boolean;
   hostStopReason?: string;
+  /** Each mod's state, grants, starts, stops, errors, denials, dropped log lines and quarantine. */
   mods: ModStatus[];
   /** Mods the runtime refused to install, with the reason. */
   rejected: RejectedMod[];
+  /** The runtime's bounded audit log since the last boot, oldest first; `auditDropped` older entries were dropped. */
+  audit: AuditRecord[];
+  auditDropped: number;
+  /** Watchdog resets: when, why, and the mod that was running (quarantined at the next boot). */
+  resets: ResetRecord[];
   pinWrites: PinWrite[];
   /** PWM duty-cycle writes (duty 0-1). */
   pwmWrites: PwmWrite[];
@@ -33,6 +40,9 @@ export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
     ...(device.alive ? {} : { hostStopReason: device.exitReason }),
     mods: status?.mods ?? [],
     rejected: status?.rejected ?? [],
+    audit: status?.audit ?? [],
+    auditDropped: status?.auditDropped ?? 0,
+    resets: [...device.watchdog.resets],
     pinWrites: [...device.pins.writes],
     pwmWrites: [...device.pwm.writes],
     i2c: [...device.i2c.transactions],

@@ -1,5 +1,5 @@
 // `mote sim` and `mote sim run`.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtInBoard, loadBoardFile, type BoardSpec } from '../../simulator/boards.ts';
@@ -42,12 +42,24 @@ function stopOnInterrupt(device: SimulatedDevice): () => void {
   return () => process.off('SIGINT', onSignal);
 }
 
+/** The owner's policy file, as the JSON text the device stores; the device validates it at boot. */
+function readPolicyFile(file: string): string {
+  const text = readFileSync(resolve(file), 'utf8');
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--policy ${file}: not valid JSON (${(error as Error).message}); see docs/mod-contract.md, "Owner policy"`);
+  }
+  return text;
+}
+
 export async function simCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' }, battery: { type: 'string' } },
+    options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' }, battery: { type: 'string' }, policy: { type: 'string' } },
   });
   const board = boardFrom(values);
+  const policy = values.policy === undefined ? undefined : readPolicyFile(values.policy);
   const mods = values.mod.map((dir) => buildMod(dir));
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
@@ -55,6 +67,8 @@ export async function simCommand(args: string[]): Promise<number> {
   const batteryMah = values.battery === undefined ? undefined : Number(values.battery);
   if (batteryMah !== undefined && !(batteryMah > 0)) throw new Error(`--battery must be a capacity in mAh > 0 (e.g. 2500 for 2×AA), got ${values.battery}`);
   const device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
+  // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
+  if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
   const deviceId = values['device-id'] ?? `sim-${board.name}`;
   attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
@@ -67,7 +81,8 @@ export async function simCommand(args: string[]): Promise<number> {
     await device.shutdown();
     const wallSeconds = (performance.now() - wallStart) / 1000;
     if (values.report) writeFileSync(resolve(values.report), `${JSON.stringify(report, null, 2)}\n`);
-    process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s), ${report.pinWrites.length} pin writes, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
+    const quarantined = report.mods.filter((mod) => mod.state === 'quarantined').map((mod) => mod.id);
+    process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s)${quarantined.length ? ` (quarantined: ${quarantined.join(', ')})` : ''}, ${report.pinWrites.length} pin writes, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
     return report.hostAlive ? 0 : 1;
   } finally {
     forget();
