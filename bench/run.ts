@@ -11,6 +11,7 @@ import { benchSampling } from './sampling-figures.ts';
 import { benchFleet } from './fleet.ts';
 import { benchSleep } from './sleep.ts';
 import { benchDrivers } from './drivers.ts';
+import { benchDigitalWrite } from './digital-write.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   fleet: benchFleet,
   sleep: benchSleep,
   drivers: benchDrivers,
+  'digital-write': benchDigitalWrite,
 };
 
 const { values, positionals: selected } = parseArgs({
