@@ -366,6 +366,7 @@ export class SimulatedDevice {
     }
     this.#timers.clearAll();
     this.i2c.closeAll();
+    this.pwm.closeAll();
     this.pins.closeAll();
     this.#worker = this.#createWorker();
     this.#booted = false;

@@ -18,6 +18,7 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
     target: unknown;
 
     constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
+      context.assertLive("PWM");
       if (typeof options !== "object" || options === null) throw new TypeError("PWM: an options object is required");
       const pin = options.pin, hz = options.hz, resolution = options.resolution, target = options.target;
       if (typeof pin !== "number") throw new TypeError(`PWM: pin must be a number, got ${typeof pin}`);
@@ -60,6 +61,7 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
     }
 
     #use(operation: string): PWMOutput {
+      if (context.state !== "running") context.assertLive(`PWM ${operation}`);
       if (!this.#inner) throw new Error(`PWM: ${operation} after close`);
       return this.#inner;
     }

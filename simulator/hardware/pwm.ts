@@ -55,6 +55,11 @@ export class PwmController {
     this.#pins.release([channel.pin]);
   }
 
+  /** A chip reset: every channel the machine opened is released (the write log is kept). */
+  closeAll(): void {
+    for (const handle of [...this.#open.keys()]) this.close(handle);
+  }
+
   queries(): QueryTable {
     return {
       'pwm.open': (query) => this.open(query.pin, query.hz, query.resolution),

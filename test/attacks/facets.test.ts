@@ -135,6 +135,7 @@ export default {
       tryIt('open', () => new Digital({ pin: 2, mode: Digital.Output }).write(1));
       tryIt('timer', () => Timer.set(() => led.write(1), 100));
       tryIt('storage', () => storage.set('k', 1));
+      tryIt('pwm', () => new (device.io as any).PWM({ pin: 2 }).write(1));
       trace(attempts.join(', '));
     });
   },
@@ -144,8 +145,9 @@ export default {
     const before = device.pins.writes.filter((write) => write.pin === 2).length;
     await device.modAction('stop', 'lingerer');
     await device.runFor(1000);
-    assert.deepEqual(reported(device, 'lingerer'), ['write refused, open refused, timer refused, storage refused']);
+    assert.deepEqual(reported(device, 'lingerer'), ['write refused, open refused, timer refused, storage refused, pwm refused']);
     assert.equal(device.pins.writes.filter((write) => write.pin === 2).length, before);
+    assert.deepEqual(device.pwm.writes, []);
     assert.equal((await modStatus(device, 'lingerer')).state, 'stopped');
     assert.equal(device.pins.openHandles, 1, 'only the witness holds a pin');
     await assertContained(device);
