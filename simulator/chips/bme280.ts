@@ -109,11 +109,15 @@ export class Bme280 implements I2CChip {
   #update(now: number): void {
     const meas = this.#registers[Reg.ctrlMeas];
     if ((meas & 3) === 3) {
-      // Normal mode: the latest finished cycle's measurement is in the data registers.
-      const cycle = this.#durationMs(now) + STANDBY_MS[this.#registers[Reg.config] >> 5];
-      const cycles = Math.floor((now - this.#normalSince) / cycle);
-      if (cycles >= 1) this.#registers.set(this.#convert(this.#normalSince + cycles * cycle), Reg.data);
-      this.#registers[Reg.status] = now - (this.#normalSince + cycles * cycle) < this.#durationMs(now) ? 0x08 : 0;
+      // Normal mode: measure, stand by, repeat (§3.3.4); the latest finished measurement is in
+      // the data registers.
+      const duration = this.#durationMs(now);
+      const cycle = duration + STANDBY_MS[this.#registers[Reg.config] >> 5];
+      const index = Math.floor((now - this.#normalSince) / cycle);
+      const measuring = now - (this.#normalSince + index * cycle) < duration;
+      const finished = measuring ? index - 1 : index;
+      if (finished >= 0) this.#registers.set(this.#convert(this.#normalSince + finished * cycle), Reg.data);
+      this.#registers[Reg.status] = measuring ? 0x08 : 0;
       return;
     }
     if (this.#pending && now >= this.#measuringUntil) {
