@@ -100,7 +100,7 @@ describe('chip models', () => {
   it('INA219: reset restores the power-on configuration, CNVR clears on a power read, the shunt clips with OVF', () => {
     const chip = new Ina219({ current: { constant: 5 } }); // 5 A × 0.1 Ω = 500 mV, beyond ±320 mV
     const word = (register: number, now: number) => {
-      chip.write(Uint8Array.of(register), now);
+      chip.write(Uint8Array.of(register));
       const r = chip.read(2, now);
       return (r[0] << 8) | r[1];
     };
@@ -108,12 +108,12 @@ describe('chip models', () => {
     assert.equal(word(1, 0), 32000, 'clipped at 320 mV');
     assert.equal(word(2, 0) & 0x03, 0x03, 'CNVR and OVF');
     assert.equal(word(4, 0), 0, 'no current before calibration');
-    chip.write(Uint8Array.of(5, 0x10, 0x01), 0);
+    chip.write(Uint8Array.of(5, 0x10, 0x01));
     assert.equal(word(5, 0), 0x1000, 'bit 0 of the calibration reads 0');
     word(3, 1);
     assert.equal(word(2, 1) & 0x02, 0, 'CNVR cleared by reading power');
     assert.equal(word(2, 2) & 0x02, 0x02, 'and set again by the next conversion');
-    chip.write(Uint8Array.of(0, 0x80, 0x00), 3);
+    chip.write(Uint8Array.of(0, 0x80, 0x00));
     assert.deepEqual([word(0, 3), word(5, 3)], [0x399f, 0]);
   });
 });
