@@ -28,6 +28,15 @@ class NoIO {
   }
 }
 
+/** The host firmware's version, reported in the device's retained state (docs/topics.md). */
+export const HOST_VERSION = "0.1.0";
+
+/** What the state says about the device itself: host version, and the board its owner named at provisioning. */
+function identity(): { host: string; board?: string } {
+  const board = Preference.get("mote-net", "board");
+  return typeof board === "string" ? { host: HOST_VERSION, board } : { host: HOST_VERSION };
+}
+
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower()): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
@@ -46,7 +55,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
 }
 
 export default function main(): Runtime {
-  const net = createNetwork(() => ({ mods: runtime.status().mods.map(({ id, version, state }) => ({ id, version, state })) }));
+  const net = createNetwork(() => ({ ...identity(), mods: runtime.status().mods.map(({ id, version, state }) => ({ id, version, state })) }));
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
   const runtime = createRuntime(net, power);
   for (const mod of modStore.list()) {
@@ -62,7 +71,10 @@ export default function main(): Runtime {
   // manager brings the radio up only when the outbox is due or the command/OTA poll is.
   const { reason } = power.manager.cause;
   if (reason === "power-on" || reason === "reset") net.session?.start();
-  startOta(runtime);
+  // An install, removal or rollback changes the mods the retained state lists.
+  startOta(runtime, (event) => {
+    if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
+  });
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   power.started(runtime);
   return runtime;

@@ -129,6 +129,11 @@ export class Session {
     this.#drop();
   }
 
+  /** Publishes the retained `state` again (its mods changed); the next connect sends it anyway. */
+  announce(): void {
+    if (this.#connected) this.#publishState(true);
+  }
+
   /** Persists a message in the outbox and sends it as soon as the connection allows. */
   enqueue(message: NewMessage): number {
     const seq = this.outbox.append(message);

@@ -22,11 +22,18 @@ describe('first run (npm start) in Chromium', function () {
   this.timeout(120000);
   let stack: Stack;
   let browser: Browser;
+  let page: Page | undefined;
 
   before(async function () {
     if (!haveChromium()) this.skip();
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     stack = await startStack({ port: 0, home: mkdtempSync(join(tmpdir(), 'mote-home-')) });
     browser = await launchChromium();
+  });
+
+  afterEach(async function () {
+    // On a failure, keep what the page showed.
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-failed.png'), fullPage: true }).catch(() => {});
   });
 
   after(async () => {
@@ -34,18 +41,29 @@ describe('first run (npm start) in Chromium', function () {
     await stack?.close();
   });
 
-  it('shows the three devices online with their mods, and a live telemetry chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  it('shows the three devices with their mods, installs a mod on one and charts its telemetry live', async () => {
+    const installed = await stack.firstInstalls;
+    assert.deepEqual(installed, { 'esp32-kitchen': ['thermometer', 'blink'], 'esp32-greenhouse': ['climate-logger'], 'picow-hallway': ['blink'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${stack.console.url}?device=esp32-kitchen`);
+    await page.goto(`${stack.console.url}?device=esp32-greenhouse`);
     for (const id of ['esp32-kitchen', 'esp32-greenhouse', 'picow-hallway']) await page.waitForSelector(`tr[data-device="${id}"] .status-online`);
-    assert.match(await page.textContent('tr[data-device="esp32-kitchen"]') ?? '', /thermometer, blink/);
+    await page.waitForFunction(() => /thermometer, blink/.test(document.querySelector('tr[data-device="esp32-kitchen"]')?.textContent ?? ''));
     assert.match(await page.textContent('tr[data-device="picow-hallway"]') ?? '', /blink/);
-    await page.waitForFunction(() => Number(document.querySelector('figure[data-series="thermometer/temperature/celsius"] svg')?.getAttribute('data-points')) >= 2, null, { timeout: 30000 });
-    const before = await points(page, 'thermometer/temperature/celsius');
-    await page.waitForFunction((n) => Number(document.querySelector('figure[data-series="thermometer/temperature/celsius"] svg')?.getAttribute('data-points')) > n, before, { timeout: 30000 });
-    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    assert.match(await page.textContent('tr[data-device="esp32-greenhouse"]') ?? '', /climate-logger/);
+
+    // Install the thermometer on the greenhouse device from the console.
+    await page.selectOption('#detail .install-form select', 'thermometer');
+    await page.click('#detail .install-form button');
+    await page.waitForSelector('.job-done', { timeout: 60000 });
+    assert.match(await page.textContent('.job-done') ?? '', /install thermometer on esp32-greenhouse.*thermometer 1\.1\.0: confirmed on esp32-greenhouse/s);
+    await page.waitForSelector('#detail tr.mod[data-mod="thermometer"] .state-running');
+
+    const series = 'thermometer/temperature/celsius';
+    await page.waitForFunction((key) => Number(document.querySelector(`figure[data-series="${key}"] svg`)?.getAttribute('data-points')) >= 2, series, { timeout: 30000 });
+    const before = await points(page, series);
+    await page.waitForFunction(([key, n]) => Number(document.querySelector(`figure[data-series="${key}"] svg`)?.getAttribute('data-points')) > Number(n), [series, before], { timeout: 30000 });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(errors, []);
   });

@@ -24,6 +24,14 @@ export async function startCommand(args: string[]): Promise<number> {
     '  Ctrl-C stops everything; the next npm start resumes the same devices.',
     '',
   ].join('\n') + '\n');
+  if (stack.key.created) process.stderr.write(`mote: created a development signing key in ${stack.key.keyFile}; the devices trust it\n`);
+  stack.firstInstalls.then(
+    (installed) => {
+      const lines = Object.entries(installed).map(([id, mods]) => `${id}: ${mods.join(', ')}`);
+      if (lines.length) process.stderr.write(`mote: installed over the air, signed with the development key: ${lines.join('; ')}\n`);
+    },
+    (error: Error) => process.stderr.write(`mote: installing the example mods failed: ${error.message}\n`),
+  );
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   process.stderr.write('\nmote: stopping the devices, the console and the broker…\n');
   const forceExit = () => process.exit(130);

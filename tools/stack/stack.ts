@@ -1,17 +1,23 @@
 // Everything `npm start` runs, in one process: the embedded broker (TCP and WebSocket), the demo
-// fleet of simulated devices in real time, and the console. State lives in .mote/ (gitignored):
-// each device's flash, preferences and retained memory, and the development signing key, so the
-// next start resumes the same devices. Tests start it on free ports in a temporary folder.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// fleet of simulated devices in real time, and the console. The first run creates a development
+// signing key and installs the example mods on the devices as signed packages, which the devices
+// verify and keep in their flash. State lives in .mote/ (gitignored): the key and each device's
+// flash, preferences and retained memory, so the next start resumes the same devices with the
+// same mods. Tests start it on free ports in a temporary folder.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
-import { buildMod } from '../../simulator/mod-build.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
+import { OtaLink } from '../../simulator/ota-link.ts';
+import { toHex } from '../../modules/ota/bytes.ts';
 import { startBroker, type EmbeddedBroker } from '../broker.ts';
 import { listenMqttWebSocket, type WebSocketListener } from '../broker-ws.ts';
 import { startConsole, type ConsoleServer } from '../console/server.ts';
+import type { FleetActions } from '../console/jobs.ts';
+import { ensureDevKey, type DevKey } from './dev-key.ts';
 import { DEMO_FLEET, type FleetDevice } from './fleet.ts';
+import { linkActions } from './link-actions.ts';
 
 export interface StackOptions {
   /** The console's port: 8080 by default, 0 for a free one. */
@@ -19,6 +25,8 @@ export interface StackOptions {
   /** Where devices and keys live; .mote/ in the project by default. */
   home?: string;
   fleet?: readonly FleetDevice[];
+  /** The mod folders the console offers to install; the project's mods/ by default. */
+  modsDir?: string;
   /** Device log lines as they happen. */
   onLog?: (deviceId: string, line: LogLine) => void;
 }
@@ -26,6 +34,7 @@ export interface StackOptions {
 export interface RunningDevice {
   id: string;
   device: SimulatedDevice;
+  link: OtaLink;
   /** Resolves when the device's run loop ends (after `close`). */
   running: Promise<unknown>;
 }
@@ -36,27 +45,55 @@ export interface Stack {
   readonly webSocket: WebSocketListener;
   readonly console: ConsoleServer;
   readonly devices: RunningDevice[];
+  readonly key: DevKey;
+  readonly actions: FleetActions;
+  /**
+   * Installs the fleet's mods a device does not have yet (all of them on the first run, none
+   * when resumed), after the console is up so they can be watched; resolves with device → mod ids.
+   */
+  readonly firstInstalls: Promise<Record<string, string[]>>;
   /** Stops the devices (their sessions say offline), the console and the broker; idempotent. */
   close(): Promise<void>;
 }
 
 export const DEFAULT_HOME = join(PROJECT_ROOT, '.mote');
 
-async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, onLog?: StackOptions['onLog']): Promise<RunningDevice> {
+/** How long a new version must run before the device confirms it (the demo keeps it short). */
+const HEALTH_MS = 3000;
+
+async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, key: DevKey, onLog?: StackOptions['onLog']): Promise<RunningDevice> {
   const deviceDir = join(home, 'devices', spec.id);
   const resumed = existsSync(deviceDir);
   mkdirSync(deviceDir, { recursive: true });
-  const device = new SimulatedDevice({
-    board: spec.board(),
-    mods: spec.mods.map((dir) => buildMod(dir)),
-    deviceDir,
-    powerOn: !resumed,
-    onLog: onLog && ((line) => onLog(spec.id, line)),
-  });
+  const device = new SimulatedDevice({ board: spec.board(), deviceDir, powerOn: !resumed, onLog: onLog && ((line) => onLog(spec.id, line)) });
+  // The owner's provisioning: trust the development key, name the device.
+  device.storage.preferenceSet('mote-ota', 'trust', toHex(key.publicKey));
+  device.storage.preferenceSet('mote-ota', 'device', spec.id);
+  device.storage.preferenceSet('mote-ota', 'health-ms', HEALTH_MS);
+  device.storage.preferenceSet('mote-net', 'board', device.board.name);
   attachNetwork(device, { broker: brokerUrl, deviceId: spec.id });
+  const link = new OtaLink(device);
   await device.boot();
   const running = device.runFor(Number.POSITIVE_INFINITY);
-  return { id: spec.id, device, running };
+  return { id: spec.id, device, link, running };
+}
+
+/** First run (or a device that lost a mod): installs the fleet's mods it does not have. */
+async function installMissing(specs: readonly FleetDevice[], devices: RunningDevice[], actions: FleetActions): Promise<Record<string, string[]>> {
+  const installed: Record<string, string[]> = {};
+  for (const spec of specs) installed[spec.id] = []; // keys in fleet order, whatever finishes first
+  await Promise.all(specs.map(async (spec) => {
+    const running = devices.find((device) => device.id === spec.id)!;
+    const have = new Set((await running.device.status())?.mods.map((mod) => mod.id) ?? []);
+    for (const dir of spec.mods) {
+      const name = basename(dir);
+      const { id } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).mote;
+      if (have.has(id)) continue;
+      await actions.install(spec.id, name, () => {});
+      installed[spec.id].push(id);
+    }
+  }));
+  return Object.fromEntries(Object.entries(installed).filter(([, mods]) => mods.length));
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -77,11 +114,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     rmSync(join(home, 'stack.json'), { force: true });
   })());
   try {
-    for (const spec of options.fleet ?? DEMO_FLEET) devices.push(await startDevice(spec, home, broker.url, options.onLog));
-    const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080 });
+    const key = ensureDevKey(home);
+    const fleet = options.fleet ?? DEMO_FLEET;
+    for (const spec of fleet) devices.push(await startDevice(spec, home, broker.url, key, options.onLog));
+    const actions = linkActions(devices, key, options.modsDir);
+    const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions });
     closers.unshift(() => server.close());
     writeFileSync(join(home, 'stack.json'), `${JSON.stringify({ broker: broker.url, webSocket: webSocket.url, console: server.url, pid: process.pid }, null, 2)}\n`);
-    return { home, broker, webSocket, console: server, devices, close };
+    const firstInstalls = installMissing(fleet, devices, actions);
+    firstInstalls.catch(() => {}); // the caller reports it; an unhandled rejection must not end the process
+    return { home, broker, webSocket, console: server, devices, key, actions, firstInstalls, close };
   } catch (error) {
     await close();
     throw error;

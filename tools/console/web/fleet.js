@@ -111,7 +111,7 @@ export class Fleet {
     else if (isObject(payload.board) && typeof payload.board.name === 'string') device.board = payload.board.name;
     if (payload.battery !== undefined) device.battery = payload.battery;
     if (isObject(payload.versions)) device.versions = payload.versions;
-    else if (payload.host !== undefined || payload.version !== undefined) device.versions = { host: payload.host ?? payload.version };
+    else if (typeof payload.host === 'string') device.versions = { host: payload.host };
     const mods = Array.isArray(payload.mods) ? payload.mods : isObject(payload.status) && Array.isArray(payload.status.mods) ? payload.status.mods : undefined;
     if (mods) device.mods = mods.filter(isObject);
     const audit = payload.audit ?? (isObject(payload.status) ? payload.status.audit : undefined);
