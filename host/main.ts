@@ -28,6 +28,9 @@ class NoIO {
   }
 }
 
+/** The newest audit records the retained state carries (the device keeps more). */
+const AUDIT_IN_STATE = 20;
+
 /** The host firmware's version, reported in the device's retained state (docs/topics.md). */
 export const HOST_VERSION = "0.1.0";
 
@@ -55,7 +58,14 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
 }
 
 export default function main(): Runtime {
-  const net = createNetwork(() => ({ ...identity(), mods: runtime.status().mods.map(({ id, version, state }) => ({ id, version, state })) }));
+  const net = createNetwork(() => {
+    const status = runtime.status();
+    return {
+      ...identity(),
+      mods: status.mods.map(({ id, version, state, grants, errors, denials, quarantine }) => ({ id, version, state, grants, errors, denials, ...(quarantine ? { quarantine } : {}) })),
+      audit: status.audit.slice(-AUDIT_IN_STATE),
+    };
+  });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
   const runtime = createRuntime(net, power);
   for (const mod of modStore.list()) {

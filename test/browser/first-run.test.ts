@@ -59,6 +59,9 @@ describe('first run (npm start) in Chromium', function () {
     await page.waitForSelector('.job-done', { timeout: 60000 });
     assert.match(await page.textContent('.job-done') ?? '', /install thermometer on esp32-greenhouse.*thermometer 1\.1\.0: confirmed on esp32-greenhouse/s);
     await page.waitForSelector('#detail tr.mod[data-mod="thermometer"] .state-running');
+    assert.match(await page.textContent('#detail tr.mod[data-mod="thermometer"] .grants') ?? '', /i2c bus 0 address 0x48.*mqtt publish "telemetry\/#"/);
+    assert.match(await page.textContent('#detail .audit') ?? '', /grant thermometer i2c bus 0 address 0x48/);
+    assert.match(await page.textContent('tr[data-device="picow-hallway"]') ?? '', /pico-w.*host 0\.1\.0/s);
 
     const series = 'thermometer/temperature/celsius';
     await page.waitForFunction((key) => Number(document.querySelector(`figure[data-series="${key}"] svg`)?.getAttribute('data-points')) >= 2, series, { timeout: 30000 });

@@ -8,6 +8,7 @@ const clock = (t) => new Date(t).toLocaleTimeString();
 
 /** "digital 2 (output), 0 (input) · i2c 0:0x48 · timers 1 ≥ 1000 ms · mqtt pub telemetry/#" */
 export function describeGrants(grants) {
+  if (Array.isArray(grants)) return grants.map(String).join(' · '); // the runtime's one line per grant
   if (!grants || typeof grants !== 'object') return '';
   const parts = [];
   if (Array.isArray(grants.digital) && grants.digital.length) parts.push(`digital ${grants.digital.map((g) => `${g.pin} (${g.mode})`).join(', ')}`);
