@@ -8,6 +8,7 @@ import watchdog from "platform/watchdog";
 import platformConsole from "platform/console";
 import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
+import { tamed } from "host/lockdown";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
@@ -58,6 +59,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
 }
 
 export default function main(): Runtime {
+  if (!tamed) platformConsole.write("host", "warning: evaluator constructors are reachable from shared prototypes (host/lockdown was not preloaded); mods are not confined on this build");
   const net = createNetwork(() => {
     const status = runtime.status();
     return {

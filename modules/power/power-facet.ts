@@ -36,6 +36,7 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
   const owner = context.id;
   const section = `mod:${owner}`;
   const need = (method: string): PowerGrant => {
+    context.assertLive(`power.${method}`);
     const grant = powerGrantOf(context);
     if (!grant) context.deny(`power.${method}: this mod has no power grant; add ${GRANT_HINT} to mote.permissions in its manifest.json`);
     return grant;

@@ -59,6 +59,7 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
   const names = new Set<string>();
   let onReports: ((reports: SamplingReport[], dropped: number) => void) | undefined;
   const minimum = (): number => {
+    context.assertLive("sampling");
     const grant = (context.manifest.permissions as { sampling?: { minInterval?: unknown } }).sampling;
     if (!grant || typeof grant.minInterval !== "number") context.deny(`sampling: this mod has no sampling grant; add ${GRANT_HINT} to mote.permissions in its manifest.json`);
     return grant.minInterval as number;

@@ -120,9 +120,10 @@ export default { onStart() {
   attack('use after revoke: facets kept by a stopped mod throw, and nothing is opened', async () => {
     const device = await bootWithWitness([{
       id: 'lingerer',
-      permissions: { digital: [{ pin: 2, mode: 'output' }], timers: { max: 2, minInterval: 100 }, storage: { bytes: 100 } },
+      permissions: { digital: [{ pin: 2, mode: 'output' }], timers: { max: 2, minInterval: 100 }, storage: { bytes: 100 }, power: { minWakeInterval: 60000, maxHoldAwake: 1000 } },
       main: `import Timer from "mote/timer";
 import storage from "mote/storage";
+import power from "mote/power";
 let led: any;
 const Digital = device.io.Digital;
 const attempts: string[] = [];
@@ -136,6 +137,7 @@ export default {
       tryIt('timer', () => Timer.set(() => led.write(1), 100));
       tryIt('storage', () => storage.set('k', 1));
       tryIt('pwm', () => new (device.io as any).PWM({ pin: 2 }).write(1));
+      tryIt('power', () => power.holdAwake(500, 'linger'));
       trace(attempts.join(', '));
     });
   },
@@ -145,7 +147,7 @@ export default {
     const before = device.pins.writes.filter((write) => write.pin === 2).length;
     await device.modAction('stop', 'lingerer');
     await device.runFor(1000);
-    assert.deepEqual(reported(device, 'lingerer'), ['write refused, open refused, timer refused, storage refused, pwm refused']);
+    assert.deepEqual(reported(device, 'lingerer'), ['write refused, open refused, timer refused, storage refused, pwm refused, power refused']);
     assert.equal(device.pins.writes.filter((write) => write.pin === 2).length, before);
     assert.deepEqual(device.pwm.writes, []);
     assert.equal((await modStatus(device, 'lingerer')).state, 'stopped');
