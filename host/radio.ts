@@ -40,7 +40,8 @@ export function sessionRadio(session: Session, wallClock: () => number, policy: 
       const poll = Timer.repeat(check, 50);
     },
     down() {
-      session.stop();
+      // The radio goes down to save power: the device sleeps, it has not gone away.
+      session.stop({ asleep: true });
     },
   };
 }

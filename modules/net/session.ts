@@ -109,8 +109,11 @@ export class Session {
     this.#connect();
   }
 
-  /** Leaves cleanly: `state` says offline (no last will), the connection closes. */
-  stop(): void {
+  /**
+   * Leaves cleanly: `state` says offline (no last will), the connection closes. `extra` goes into
+   * that last state, e.g. `{ asleep: true }` when the device goes to sleep rather than away.
+   */
+  stop(extra: Record<string, unknown> = {}): void {
     this.#stopped = true;
     const timer = this.#options.timer;
     timer.clear(this.#retryTimer);
@@ -120,7 +123,7 @@ export class Session {
     const client = this.#client;
     if (client && this.#connected) {
       try {
-        this.#publishState(false);
+        this.#publishState(false, extra);
         client.write(null, { operation: DISCONNECT });
       } catch {
         // The connection is going away anyway; the last will covers it.
@@ -286,9 +289,9 @@ export class Session {
     }
   }
 
-  #publishState(online: boolean): void {
+  #publishState(online: boolean, more: Record<string, unknown> = {}): void {
     const extra = this.#options.describe?.() ?? {};
-    const state = { v: WIRE_VERSION, online, ts: this.#options.now(), ...extra, session: this.status() };
+    const state = { v: WIRE_VERSION, online, ...more, ts: this.#options.now(), ...extra, session: this.status() };
     this.#write(new TextEncoder().encode(JSON.stringify(state)), { topic: this.stateTopic, QoS: 1, retain: true, id: this.#nextPacketId() });
   }
 

@@ -46,6 +46,7 @@ describe('console fleet model', () => {
 
   it('reads status words and battery estimates defensively', () => {
     assert.equal(statusOf({ online: false }), 'offline');
+    assert.equal(statusOf({ v: 1, online: false, asleep: true }), 'asleep');
     assert.equal(statusOf('sleeping'), 'asleep');
     assert.equal(statusOf(42), 'unknown');
     assert.equal(describeBattery({ percent: 93.4, estimatedDays: 560 }), '93 %, ≈ 18.4 months left');

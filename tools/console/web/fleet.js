@@ -21,6 +21,7 @@ const isObject = (value) => typeof value === 'object' && value !== null && !Arra
 
 /** online | asleep | offline from a state payload (a word, or an object with status/state/online). */
 export function statusOf(state) {
+  if (isObject(state) && state.online === false && state.asleep === true) return 'asleep';
   const word = typeof state === 'string' ? state : isObject(state) ? state.status ?? state.state ?? (state.online === true ? 'online' : state.online === false ? 'offline' : undefined) : undefined;
   if (word === 'online' || word === 'awake' || word === 'connected') return 'online';
   if (word === 'asleep' || word === 'sleeping' || word === 'sleep') return 'asleep';
