@@ -7,14 +7,16 @@ import { builtInBoard, loadBoardFile, type BoardSpec } from './boards.ts';
 import { SimulatedDevice } from './device.ts';
 import { buildMod } from './mod-build.ts';
 import { buildReport, type SimReport } from './report.ts';
+import { attachNetwork } from './network/index.ts';
+import { startBroker } from '../tools/broker.ts';
 import { parseDuration } from '../tools/duration.ts';
 import type { ModStatus } from '../modules/runtime/status.ts';
 
 export interface SimulateOptions {
   /** Mod folders (paths or `file:` URLs, e.g. `new URL('..', import.meta.url)` from a mod's test). */
   mods: (string | URL)[];
-  /** A built-in board name (`esp32`, `pico-w`) or a board file path; `esp32` by default. */
-  board?: string;
+  /** A built-in board name (`esp32`, `pico-w`), or a board file (path or `file:` URL); `esp32` by default. */
+  board?: string | URL;
   /** Virtual time to run, e.g. "10s" or 10000 (ms); warped, so it takes far less wall time. */
   duration?: string | number;
 }
@@ -26,10 +28,25 @@ export interface SimulatedRun extends SimReport {
   log(tag: string): string[];
   /** Writes to one pin, with their virtual times. */
   writesTo(pin: number): SimReport['pinWrites'];
+  /** What the device published to the broker, in order (payloads parsed from JSON where they are). */
+  published: { topic: string; payload: unknown }[];
+  /** The readings one mod published on `telemetry/<name>` (the `data` of each, batches unpacked). */
+  telemetry(mod: string, name: string): unknown[];
 }
 
-function boardOf(name = 'esp32'): BoardSpec {
-  return /[\\/]|\.json$/.test(name) ? loadBoardFile(resolve(name)) : builtInBoard(name);
+const DEVICE_ID = 'sim-test';
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function boardOf(board: string | URL = 'esp32'): BoardSpec {
+  if (board instanceof URL) return loadBoardFile(fileURLToPath(board));
+  return /[\\/]|\.json$/.test(board) ? loadBoardFile(resolve(board)) : builtInBoard(board);
 }
 
 function pathOf(dir: string | URL): string {
@@ -40,6 +57,13 @@ function pathOf(dir: string | URL): string {
 export async function simulate(options: SimulateOptions): Promise<SimulatedRun> {
   const durationMs = typeof options.duration === 'number' ? options.duration : parseDuration(options.duration ?? '10s');
   const device = new SimulatedDevice({ board: boardOf(options.board), mods: options.mods.map((dir) => buildMod(pathOf(dir))), warp: true });
+  // A real broker in this process, so `mote/mqtt` works as on a fleet and what it sent can be checked.
+  const broker = await startBroker();
+  const published: SimulatedRun['published'] = [];
+  broker.aedes.on('publish', (packet, client) => {
+    if (client?.id === DEVICE_ID) published.push({ topic: packet.topic, payload: parsed(packet.payload.toString()) });
+  });
+  attachNetwork(device, { broker: broker.url, deviceId: DEVICE_ID });
   try {
     await device.boot();
     await device.runFor(durationMs);
@@ -54,8 +78,19 @@ export async function simulate(options: SimulateOptions): Promise<SimulatedRun> 
       },
       log: (tag) => lines.filter((line) => line.tag === tag).map((line) => line.text.replace(/\n$/, '')),
       writesTo: (pin) => report.pinWrites.filter((write) => write.pin === pin),
+      published,
+      telemetry(mod, name) {
+        const prefix = `mote/v1/${DEVICE_ID}/telemetry/${mod}`;
+        return published.flatMap(({ topic, payload }) => {
+          const message = payload as { data?: unknown; batch?: { topic: string; data: unknown }[] };
+          if (topic === `${prefix}/${name}`) return [message.data];
+          if (topic === prefix && Array.isArray(message.batch)) return message.batch.filter((item) => item.topic === name).map((item) => item.data);
+          return [];
+        });
+      },
     };
   } finally {
     await device.shutdown();
+    await broker.close();
   }
 }
