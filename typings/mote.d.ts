@@ -1,4 +1,6 @@
 // The modules a mod can import (the mod contract v1, docs/mod-contract.md).
+/// <reference path="./sensors.d.ts" />
+/// <reference path="./mote-helpers.d.ts" />
 
 declare module "mote/timer" {
   /** A timer handle, passed to the callback and to `schedule` / `clear`. */
