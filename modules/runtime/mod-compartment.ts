@@ -23,24 +23,6 @@ export function resolveModSpecifier(modId: string, specifier: string, referrer: 
   return parts.join("/");
 }
 
-/**
- * The `Compartment` constructor a mod sees: a child compartment (and its children) gets the mod's
- * `trace` and `console`, not the engine's own `trace`, so its output stays tagged and rate-limited.
- * It is evaluated inside the mod's compartment: a compartment's parent (where `{ namespace }`
- * module descriptors resolve) is the compartment whose code calls `new Compartment`, and that
- * must be the mod's, never the host's.
- */
-const CHILD_COMPARTMENTS = `(output) => {
-  const Engine = Compartment;
-  const Child = function Compartment(options) {
-    if (new.target === undefined) throw new TypeError("Compartment: use new");
-    const given = options ?? {};
-    return new Engine({ ...given, globals: { ...given.globals, ...output, Compartment: Child } });
-  };
-  Object.defineProperty(Child, "prototype", { value: Engine.prototype });
-  return Object.freeze(Child);
-}`;
-
 export interface ModCompartmentParts {
   device: object;
   /** Namespaces of the `mote/*` modules built for this mod, by specifier. */
@@ -77,7 +59,18 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
       throw modError(Error, `${id}: module "${specifier}" is not available to mods; a mod may import ${available} and its own modules`);
     },
   });
+  // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and `console`,
+  // not the engine's own unmetered `trace`. It calls the mod compartment's own constructor: a
+  // child's parent (where `{ namespace }` descriptors resolve) is the compartment that owns the
+  // constructor, which must be the mod's, never the host's.
   const globals = compartment.globalThis as Record<string, unknown>;
-  globals.Compartment = (compartment.evaluate(CHILD_COMPARTMENTS) as (output: object) => unknown)(output);
+  const Engine = globals.Compartment as typeof Compartment;
+  const Child = function (this: unknown, options?: CompartmentOptions) {
+    if (new.target === undefined) throw modError(TypeError, "Compartment: use new");
+    const given = (options ?? {}) as CompartmentOptions & { globals?: Record<string, unknown> };
+    return new Engine({ ...given, globals: { ...given.globals, ...output, Compartment: Child } });
+  } as unknown as typeof Compartment;
+  Object.defineProperty(Child, "prototype", { value: Engine.prototype });
+  globals.Compartment = harden(Child);
   return compartment;
 }
