@@ -41,3 +41,29 @@ describe('quarantine on XS', () => {
     await third.shutdown();
   });
 });
+
+describe('uninstall on XS', () => {
+  it('revokes every facet: code the mod left queued cannot write a pin or open one', async () => {
+    const dir = writeMod({
+      id: 'leaver',
+      permissions: { digital: [{ pin: 2, mode: 'output' }] },
+      main: `let led: any;
+const Digital = device.io.Digital;
+export default {
+  onStart() { led = new Digital({ pin: 2, mode: Digital.Output }); led.write(1); },
+  onStop() { Promise.resolve().then(() => { try { led.write(0); } catch {} try { new Digital({ pin: 2, mode: Digital.Output }).write(0); } catch {} }); },
+};`,
+    });
+    const device = new SimulatedDevice({ board: builtInBoard('esp32'), mods: [buildMod(dir)], warp: true });
+    await device.boot();
+    await device.modAction('uninstall', 'leaver');
+    await device.runFor(100);
+    const status = await device.status();
+    const open = device.pins.openHandles;
+    await device.shutdown();
+    assert.deepEqual(status!.mods, []);
+    assert.deepEqual(device.pins.writes.map((write) => [write.pin, write.value]), [[2, 1]]);
+    assert.equal(open, 0);
+    assert.deepEqual(status!.audit.map((entry) => entry.kind), ['grant', 'stop']);
+  });
+});
