@@ -84,8 +84,11 @@ export default function main(): Runtime {
   const { reason } = power.manager.cause;
   if (reason === "power-on" || reason === "reset") net.session?.start();
   // An install, removal or rollback changes the mods the retained state lists.
-  startOta(runtime, (event) => {
-    if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
+  startOta(runtime, {
+    session: net.session,
+    report: (event) => {
+      if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
+    },
   });
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   power.started(runtime);

@@ -7,11 +7,13 @@ import crypto from "platform/crypto";
 import modFlash from "platform/mod-flash";
 import link from "platform/ota-link";
 import platformConsole from "platform/console";
+import network from "platform/network";
 import { fromHex } from "ota/bytes";
 import { verifyEd25519 } from "ota/ed25519";
 import { pumpOffer } from "ota/link-pump";
 import { OtaService, type OtaEvent } from "ota/service";
 import { SlotStore } from "ota/slot-store";
+import { MqttOtaTransport, type OtaSession, type TxnMemory } from "ota/mqtt-transport";
 import type { OtaCrypto, TrustedKey } from "ota/verify";
 import type { Runtime } from "runtime/runtime";
 
@@ -29,20 +31,50 @@ export function trustedKeys(): TrustedKey[] {
   return text.split(",").map((hex, index) => ({ publicKey: fromHex(hex.trim(), `trusted key ${index + 1}`), name: `trusted key ${index + 1}` }));
 }
 
-export function deviceId(): string {
+/** The device id packages are bound to: the MQTT session's, else preference "mote-ota"/"device". */
+export function deviceId(session?: OtaSession): string {
+  if (session) return session.deviceId;
   const id = Preference.get(OTA_DOMAIN, "device");
   return typeof id === "string" && id ? id : "unnamed";
 }
 
-export function startOta(runtime: Runtime, report: (event: OtaEvent) => void = () => {}): OtaService | undefined {
+const REMEMBERED_TXNS = 16;
+
+/** Finished transaction ids (preference "mote-ota"/"done"), so a retained offer runs once. */
+function txnMemory(): TxnMemory {
+  const read = () => {
+    const text = Preference.get(OTA_DOMAIN, "done");
+    return typeof text === "string" && text ? text.split(",") : [];
+  };
+  return {
+    has: (txn) => read().includes(txn),
+    add: (txn) => {
+      const list = read().filter((other) => other !== txn);
+      list.push(txn);
+      Preference.set(OTA_DOMAIN, "done", list.slice(-REMEMBERED_TXNS).join(","));
+    },
+  };
+}
+
+export interface OtaOptions {
+  /** The device's MQTT session, over which installs arrive (docs/ota.md). */
+  session?: OtaSession;
+  /** Also told every install event (the host re-announces its state when the mods changed). */
+  report?: (event: OtaEvent) => void;
+}
+
+export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService | undefined {
+  const { session } = options;
   const flash = modFlash.open();
   if (!flash) return undefined;
   const setTimer = (callback: () => void, ms: number) => void Timer.set(callback, ms);
   const healthMs = Preference.get(OTA_DOMAIN, "health-ms");
+  const store = new SlotStore(flash);
+  let transport: MqttOtaTransport | undefined;
   const service = new OtaService({
-    store: new SlotStore(flash),
+    store,
     crypto: otaCrypto,
-    deviceId: deviceId(),
+    deviceId: deviceId(session),
     trusted: trustedKeys,
     runtime,
     setTimer,
@@ -50,9 +82,14 @@ export function startOta(runtime: Runtime, report: (event: OtaEvent) => void = (
     report(event) {
       platformConsole.write("ota", `${event.id}${event.version ? ` ${event.version}` : ""}: ${event.step}${event.total ? ` ${event.bytes ?? ""}/${event.total}` : ""}${event.reason ? `: ${event.reason}` : ""}`);
       link.report(event);
-      report(event);
+      transport?.report(event);
+      options.report?.(event);
     },
   });
+  if (session) {
+    transport = new MqttOtaTransport({ session, service, store, done: txnMemory(), setTimer, now: () => network.now(), log: (text) => platformConsole.write("ota", text) });
+    transport.start();
+  }
   service.reportBootOutcomes();
   link.connect({
     offer: (offer) => pumpOffer(service, link, offer, { setTimer, log: (text) => platformConsole.write("ota", text) }),

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { builtInBoard } from '../../simulator/boards.ts';
 import { SimulatedDevice } from '../../simulator/device.ts';
 import { OtaLink } from '../../simulator/ota-link.ts';
+import { attachNetwork, type SimulatedNetwork } from '../../simulator/network/index.ts';
+import type { LinkSpec } from '../../simulator/network/link.ts';
 import { publicKeyBytes } from '../../tools/ota/node-crypto.ts';
 import { buildPackage } from '../../tools/ota/package-build.ts';
 
@@ -64,6 +66,9 @@ export interface OtaDeviceOptions {
   healthMs?: number;
   cutPowerAtFlashOp?: number;
   powerOn?: boolean;
+  /** Attach the device to this broker (its MQTT session then carries installs). */
+  broker?: string;
+  link?: LinkSpec;
 }
 
 const devices: SimulatedDevice[] = [];
@@ -75,7 +80,7 @@ export function newDeviceDir(): string {
 }
 
 /** Boots a device that trusts `trust`, with the package link attached. */
-export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: SimulatedDevice; link: OtaLink; deviceDir: string }> {
+export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: SimulatedDevice; link: OtaLink; deviceDir: string; network?: SimulatedNetwork }> {
   const deviceDir = options.deviceDir ?? newDeviceDir();
   const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true, deviceDir, powerOn: options.powerOn ?? true, cutPowerAtFlashOp: options.cutPowerAtFlashOp });
   devices.push(device);
@@ -83,8 +88,9 @@ export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: Si
   device.storage.preferenceSet('mote-ota', 'device', options.deviceId ?? 'dev-1');
   device.storage.preferenceSet('mote-ota', 'health-ms', options.healthMs ?? 2000);
   const link = new OtaLink(device);
+  const network = options.broker ? attachNetwork(device, { broker: options.broker, deviceId: options.deviceId ?? 'dev-1', link: options.link }) : undefined;
   await device.boot();
-  return { device, link, deviceDir };
+  return { device, link, deviceDir, network };
 }
 
 export async function runningVersions(device: SimulatedDevice): Promise<Record<string, string>> {
@@ -95,6 +101,16 @@ export async function runningVersions(device: SimulatedDevice): Promise<Record<s
 export function stepsOf(link: OtaLink, txn: string): string[] {
   const steps = link.eventsOf(txn).map((event) => event.step);
   return steps.filter((step, index) => step !== 'downloading' || steps[index - 1] !== 'downloading');
+}
+
+/** Runs the device in small warped steps (letting real network I/O in between) until `done()`. */
+export async function runUntil(device: SimulatedDevice, done: () => boolean, what: string, wallMs = 20000, stepMs = 200): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > wallMs) throw new Error(`timed out waiting for ${what} (virtual time ${device.clock.now} ms)`);
+    await device.runFor(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 afterEach(async () => {

@@ -1,0 +1,155 @@
+// The operator's side of installs over MQTT (docs/ota.md): publish a package as retained chunks
+// and a retained offer, follow the device's `ota/status` until the install is confirmed, rolled
+// back or refused, then clear the retained messages. Used by `mote install/remove/rollback/
+// rollout` and by the console's actions.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { parseHeader, readLayout, DIGEST_BYTES } from '../../modules/ota/package-format.ts';
+import type { OtaEvent } from '../../modules/ota/protocol.ts';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
+import { makeDelta } from './delta-build.ts';
+
+export const FINAL_STEPS = new Set(['confirmed', 'rolled-back', 'refused', 'failed', 'removed']);
+export const DEFAULT_CHUNK_BYTES = 1024;
+/** Packages installed from this machine, by digest: the bases of future deltas. */
+export const PACKAGE_CACHE = join(PROJECT_ROOT, '.mote/packages');
+
+export interface InstalledEntry { id: string; version: string; digest: string; trial?: boolean; previous?: string }
+
+export interface InstallRequest {
+  deviceId: string;
+  pkg: Uint8Array;
+  force?: boolean;
+  healthMs?: number;
+  chunkBytes?: number;
+  /** Send a delta when the device's installed version is in the cache and the delta is smaller (default true). */
+  delta?: boolean;
+  /** Give up waiting after this long (the offer stays retained for a sleeping device). */
+  timeoutMs?: number;
+  onEvent?: (event: OtaEvent) => void;
+  cacheDir?: string;
+}
+
+export interface InstallResult {
+  txn: string;
+  /** The last event; step "pending" when the device did not finish in time. */
+  final: OtaEvent;
+  sentBytes: number;
+  delta: boolean;
+}
+
+const topicOf = (deviceId: string, leaf: string) => `mote/v1/${deviceId}/ota/${leaf}`;
+
+export function packageInfo(pkg: Uint8Array): { id: string; version: string; digest: string } {
+  const layout = readLayout(pkg.subarray(0, 12));
+  if (pkg.length !== layout.totalLength) throw new Error(`package is ${pkg.length} bytes, its preamble says ${layout.totalLength}: it is damaged`);
+  const header = parseHeader(pkg.subarray(12, 12 + layout.headerLength), layout);
+  return { id: header.id, version: header.version, digest: Buffer.from(pkg.subarray(layout.digestOffset, layout.digestOffset + DIGEST_BYTES)).toString('hex') };
+}
+
+/** The retained `ota/installed` of a device (empty if it never reported). */
+export async function installedOn(client: MqttClient, deviceId: string, waitMs = 500): Promise<InstalledEntry[]> {
+  const topic = topicOf(deviceId, 'installed');
+  return new Promise((resolve) => {
+    const done = (mods: InstalledEntry[]) => {
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      client.unsubscribe(topic);
+      resolve(mods);
+    };
+    const onMessage = (received: string, payload: Buffer) => {
+      if (received !== topic || !payload.length) return;
+      try {
+        done(JSON.parse(payload.toString()).mods ?? []);
+      } catch {
+        done([]);
+      }
+    };
+    const timer = setTimeout(() => done([]), waitMs);
+    client.on('message', onMessage);
+    client.subscribe(topic, { qos: 1 });
+  });
+}
+
+function transferFor(request: InstallRequest, installed: InstalledEntry[], id: string): { bytes: Uint8Array; delta: boolean } {
+  const base = installed.find((mod) => mod.id === id);
+  const file = base && join(request.cacheDir ?? PACKAGE_CACHE, `${base.digest}.mote`);
+  if (request.delta === false || !file || !existsSync(file)) return { bytes: request.pkg, delta: false };
+  const delta = makeDelta(new Uint8Array(readFileSync(file)), request.pkg);
+  return delta.length < request.pkg.length ? { bytes: delta, delta: true } : { bytes: request.pkg, delta: false };
+}
+
+/** Waits for the final event of `txn` on the device's status topic. */
+function follow(client: MqttClient, deviceId: string, txn: string, timeoutMs: number, onEvent?: (event: OtaEvent) => void): { ready: Promise<void>; final: Promise<OtaEvent> } {
+  const topic = topicOf(deviceId, 'status');
+  let resolveFinal!: (event: OtaEvent) => void;
+  const final = new Promise<OtaEvent>((resolve) => (resolveFinal = resolve));
+  const onMessage = (received: string, payload: Buffer) => {
+    if (received !== topic || !payload.length) return;
+    let event: OtaEvent;
+    try {
+      event = JSON.parse(payload.toString());
+    } catch {
+      return;
+    }
+    if (event.txn !== txn) return;
+    onEvent?.(event);
+    if (FINAL_STEPS.has(event.step)) finish(event);
+  };
+  const timer = setTimeout(() => finish({ txn, id: '?', step: 'pending', reason: `no answer from ${deviceId} within ${Math.round(timeoutMs / 1000)} s; the offer stays retained, so it installs when the device is next online` }), timeoutMs);
+  const finish = (event: OtaEvent) => {
+    clearTimeout(timer);
+    client.off('message', onMessage);
+    resolveFinal(event);
+  };
+  client.on('message', onMessage);
+  const ready = client.subscribeAsync(topic, { qos: 1 }).then(() => undefined);
+  return { ready, final };
+}
+
+export async function clearRetained(client: MqttClient, topics: string[]): Promise<void> {
+  await Promise.all(topics.map((topic) => client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true })));
+}
+
+export function newTxn(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function installOverMqtt(client: MqttClient, request: InstallRequest): Promise<InstallResult> {
+  const { id, version, digest } = packageInfo(request.pkg);
+  const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const txn = newTxn();
+  const { bytes, delta } = transferFor(request, await installedOn(client, request.deviceId), id);
+  const chunkTopics: string[] = [];
+  for (let offset = 0, index = 0; offset < bytes.length; offset += chunkBytes, index++) {
+    const topic = topicOf(request.deviceId, `chunk/${txn}/${index}`);
+    chunkTopics.push(topic);
+    await client.publishAsync(topic, Buffer.from(bytes.subarray(offset, offset + chunkBytes)), { qos: 1, retain: true });
+  }
+  const watch = follow(client, request.deviceId, txn, request.timeoutMs ?? 120000, request.onEvent);
+  await watch.ready;
+  const offer = { txn, id, version, size: bytes.length, chunkBytes, ...(delta ? { delta: true } : {}), ...(request.force ? { force: true } : {}), ...(request.healthMs !== undefined ? { healthMs: request.healthMs } : {}) };
+  await client.publishAsync(topicOf(request.deviceId, 'offer'), JSON.stringify(offer), { qos: 1, retain: true });
+  const final = await watch.final;
+  if (final.step !== 'pending') await clearRetained(client, [topicOf(request.deviceId, 'offer'), ...chunkTopics]);
+  if (final.step === 'confirmed') {
+    const dir = request.cacheDir ?? PACKAGE_CACHE;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${digest}.mote`), request.pkg);
+  }
+  return { txn, final, sentBytes: bytes.length, delta };
+}
+
+/** `remove` or `rollback` a mod on a device; resolves with the device's answer. */
+export async function commandOverMqtt(client: MqttClient, deviceId: string, op: 'remove' | 'rollback', id: string, timeoutMs = 60000, onEvent?: (event: OtaEvent) => void): Promise<OtaEvent> {
+  const txn = newTxn();
+  const watch = follow(client, deviceId, txn, timeoutMs, onEvent);
+  await watch.ready;
+  await client.publishAsync(topicOf(deviceId, 'offer'), JSON.stringify({ op, txn, id }), { qos: 1, retain: true });
+  const final = await watch.final;
+  if (final.step !== 'pending') await clearRetained(client, [topicOf(deviceId, 'offer')]);
+  return final;
+}
+
