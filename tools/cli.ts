@@ -6,6 +6,7 @@ import { startCommand } from './commands/start.ts';
 import { testCommand } from './commands/test.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
+import { installCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -56,6 +57,21 @@ const USAGE = `mote: Mote's command-line tool
   mote verify FILE.mote --trust PUBFILE... [--device ID] [--max-bytes N]
       Check a package as a device would: exit 0 only if it is intact and signed by a trusted key.
 
+  mote install PACKAGE|MODDIR --device ID [--key KEYFILE] [--force] [--health 10s] [--no-delta]
+               [--timeout 2m] [--broker URL]
+      Install over the air (docs/ota.md): a retained offer the device finds awake or at its next
+      wake; a delta when the installed version was sent from here. Exit 0 confirmed, 1 refused or
+      rolled back (the reason is printed), 3 offered but not finished in time.
+
+  mote remove MOD --device ID [--broker URL]
+  mote rollback MOD --device ID [--broker URL]
+      Remove a mod installed over the air, or go back to its previous version.
+
+  mote rollout PACKAGE|MODDIR --devices SELECTOR [--phases 1,10,50,100] [--max-failures 0%]
+               [--key KEYFILE] [--broker URL]
+      Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
+      failures pass --max-failures.
+
   Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json), else
   mqtt://127.0.0.1:1883.
 `;
@@ -77,6 +93,10 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'build') return buildCommand(rest);
     if (command === 'sign') return signCommand(rest);
     if (command === 'verify') return verifyCommand(rest);
+    if (command === 'install') return await installCommand(rest);
+    if (command === 'remove') return await removeCommand(rest);
+    if (command === 'rollback') return await rollbackCommand(rest);
+    if (command === 'rollout') return await rolloutCommand(rest);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;

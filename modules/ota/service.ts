@@ -77,9 +77,15 @@ export class OtaService {
     if (this.#download) this.abort(this.#download.offer.txn, `replaced by offer ${offer.txn}`);
     const refusal = this.#checkOffer(offer);
     if (refusal) return this.#refuse(offer, refusal), false;
-    const slot = store.freeSlot(offer.id);
-    if (slot === undefined) return this.#refuse(offer, refuse("no-slot", `no free slot: ${store.slotCount} slots hold the installed mods and their previous versions; remove a mod first`)), false;
-    this.#download = { offer, slot, write: store.openWriter(slot).write, received: 0, pending: [], headerChecked: false };
+    const free = store.freeSlot(offer.id);
+    if (!free) return this.#refuse(offer, refuse("no-slot", `no free slot: ${store.slotCount} slots hold the installed mods and their previous versions; remove a mod first`)), false;
+    if (free.reclaims) {
+      // The partition is full: this mod's rollback copy makes room, and leaves the record first,
+      // so the record never points at a half-written slot.
+      const record = store.current();
+      store.commit({ mods: record.mods.map((mod) => (mod.id === offer.id ? { id: mod.id, active: mod.active, ...(mod.trial ? { trial: mod.trial } : {}) } : mod)), outcomes: record.outcomes });
+    }
+    this.#download = { offer, slot: free.slot, write: store.openWriter(free.slot).write, received: 0, pending: [], headerChecked: false };
     this.#event(offer, "offered", { bytes: 0, total: offer.size });
     return true;
   }

@@ -104,15 +104,21 @@ export class SlotStore {
     return record;
   }
 
-  /** A slot that no record references, for `id`'s next version (its own rollback copy counts as free). */
-  freeSlot(id: string): number | undefined {
+  /**
+   * A slot for `id`'s next version: one no record references, else (when the partition is full)
+   * `id`'s own rollback copy, which the caller must first drop from the record (`reclaims`).
+   */
+  freeSlot(id: string): { slot: number; reclaims: boolean } | undefined {
     const busy = new Set<number>();
+    let own: number | undefined;
     for (const mod of this.current().mods) {
       busy.add(mod.active.slot);
-      if (mod.previous && mod.id !== id) busy.add(mod.previous.slot);
+      if (!mod.previous) continue;
+      if (mod.id === id) own = mod.previous.slot;
+      else busy.add(mod.previous.slot);
     }
-    for (let slot = 0; slot < this.slotCount; slot++) if (!busy.has(slot)) return slot;
-    return undefined;
+    for (let slot = 0; slot < this.slotCount; slot++) if (!busy.has(slot) && slot !== own) return { slot, reclaims: false };
+    return own === undefined ? undefined : { slot: own, reclaims: true };
   }
 
   /** Writes a slot front to back; each block is erased the first time it is written. */

@@ -42,6 +42,13 @@ describe('over-the-air install (simulator link)', () => {
     assert.equal(stepsOf(link, forced).at(-1), 'confirmed');
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.1' });
 
+    // A package refused after it was written (bad signature) leaves the rollback copy intact.
+    const tampered = packageOf(blinker('1.2.0'), keys);
+    tampered[tampered.length - 1] ^= 1;
+    const refusedLate = link.offer(tampered, { id: 'blinker', version: '1.2.0' });
+    await device.runFor(500);
+    assert.equal(link.eventsOf(refusedLate).at(-1)!.code, 'bad-signature');
+
     const back = link.rollback('blinker');
     await device.runFor(100);
     assert.equal(link.eventsOf(back).at(-1)!.step, 'rolled-back');

@@ -1,0 +1,123 @@
+// `mote install`, `mote remove`, `mote rollback`, `mote rollout`: installs over MQTT (docs/ota.md).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { MqttClient } from 'mqtt';
+import { connectBroker } from '../mqtt-connect.ts';
+import { parseDuration } from '../duration.ts';
+import { ProgressBar, formatBytes } from '../progress.ts';
+import { readPrivateKey } from '../ota/node-crypto.ts';
+import { buildPackage } from '../ota/package-build.ts';
+import { commandOverMqtt, installOverMqtt, packageInfo } from '../ota/operator.ts';
+import { parsePhases, rollout, selectDevices } from '../ota/rollout.ts';
+
+const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
+/** Exit codes: 0 done, 1 refused / rolled back / failed, 3 offered but not finished in time (device asleep or offline). */
+const PENDING = 3;
+
+/** A package file, or a mod folder built and signed on the spot with --key. */
+function loadPackage(path: string, key: string | undefined, device?: string): Uint8Array {
+  const full = resolve(path);
+  if (!existsSync(full)) throw new Error(`${path}: no such package file or mod folder`);
+  if (statSync(full).isDirectory()) {
+    if (!key) throw usage(`${path} is a mod folder: give --key KEYFILE to sign it (or build it with \`mote build\`)`);
+    return buildPackage(full, { key: readPrivateKey(resolve(key)), device });
+  }
+  return new Uint8Array(readFileSync(full));
+}
+
+async function withBroker<T>(url: string | undefined, work: (client: MqttClient) => Promise<T>): Promise<T> {
+  const client = await connectBroker(url);
+  try {
+    return await work(client);
+  } finally {
+    await client.endAsync();
+  }
+}
+
+const COMMON = { broker: { type: 'string' }, timeout: { type: 'string' } } as const;
+
+export async function installCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...COMMON, device: { type: 'string' }, key: { type: 'string' }, force: { type: 'boolean', default: false }, health: { type: 'string' }, 'no-delta': { type: 'boolean', default: false }, bind: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw usage('mote install needs one package file or mod folder');
+  if (!values.device) throw usage('mote install needs --device ID');
+  const pkg = loadPackage(positionals[0], values.key, values.bind ? values.device : undefined);
+  const { id, version } = packageInfo(pkg);
+  const label = `install ${id}@${version} on ${values.device}`;
+  let bar: ProgressBar | undefined;
+  const result = await withBroker(values.broker, (client) => installOverMqtt(client, {
+    deviceId: values.device!,
+    pkg,
+    force: values.force,
+    delta: !values['no-delta'],
+    healthMs: values.health ? parseDuration(values.health) : undefined,
+    timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000,
+    onEvent: (event) => {
+      if (event.step === 'offered') bar = new ProgressBar({ label, total: event.total, format: formatBytes });
+      bar?.update(event.bytes ?? event.total ?? 0, event.step);
+    },
+  }));
+  const done = bar ?? new ProgressBar({ label });
+  const { final } = result;
+  const sent = `${result.delta ? 'delta, ' : ''}${formatBytes(result.sentBytes)} sent`;
+  if (final.step === 'confirmed') return done.finish(`confirmed: ${id} ${version} runs on ${values.device} (${sent})`), 0;
+  if (final.step === 'pending') return done.finish(`offered (${sent}): ${final.reason}`), PENDING;
+  done.finish(`${final.step}${final.code ? ` (${final.code})` : ''}: ${final.reason ?? 'no reason given'}`);
+  return 1;
+}
+
+async function modCommand(op: 'remove' | 'rollback', args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, device: { type: 'string' } } });
+  if (positionals.length !== 1) throw usage(`mote ${op} needs one mod id`);
+  if (!values.device) throw usage(`mote ${op} needs --device ID`);
+  const final = await withBroker(values.broker, (client) => commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000));
+  const line = `${op} ${positionals[0]} on ${values.device}: ${final.step}${final.code ? ` (${final.code})` : ''}${final.reason ? `: ${final.reason}` : ''}\n`;
+  if (final.step === (op === 'remove' ? 'removed' : 'rolled-back')) return process.stdout.write(line), 0;
+  process.stderr.write(line);
+  return final.step === 'pending' ? PENDING : 1;
+}
+
+export const removeCommand = (args: string[]) => modCommand('remove', args);
+export const rollbackCommand = (args: string[]) => modCommand('rollback', args);
+
+export async function rolloutCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...COMMON, devices: { type: 'string' }, phases: { type: 'string', default: '1,10,50,100' }, 'max-failures': { type: 'string', default: '0' }, key: { type: 'string' }, force: { type: 'boolean', default: false }, health: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw usage('mote rollout needs one package file or mod folder');
+  if (!values.devices) throw usage('mote rollout needs --devices SELECTOR (ids separated by commas, a glob such as "sensor-*", or all)');
+  const phases = parsePhases(values.phases);
+  const rate = Number(values['max-failures'].replace(/%$/, '')) / 100;
+  if (!(rate >= 0 && rate <= 1)) throw usage(`--max-failures "${values['max-failures']}": give a percentage from 0 to 100`);
+  const pkg = loadPackage(positionals[0], values.key);
+  const { id, version } = packageInfo(pkg);
+  return withBroker(values.broker, async (client) => {
+    const devices = await selectDevices(client, values.devices!);
+    if (!devices.length) throw new Error(`no device matches "${values.devices}" (devices are found by their retained mote/v1/<id>/state)`);
+    const bar = new ProgressBar({ label: `roll out ${id}@${version} to ${devices.length} device(s)`, total: devices.length });
+    let finished = 0;
+    const result = await rollout({
+      devices,
+      phases,
+      maxFailureRate: rate,
+      install: async (deviceId) => {
+        const { final } = await installOverMqtt(client, { deviceId, pkg, force: values.force, healthMs: values.health ? parseDuration(values.health) : undefined, timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000 });
+        bar.update(++finished, `${deviceId}: ${final.step}`);
+        return final;
+      },
+      onPhase: (phase, index) => process.stderr.write(`\nphase ${index + 1} (${phase.percent} %): ${phase.confirmed.length} confirmed${Object.entries(phase.failed).map(([device, why]) => `\n  ${device}: ${why}`).join('')}\n`),
+    });
+    if (result.halted) {
+      bar.finish(`halted at ${result.halted}; not offered to ${result.untouched.length} device(s): ${result.untouched.join(', ') || 'none'}`);
+      return 1;
+    }
+    bar.finish(`done: ${id} ${version} confirmed on ${result.phases.reduce((sum, phase) => sum + phase.confirmed.length, 0)} of ${devices.length} device(s)`);
+    return result.phases.every((phase) => !Object.keys(phase.failed).length) ? 0 : 1;
+  });
+}
