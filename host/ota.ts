@@ -40,6 +40,16 @@ export function deviceId(session?: OtaSession): string {
 
 const REMEMBERED_TXNS = 16;
 
+function preferenceText(key: string) {
+  return {
+    get: () => {
+      const value = Preference.get(OTA_DOMAIN, key);
+      return typeof value === "string" ? value : undefined;
+    },
+    set: (value: string) => Preference.set(OTA_DOMAIN, key, value),
+  };
+}
+
 /** Finished transaction ids (preference "mote-ota"/"done"), so a retained offer runs once. */
 function txnMemory(): TxnMemory {
   const read = () => {
@@ -87,7 +97,7 @@ export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService
     },
   });
   if (session) {
-    transport = new MqttOtaTransport({ session, service, store, done: txnMemory(), setTimer, now: () => network.now(), log: (text) => platformConsole.write("ota", text) });
+    transport = new MqttOtaTransport({ session, service, store, done: txnMemory(), published: preferenceText("published"), setTimer, now: () => network.now(), log: (text) => platformConsole.write("ota", text) });
     transport.start();
   }
   service.reportBootOutcomes();

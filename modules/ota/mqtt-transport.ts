@@ -29,6 +29,8 @@ export interface MqttTransportOptions {
   service: OtaService;
   store: SlotStore;
   done: TxnMemory;
+  /** The last `ota/installed` body sent (without its timestamp), kept across reboots. */
+  published?: { get(): string | undefined; set(value: string): void };
   setTimer(callback: () => void, ms: number): void;
   now(): number;
   log(text: string): void;
@@ -83,10 +85,18 @@ export class MqttOtaTransport {
     }
   }
 
-  /** The mods installed over the air, with their package digests (the operator's delta base). */
+  /**
+   * The mods installed over the air, with their package digests (the operator's delta base).
+   * Retained, so it is sent only when it changed (not at every wake); a device that never had a
+   * mod installed over the air sends nothing.
+   */
   publishInstalled(): void {
     const mods = this.#o.store.current().mods.map((mod) => ({ id: mod.id, version: mod.active.version, digest: mod.active.digest, ...(mod.trial ? { trial: true } : {}), ...(mod.previous ? { previous: mod.previous.version } : {}) }));
-    this.#publish("installed", JSON.stringify({ v: 1, mods, ts: this.#o.now() }));
+    const body = JSON.stringify({ v: 1, mods });
+    const last = this.#o.published?.get();
+    if (body === last || (last === undefined && !mods.length)) return;
+    this.#publish("installed", `${body.slice(0, -1)},"ts":${this.#o.now()}}`);
+    this.#o.published?.set(body);
   }
 
   #publish(leaf: string, body: string): void {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { connectBroker } from '../mqtt-connect.ts';
+import { connectBroker, OPERATOR_BROKER_OPTIONS, type OperatorBrokerValues } from '../mqtt-connect.ts';
 import { parseDuration } from '../duration.ts';
 import { ProgressBar, formatBytes } from '../progress.ts';
 import { readPrivateKey } from '../ota/node-crypto.ts';
@@ -26,8 +26,8 @@ function loadPackage(path: string, key: string | undefined, device?: string): Ui
   return new Uint8Array(readFileSync(full));
 }
 
-async function withBroker<T>(url: string | undefined, work: (client: MqttClient) => Promise<T>): Promise<T> {
-  const client = await connectBroker(url);
+async function withBroker<T>(values: OperatorBrokerValues, work: (client: MqttClient) => Promise<T>): Promise<T> {
+  const client = await connectBroker(values);
   try {
     return await work(client);
   } finally {
@@ -35,7 +35,7 @@ async function withBroker<T>(url: string | undefined, work: (client: MqttClient)
   }
 }
 
-const COMMON = { broker: { type: 'string' }, timeout: { type: 'string' } } as const;
+const COMMON = { ...OPERATOR_BROKER_OPTIONS, timeout: { type: 'string' } } as const;
 
 export async function installCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,7 +49,7 @@ export async function installCommand(args: string[]): Promise<number> {
   const { id, version } = packageInfo(pkg);
   const label = `install ${id}@${version} on ${values.device}`;
   let bar: ProgressBar | undefined;
-  const result = await withBroker(values.broker, (client) => installOverMqtt(client, {
+  const result = await withBroker(values, (client) => installOverMqtt(client, {
     deviceId: values.device!,
     pkg,
     force: values.force,
@@ -74,7 +74,7 @@ async function modCommand(op: 'remove' | 'rollback', args: string[]): Promise<nu
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, device: { type: 'string' } } });
   if (positionals.length !== 1) throw usage(`mote ${op} needs one mod id`);
   if (!values.device) throw usage(`mote ${op} needs --device ID`);
-  const final = await withBroker(values.broker, (client) => commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000));
+  const final = await withBroker(values, (client) => commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000));
   const line = `${op} ${positionals[0]} on ${values.device}: ${final.step}${final.code ? ` (${final.code})` : ''}${final.reason ? `: ${final.reason}` : ''}\n`;
   if (final.step === (op === 'remove' ? 'removed' : 'rolled-back')) return process.stdout.write(line), 0;
   process.stderr.write(line);
@@ -97,7 +97,7 @@ export async function rolloutCommand(args: string[]): Promise<number> {
   if (!(rate >= 0 && rate <= 1)) throw usage(`--max-failures "${values['max-failures']}": give a percentage from 0 to 100`);
   const pkg = loadPackage(positionals[0], values.key);
   const { id, version } = packageInfo(pkg);
-  return withBroker(values.broker, async (client) => {
+  return withBroker(values, async (client) => {
     const devices = await selectDevices(client, values.devices!);
     if (!devices.length) throw new Error(`no device matches "${values.devices}" (devices are found by their retained mote/v1/<id>/state)`);
     const bar = new ProgressBar({ label: `roll out ${id}@${version} to ${devices.length} device(s)`, total: devices.length });
