@@ -16,6 +16,7 @@ import { SlotStore } from "ota/slot-store";
 import { MqttOtaTransport, type OtaSession, type TxnMemory } from "ota/mqtt-transport";
 import type { OtaCrypto, TrustedKey } from "ota/verify";
 import type { Runtime } from "runtime/runtime";
+import { readPolicy } from "permissions/policy-store";
 
 export const OTA_DOMAIN = "mote-ota";
 
@@ -86,6 +87,7 @@ export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService
     crypto: otaCrypto,
     deviceId: deviceId(session),
     trusted: trustedKeys,
+    policy: () => readPolicy(Preference, platformConsole),
     runtime,
     setTimer,
     defaultHealthMs: typeof healthMs === "number" ? healthMs : undefined,

@@ -25,7 +25,7 @@ export function readSlotPackage(store: SlotStore, ref: SlotRef, crypto: Pick<Ota
   const header = parseHeader(source.read(PREAMBLE_BYTES, layout.headerLength), layout);
   const span = sectionSpans(header, layout).find((section) => section.kind === "source")!;
   const modules = decodeSources(source.read(span.offset, span.length));
-  return { header, mod: { manifest: header.manifest, modules } };
+  return { header, mod: { manifest: header.manifest, modules, ...(ref.signer ? { signer: ref.signer } : {}) } };
 }
 
 export function digestHex(bytes: ArrayBuffer | Uint8Array): string {

@@ -4,6 +4,7 @@
 // and is confirmed after its health check, or rolled back with the reason. Every step is passed
 // to `report` (the transport publishes it on the device's `ota` status topic).
 import { validateManifest, type ModManifest } from "permissions/manifest";
+import { checkPolicy, type OwnerPolicy } from "permissions/policy";
 import type { InstalledMod } from "runtime/runtime";
 import type { RuntimeStatus } from "runtime/status";
 export type { Offer, OtaEvent, Step } from "ota/protocol";
@@ -22,9 +23,6 @@ export interface OtaRuntime {
   status(): RuntimeStatus;
 }
 
-/** The owner's policy: the refused permissions of a mod (empty when all may be granted). */
-export type PolicyCheck = (manifest: ModManifest, signer: { keyId: string; name?: string }) => string[];
-
 export interface OtaServiceOptions {
   store: SlotStore;
   crypto: OtaCrypto;
@@ -33,7 +31,8 @@ export interface OtaServiceOptions {
   runtime: OtaRuntime;
   setTimer(callback: () => void, ms: number): void;
   report(event: OtaEvent): void;
-  policy?: PolicyCheck;
+  /** The owner's policy (permissions/policy); every request is checked before a byte is written and again before activation. */
+  policy: () => OwnerPolicy;
   defaultHealthMs?: number;
   maxDeltaBytes?: number;
 }
@@ -169,7 +168,28 @@ export class OtaService {
     if (header.key && !trusted.some((key) => keyId(key.publicKey, this.#o.crypto) === header.key)) {
       return refuse("untrusted-key", `package is signed by key ${header.key}, which this device does not trust; add its .pub to the device's trusted keys`);
     }
-    return undefined;
+    // The manifest and policy, before the first byte is written. The header is not verified yet
+    // (the signature comes last), so this only refuses early; #finish checks again.
+    const entry = (header.manifest as { mote?: { entry?: unknown } } | null)?.mote?.entry;
+    return this.#checkRequest(header, [typeof entry === "string" ? entry : "main"], header.key).refusal;
+  }
+
+  /** The manifest validated, and checked against the owner's policy for this signer. */
+  #checkRequest(header: PackageHeader, moduleNames: string[], signer: string | undefined): { manifest?: ModManifest; refusal?: Refused } {
+    let manifest: ModManifest;
+    try {
+      manifest = validateManifest(header.manifest, moduleNames, `${header.id} ${header.version} manifest.json`);
+    } catch (error) {
+      return { refusal: refuse("manifest-invalid", (error as Error).message) };
+    }
+    if (manifest.id !== header.id || manifest.version !== header.version) {
+      return { refusal: refuse("manifest-invalid", `the package header says ${header.id} ${header.version}, its manifest ${manifest.id} ${manifest.version}`) };
+    }
+    const refused = checkPolicy(this.#o.policy(), manifest, signer);
+    if (refused.length) {
+      return { refusal: refuse("policy", `${header.id} asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`) };
+    }
+    return { manifest };
   }
 
   #finish(d: Download): void {
@@ -190,16 +210,10 @@ export class OtaService {
     if (!verdict.ok) throw new RefusalError(verdict);
     const { header, signer } = verdict;
     if (header.id !== offer.id || header.version !== offer.version) throw new RefusalError(refuse("offer-mismatch", `the package is ${header.id} ${header.version}, the offer said ${offer.id} ${offer.version}`));
-    const ref = { slot: d.slot, length: total, digest: toHex(verdict.digest), version: header.version };
+    const ref = { slot: d.slot, length: total, digest: toHex(verdict.digest), version: header.version, signer: keyId(signer.publicKey, crypto) };
     const { mod } = readSlotPackage(store, ref, crypto);
-    let manifest: ModManifest;
-    try {
-      manifest = validateManifest(mod.manifest, Object.keys(mod.modules), `${header.id} ${header.version} manifest.json`);
-    } catch (error) {
-      throw new RefusalError(refuse("manifest-invalid", (error as Error).message));
-    }
-    const refused = this.#o.policy?.(manifest, { keyId: keyId(signer.publicKey, crypto), name: signer.name }) ?? [];
-    if (refused.length) throw new RefusalError(refuse("policy", `the owner's policy does not allow: ${refused.join("; ")}`));
+    const { refusal } = this.#checkRequest(header, Object.keys(mod.modules), ref.signer);
+    if (refusal) throw new RefusalError(refusal);
     const healthMs = Math.min(MAX_HEALTH_MS, Math.max(0, offer.healthMs ?? this.#o.defaultHealthMs ?? 10000));
     const record = store.current();
     const old = record.mods.find((entry) => entry.id === offer.id);

@@ -24,6 +24,8 @@ export interface SlotRef {
   /** The package's SHA-256 field, hex. */
   digest: string;
   version: string;
+  /** Key id of the key that signed it (the owner's policy may name signers). */
+  signer?: string;
 }
 
 export interface ModRecord {

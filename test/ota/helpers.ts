@@ -66,6 +66,8 @@ export interface OtaDeviceOptions {
   healthMs?: number;
   cutPowerAtFlashOp?: number;
   powerOn?: boolean;
+  /** The owner's policy (preference mote/policy), as JSON. */
+  policy?: unknown;
   /** Attach the device to this broker (its MQTT session then carries installs). */
   broker?: string;
   link?: LinkSpec;
@@ -87,6 +89,7 @@ export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: Si
   device.storage.preferenceSet('mote-ota', 'trust', options.trust.map((key) => Buffer.from(key).toString('hex')).join(','));
   device.storage.preferenceSet('mote-ota', 'device', options.deviceId ?? 'dev-1');
   device.storage.preferenceSet('mote-ota', 'health-ms', options.healthMs ?? 2000);
+  if (options.policy !== undefined) device.storage.preferenceSet('mote', 'policy', JSON.stringify(options.policy));
   const link = new OtaLink(device);
   const network = options.broker ? attachNetwork(device, { broker: options.broker, deviceId: options.deviceId ?? 'dev-1', link: options.link }) : undefined;
   await device.boot();
