@@ -86,6 +86,7 @@ export default function main(): Runtime {
   // An install, removal or rollback changes the mods the retained state lists.
   startOta(runtime, {
     session: net.session,
+    hold: (ms, why) => power.manager.hold("ota", ms, why, true),
     report: (event) => {
       if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
     },

@@ -67,21 +67,31 @@ function txnMemory(): TxnMemory {
   };
 }
 
+/** Keeps the device (and its radio) awake; returns the release. The power manager's `hold`. */
+export type HoldAwake = (ms: number, reason: string) => () => void;
+
+/** Longest an install may keep the device awake: a slow download plus the longest health check. */
+const INSTALL_HOLD_MS = 15 * 60 * 1000;
+const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed"];
+
 export interface OtaOptions {
   /** The device's MQTT session, over which installs arrive (docs/ota.md). */
   session?: OtaSession;
+  /** From the offer to the end of the health check the device does not go to sleep. */
+  hold?: HoldAwake;
   /** Also told every install event (the host re-announces its state when the mods changed). */
   report?: (event: OtaEvent) => void;
 }
 
 export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService | undefined {
-  const { session } = options;
+  const { session, hold } = options;
   const flash = modFlash.open();
   if (!flash) return undefined;
   const setTimer = (callback: () => void, ms: number) => void Timer.set(callback, ms);
   const healthMs = Preference.get(OTA_DOMAIN, "health-ms");
   const store = new SlotStore(flash);
   let transport: MqttOtaTransport | undefined;
+  let release: (() => void) | undefined;
   const service = new OtaService({
     store,
     crypto: otaCrypto,
@@ -93,6 +103,13 @@ export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService
     defaultHealthMs: typeof healthMs === "number" ? healthMs : undefined,
     report(event) {
       platformConsole.write("ota", `${event.id}${event.version ? ` ${event.version}` : ""}: ${event.step}${event.total ? ` ${event.bytes ?? ""}/${event.total}` : ""}${event.reason ? `: ${event.reason}` : ""}`);
+      if (event.step === "offered") {
+        release?.();
+        release = hold?.(INSTALL_HOLD_MS, `installing ${event.id} ${event.version ?? ""}`.trim());
+      } else if (FINAL_STEPS.includes(event.step)) {
+        release?.();
+        release = undefined;
+      }
       link.report(event);
       transport?.report(event);
       options.report?.(event);

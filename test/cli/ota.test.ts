@@ -38,7 +38,7 @@ describe('mote install / rollback / rollout', function () {
 
   it('installs with a progress bar and exit 0, refuses with the reason and exit 1, rolls back', async () => {
     const mqtt = await broker();
-    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url });
+    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
     const ok = await moteWhile([device], 'install', file('b1.mote', packageOf(blinker('1.0.0'), keys)), '--device', 'dev-1', '--broker', mqtt.url, '--health', '1s');
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stderr, /install blinker@1\.0\.0 on dev-1: confirmed: blinker 1\.0\.0 runs on dev-1/);
@@ -58,7 +58,7 @@ describe('mote install / rollback / rollout', function () {
   it('rollout halts when a phase fails and never offers the package to the remaining devices', async () => {
     const mqtt = await broker();
     // dev-b does not trust the key: the second phase fails there.
-    const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c', 'dev-d'].map((id) => otaDevice({ deviceId: id, trust: id === 'dev-b' ? [makeKeys().publicKey] : [keys.publicKey], broker: mqtt.url })));
+    const fleet = await Promise.all(['dev-a', 'dev-b', 'dev-c', 'dev-d'].map((id) => otaDevice({ deviceId: id, trust: id === 'dev-b' ? [makeKeys().publicKey] : [keys.publicKey], broker: mqtt.url, awake: true })));
     const devices = fleet.map((entry) => entry.device);
     for (let i = 0; i < 10; i++) for (const device of devices) await device.runFor(100); // online: state published
     const result = await moteWhile(devices, 'rollout', file('r.mote', packageOf(blinker('1.0.0'), keys)), '--devices', 'dev-*', '--phases', '25,50,100', '--broker', mqtt.url, '--health', '1s');

@@ -12,6 +12,8 @@ import { attachNetwork, type SimulatedNetwork } from '../../simulator/network/in
 import type { LinkSpec } from '../../simulator/network/link.ts';
 import { publicKeyBytes } from '../../tools/ota/node-crypto.ts';
 import { buildPackage } from '../../tools/ota/package-build.ts';
+import { buildMod } from '../../simulator/mod-build.ts';
+import { writeMod } from '../xs/helpers.ts';
 
 export interface Keys {
   privateKey: KeyObject;
@@ -68,12 +70,26 @@ export interface OtaDeviceOptions {
   powerOn?: boolean;
   /** The owner's policy (preference mote/policy), as JSON. */
   policy?: unknown;
+  /** Keep the device awake (a development mod holds it up), as a mains-powered device is. */
+  awake?: boolean;
   /** Attach the device to this broker (its MQTT session then carries installs). */
   broker?: string;
   link?: LinkSpec;
 }
 
 const devices: SimulatedDevice[] = [];
+
+/** Holds the device awake for good (a device on mains power that never sleeps). */
+const KEEP_AWAKE = {
+  id: 'keep-awake',
+  permissions: { power: { minWakeInterval: 1000, maxHoldAwake: 60000 }, timers: { max: 1, minInterval: 1000 } },
+  main: `import power from "mote/power";
+import Timer from "mote/timer";
+export default { onStart() {
+  power.holdAwake(60000, "mains powered");
+  Timer.repeat(() => power.holdAwake(60000, "mains powered"), 30000);
+} };`,
+};
 
 export function newDeviceDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mote-ota-device-'));
@@ -84,7 +100,8 @@ export function newDeviceDir(): string {
 /** Boots a device that trusts `trust`, with the package link attached. */
 export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: SimulatedDevice; link: OtaLink; deviceDir: string; network?: SimulatedNetwork }> {
   const deviceDir = options.deviceDir ?? newDeviceDir();
-  const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true, deviceDir, powerOn: options.powerOn ?? true, cutPowerAtFlashOp: options.cutPowerAtFlashOp });
+  const mods = options.awake ? [buildMod(writeMod(KEEP_AWAKE))] : [];
+  const device = new SimulatedDevice({ board: builtInBoard('esp32'), mods, warp: true, deviceDir, powerOn: options.powerOn ?? true, cutPowerAtFlashOp: options.cutPowerAtFlashOp });
   devices.push(device);
   device.storage.preferenceSet('mote-ota', 'trust', options.trust.map((key) => Buffer.from(key).toString('hex')).join(','));
   device.storage.preferenceSet('mote-ota', 'device', options.deviceId ?? 'dev-1');
@@ -96,9 +113,10 @@ export async function otaDevice(options: OtaDeviceOptions): Promise<{ device: Si
   return { device, link, deviceDir, network };
 }
 
+/** The running mods and their versions (the test's keep-awake mod left out). */
 export async function runningVersions(device: SimulatedDevice): Promise<Record<string, string>> {
   const status = await device.status();
-  return Object.fromEntries((status?.mods ?? []).filter((mod) => mod.state === 'running').map((mod) => [mod.id, mod.version]));
+  return Object.fromEntries((status?.mods ?? []).filter((mod) => mod.state === 'running' && mod.id !== KEEP_AWAKE.id).map((mod) => [mod.id, mod.version]));
 }
 
 export function stepsOf(link: OtaLink, txn: string): string[] {

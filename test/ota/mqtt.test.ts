@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { commandOverMqtt, installOverMqtt, type InstallResult } from '../../tools/ota/operator.ts';
 import type { OtaEvent } from '../../modules/ota/protocol.ts';
 import { broker, consumer } from '../net/helpers.ts';
-import { blinker, makeKeys, newDeviceDir, otaDevice, packageOf, runningVersions, runUntil } from './helpers.ts';
+import { blinker, makeKeys, otaDevice, packageOf, runningVersions, runUntil } from './helpers.ts';
 
 describe('over-the-air install over MQTT (real broker)', function () {
   this.timeout(60000);
@@ -22,7 +22,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
 
   it('installs, reports every step on ota/status, publishes ota/installed and clears the retained offer', async () => {
     const mqtt = await broker();
-    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url });
+    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
     const { client, messages } = await operator(mqtt.url);
     const events: OtaEvent[] = [];
     let result: InstallResult | undefined;
@@ -48,7 +48,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
   it('sends a delta when the installed version is in the cache, then removes and rolls back on command', async () => {
     const mqtt = await broker();
     const cacheDir = mkdtempSync(join(tmpdir(), 'mote-cache-'));
-    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url });
+    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
     const { client } = await operator(mqtt.url);
     const install = async (pkg: Uint8Array) => {
       let result: InstallResult | undefined;
@@ -80,7 +80,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
 
   it('resumes after the broker goes down mid-transfer, without sending the package twice', async () => {
     const mqtt = await broker();
-    const { device, network } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, link: { bandwidthBps: 250_000 } });
+    const { device, network } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true, link: { bandwidthBps: 250_000 } });
     // The operator reconnects too (the broker cuts everyone), with its session kept.
     const { client } = await consumer(mqtt.url, ['mote/v1/dev-1/state'], { reconnectPeriod: 100, clean: false, clientId: 'operator-1' });
     const pkg = packageOf(blinker('1.0.0', big.repeat(3)), keys);
@@ -104,26 +104,36 @@ describe('over-the-air install over MQTT (real broker)', function () {
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });
   });
 
-  it('an offer made while the device is off (asleep) is installed when it next boots', async () => {
+  it('an offer made while the device is in deep sleep is installed at its next radio wake, once', async () => {
     const mqtt = await broker();
-    const deviceDir = newDeviceDir();
-    const first = await otaDevice({ deviceDir, trust: [keys.publicKey], broker: mqtt.url });
-    await first.device.runFor(1000);
-    await first.device.shutdown(); // asleep: no radio, no machine
+    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, healthMs: 1000 });
+    await runUntil(device, () => device.sleep.asleep, 'the device to go to deep sleep');
     const { client, messages } = await operator(mqtt.url);
-    const result = await installOverMqtt(client, { deviceId: 'dev-1', pkg: packageOf(blinker('1.0.0'), keys), healthMs: 1000, timeoutMs: 300, cacheDir: mkdtempSync(join(tmpdir(), 'mote-cache-')) });
+    // A battery mod: it works through mote/power's schedule, so the device sleeps between its wakes.
+    const hello = {
+      id: 'hello',
+      version: '1.0.0',
+      permissions: { power: { minWakeInterval: 60000, maxHoldAwake: 1000 } },
+      main: 'import power from "mote/power";\nexport default { onStart() { trace("hello 1.0.0 started"); power.every(3600000, () => trace("hourly")); } };',
+    };
+    const result = await installOverMqtt(client, { deviceId: 'dev-1', pkg: packageOf(hello, keys), healthMs: 1000, timeoutMs: 300, cacheDir: mkdtempSync(join(tmpdir(), 'mote-cache-')) });
     assert.equal(result.final.step, 'pending');
     assert.match(result.final.reason!, /offer stays retained/);
-    const woken = await otaDevice({ deviceDir, trust: [keys.publicKey], broker: mqtt.url, powerOn: false });
-    const confirmed = () => messages.some((m) => m.topic === 'mote/v1/dev-1/ota/status' && JSON.parse(m.text || '{}').step === 'confirmed');
-    await runUntil(woken.device, confirmed, 'the install at wake');
-    assert.deepEqual(await runningVersions(woken.device), { blinker: '1.0.0' });
-    // The retained offer is still there (nobody cleared it), but the device runs it only once.
-    await woken.device.shutdown();
-    const again = await otaDevice({ deviceDir, trust: [keys.publicKey], broker: mqtt.url, powerOn: false });
-    const before = messages.length;
-    await again.device.runFor(3000);
-    assert.ok(!messages.slice(before).some((m) => m.topic.endsWith('/ota/status') && JSON.parse(m.text || '{}').step === 'offered'), 'the finished offer was not run again');
-    assert.deepEqual(await runningVersions(again.device), { blinker: '1.0.0' });
+    const statuses = () => messages.filter((m) => m.topic === 'mote/v1/dev-1/ota/status' && m.text).map((m) => JSON.parse(m.text));
+    const asleepAt = device.clock.now;
+    await runUntil(device, () => statuses().some((event) => event.step === 'confirmed'), 'the install at the next wake', 30000, 60000);
+    assert.ok(device.clock.now - asleepAt > 60 * 60 * 1000, `installed ${device.clock.now - asleepAt} ms after it fell asleep: at its next radio wake`);
+    const woke = device.logLines.find((line) => line.tag === 'ota' && line.time > asleepAt)!;
+    assert.match(woke.text, /hello 1\.0\.0: offered/);
+    // The retained offer is still there (nobody cleared it), but it runs only once: the next
+    // radio wake does not install it again.
+    await runUntil(device, () => device.sleep.asleep, 'sleep after the install');
+    const before = statuses().length;
+    const next = device.clock.now;
+    await runUntil(device, () => device.clock.now - next > 7 * 60 * 60 * 1000, 'the next poll', 30000, 60000);
+    assert.ok(!statuses().slice(before).some((event) => event.step === 'offered'), 'the finished offer was not run again');
+    // Installed for good: every wake since starts it from its slot.
+    const starts = device.logLines.filter((line) => line.tag === 'hello' && line.text === 'hello 1.0.0 started');
+    assert.ok(starts.length >= 2, `started ${starts.length} times`);
   });
 });
