@@ -115,3 +115,15 @@ declare module "platform/sleep" {
   };
   export default sleep;
 }
+
+declare module "native/sleep" {
+  /** host/native/sleep.js: the board's native deep sleep (sleep-esp32.c, sleep-pico.c, sleep-lin.js). */
+  export function wakeCode(): number;
+  export function rtcMillis(): number;
+  export function utcMillis(): number;
+  export function deep(ms: number, pins: number, level: 0 | 1, clock: boolean): void;
+  export function idleLight(enable: boolean): void;
+  export function retainedRead(): ArrayBuffer | undefined;
+  export function retainedWrite(buffer: ArrayBuffer): void;
+  export function retainedCapacity(): number;
+}
