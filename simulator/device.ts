@@ -188,20 +188,19 @@ export class SimulatedDevice {
 
   /** Starts the XS machine and boots the host firmware (host/main); after deep sleep, a fresh one. */
   async boot(): Promise<void> {
-    if (this.#poweredDown && this.#image) {
+    const wake = this.#poweredDown;
+    if (wake) {
+      // A wake from deep sleep: a fresh machine (the old one may not have exited yet), from the
+      // preloaded image when there is one.
       this.#poweredDown = false;
-      this.#worker = await this.#image.worker(this.#onQuery);
-      await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
-      this.#booted = true;
-      // The mods' start turns are due now: the run loop that delivered the wake delivers them.
-      return;
-    }
-    if (!this.#worker.alive) this.#worker = this.#createWorker();
-    await this.#start();
+      this.#worker = this.#image ? await this.#image.worker(this.#onQuery) : this.#createWorker();
+    } else if (!this.#worker.alive) this.#worker = this.#createWorker();
+    if (!wake || !this.#image) await this.#start();
     await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
     this.#booted = true;
-    // The host starts each mod in its own turn, at once: deliver those turns.
-    await this.runFor(0);
+    // The host starts each mod in its own turn, at once: deliver those turns (at a wake, the run
+    // loop that delivered the wake does).
+    if (!wake) await this.runFor(0);
   }
 
   /** Starts the XS machine and runs one module with the full provider (`mote sim run`). */

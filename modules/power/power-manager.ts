@@ -169,7 +169,9 @@ export class PowerManager {
     this.#started = true;
     // Schedules restored from retained memory whose mod did not register again are dropped.
     for (const [id, schedule] of this.#schedules) if (!schedule.run) this.#schedules.delete(id);
-    this.#soon();
+    // The mods have started and had their onWake: run what is due and plan now, in this turn
+    // (one turn less per wake; work a mod leaves to promise jobs should hold the device awake).
+    this.#settle();
   }
 
   /** Settles after the current event (and its promise jobs) is done. */
