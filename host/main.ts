@@ -8,6 +8,7 @@ import watchdog from "platform/watchdog";
 import platformConsole from "platform/console";
 import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
+import type { LogSink } from "runtime/mod-context";
 import { tamed } from "host/lockdown";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
@@ -42,14 +43,14 @@ function identity(): { host: string; board?: string } {
 }
 
 /** The runtime with this board's powers, no mods installed yet. */
-export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower()): Runtime {
+export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   const modules = [timerModule(Timer), storageModule(Preference), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
   return new Runtime({
     device: provider,
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
     modules,
-    log: platformConsole,
+    log,
     policy: readPolicy(Preference, platformConsole),
     preference: Preference,
     timer: Timer,
@@ -69,7 +70,9 @@ export default function main(): Runtime {
     };
   });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
-  const runtime = createRuntime(net, power);
+  // Mods' and the runtime's log lines go to the console and, while connected, to the `log` topic.
+  const log: LogSink = { write: (tag, text) => (platformConsole.write(tag, text), void net.session?.log(tag, text)) };
+  const runtime = createRuntime(net, power, log);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {

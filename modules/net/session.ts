@@ -67,6 +67,7 @@ const CONNECT_TIMEOUT_MS = 20000;
 export class Session {
   readonly deviceId: string;
   readonly stateTopic: string;
+  readonly logTopic: string;
   readonly outbox: Outbox;
   readonly stats = { connects: 0, disconnects: 0, published: 0, redelivered: 0, batches: 0, received: 0 };
   readonly #options: SessionOptions;
@@ -93,6 +94,7 @@ export class Session {
     this.#options = options;
     this.deviceId = options.config.deviceId;
     this.stateTopic = `mote/v1/${this.deviceId}/state`;
+    this.logTopic = `mote/v1/${this.deviceId}/log`;
     this.outbox = options.outbox;
     this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60000 };
     this.#batch = options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 };
@@ -135,6 +137,15 @@ export class Session {
   /** Publishes the retained `state` again (its mods changed); the next connect sends it anyway. */
   announce(): void {
     if (this.#connected) this.#publishState(true);
+  }
+
+  /**
+   * Sends a log line at once, QoS 0 and not kept (docs/topics.md, `log`): a line written while
+   * disconnected is dropped, never stored in flash. Returns whether it went out.
+   */
+  log(tag: string, text: string): boolean {
+    const body = JSON.stringify({ ts: this.#options.now(), tag, text });
+    return this.#write(new TextEncoder().encode(body), { topic: this.logTopic, QoS: 0 });
   }
 
   /** Persists a message in the outbox and sends it as soon as the connection allows. */

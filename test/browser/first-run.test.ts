@@ -62,6 +62,7 @@ describe('first run (npm start) in Chromium', function () {
     assert.match(await page.textContent('#detail tr.mod[data-mod="thermometer"] .grants') ?? '', /i2c bus 0 address 0x48.*mqtt publish "telemetry\/#"/);
     assert.match(await page.textContent('#detail .audit') ?? '', /grant thermometer i2c bus 0 address 0x48/);
     assert.match(await page.textContent('tr[data-device="picow-hallway"]') ?? '', /pico-w.*host 0\.1\.0/s);
+    await page.waitForFunction(() => /\[thermometer\] temperature \d+\.\d\d C/.test(document.querySelector('#detail .log')?.textContent ?? ''));
 
     const series = 'thermometer/temperature/celsius';
     await page.waitForFunction((key) => Number(document.querySelector(`figure[data-series="${key}"] svg`)?.getAttribute('data-points')) >= 2, series, { timeout: 30000 });
