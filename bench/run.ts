@@ -12,6 +12,7 @@ import { benchFleet } from './fleet.ts';
 import { benchSleep } from './sleep.ts';
 import { benchDrivers } from './drivers.ts';
 import { benchDigitalWrite } from './digital-write.ts';
+import { benchOta } from './ota.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   fleet: benchFleet,
   sleep: benchSleep,
   drivers: benchDrivers,
+  ota: benchOta,
   'digital-write': benchDigitalWrite,
 };
 

@@ -104,6 +104,28 @@ describe('over-the-air install over MQTT (real broker)', function () {
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });
   });
 
+  it('a corrupted chunk is refused at verification; a truncated transfer stalls and fails with the reason', async () => {
+    const mqtt = await broker();
+    const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
+    const { client, messages } = await operator(mqtt.url);
+    const status = (txn: string) => messages.filter((m) => m.topic === 'mote/v1/dev-1/ota/status' && m.text).map((m) => JSON.parse(m.text)).filter((event) => event.txn === txn);
+    const pkg = packageOf(blinker('1.0.0', big), keys);
+    const offer = async (txn: string, chunks: Buffer[], size: number) => {
+      for (const [n, chunk] of chunks.entries()) await client.publishAsync(`mote/v1/dev-1/ota/chunk/${txn}/${n}`, chunk, { qos: 1, retain: true });
+      await client.publishAsync('mote/v1/dev-1/ota/offer', JSON.stringify({ txn, id: 'blinker', version: '1.0.0', size, chunkBytes: 1024 }), { qos: 1, retain: true });
+    };
+    const chunks = Array.from({ length: Math.ceil(pkg.length / 1024) }, (_, n) => Buffer.from(pkg.subarray(n * 1024, (n + 1) * 1024)));
+    const corrupted = chunks.map((chunk, n) => (n === chunks.length - 1 ? Buffer.from(chunk.map((byte, i) => (i === 10 ? byte ^ 0xff : byte))) : chunk));
+    await offer('bad-1', corrupted, pkg.length);
+    await runUntil(device, () => status('bad-1').some((event) => event.step === 'refused'), 'the refusal');
+    assert.equal(status('bad-1').at(-1).code, 'hash-mismatch');
+
+    await offer('short-1', chunks.slice(0, 2), pkg.length); // the operator died after two chunks
+    await runUntil(device, () => status('short-1').some((event) => event.step === 'failed'), 'the stall', 30000, 5000);
+    assert.match(status('short-1').at(-1).reason, /the transfer stalled at byte 2048 of \d+: the broker has no chunk 2 \(truncated transfer\?\)/);
+    assert.deepEqual(await runningVersions(device), {});
+  });
+
   it('an offer made while the device is in deep sleep is installed at its next radio wake, once', async () => {
     const mqtt = await broker();
     const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, healthMs: 1000 });
