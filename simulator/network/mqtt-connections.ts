@@ -8,7 +8,7 @@
 // the connection's end) arrives; the device's run loop awaits `settle()` before it advances
 // virtual time, so a reply is seen at the virtual time it was due however long the real broker
 // took (bounded by `settleLimitMs` of wall time, after which the device's own timeouts apply).
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import type { ClockEvent, VirtualClock } from '../clock.ts';
@@ -62,7 +62,7 @@ class Connection {
     }
     this.#expect(1); // CONNACK
     const socket = request.secure
-      ? connectTls({ host: request.host, port: request.port, ca: host.ca, servername: request.host })
+      ? connectTls({ host: request.host, port: request.port, ca: host.ca, ...(isIP(request.host) ? {} : { servername: request.host }) })
       : connectTcp({ host: request.host, port: request.port });
     this.#socket = socket;
     socket.setNoDelay(true);
