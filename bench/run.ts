@@ -13,6 +13,7 @@ import { benchSleep } from './sleep.ts';
 import { benchDrivers } from './drivers.ts';
 import { benchDigitalWrite } from './digital-write.ts';
 import { benchOta } from './ota.ts';
+import { benchNet } from './net.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   drivers: benchDrivers,
   ota: benchOta,
   'digital-write': benchDigitalWrite,
+  net: benchNet,
 };
 
 const { values, positionals: selected } = parseArgs({

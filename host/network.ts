@@ -57,6 +57,7 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
     random: () => Math.random(),
     log: (text) => platformConsole.write("net", text),
     describe,
+    ...(config.batch ? { batch: config.batch } : {}),
   });
   const ledger = new CommandLedger(preferenceText("cmd-keys"));
   return { module: mqttModule({ session, ledger, now: () => network.now() }), session, now: () => network.now() };

@@ -53,7 +53,7 @@ export async function sendCommand(client: MqttClient, deviceId: string, modId: s
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
       await client.publishAsync(topic, body, { qos: 1 });
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
       const ack = await Promise.race([answered, timeout]);
       clearTimeout(timer);
       if (ack) return { ...ack, attempts: attempt };

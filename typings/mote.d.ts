@@ -44,6 +44,8 @@ declare module "mote/mqtt" {
    * the message is in the flash outbox when it returns.
    */
   const mqtt: {
+    /** This device's id: `mote/v1/<deviceId>/…` ("" when the device has no network). */
+    readonly deviceId: string;
     publish(topic: string, payload: unknown, options?: PublishOptions): number;
     subscribe(filter: string, callback: MessageCallback, options?: { absolute?: boolean }): void;
     unsubscribe(filter: string, options?: { absolute?: boolean }): void;

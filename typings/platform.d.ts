@@ -28,6 +28,8 @@ declare module "platform/network" {
     secure: boolean;
     user?: string;
     password?: string;
+    /** Batching of small telemetry (docs/topics.md): readings per message (1: none) and how long a reading waits for others. */
+    batch?: { maxItems: number; maxBytes: number; lingerMs: number };
   }
   const network: {
     /** The broker and identity, or undefined when the device has no network configured. */

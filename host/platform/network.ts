@@ -20,6 +20,7 @@ export default Object.freeze({
     const port = read("port");
     const user = read("user");
     const password = read("password");
+    const batchItems = read("batchMaxItems");
     return {
       deviceId,
       host,
@@ -27,6 +28,7 @@ export default Object.freeze({
       secure,
       ...(typeof user === "string" ? { user } : {}),
       ...(typeof password === "string" ? { password } : {}),
+      ...(typeof batchItems === "number" ? { batch: { maxItems: batchItems, maxBytes: 1024, lingerMs: 0 } } : {}),
     };
   },
   mqtt(secure: boolean) {

@@ -1,4 +1,5 @@
 // `mote/mqtt`: the shared MQTT session as one mod sees it (docs/topics.md, "Mods"):
+//   deviceId
 //   publish(topic, payload, { retain, qos, absolute }?) → seq
 //   subscribe(filter, callback, { absolute }?)  callback(topic, payload, info)
 //   unsubscribe(filter, { absolute }?)
@@ -110,6 +111,8 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
   }
 
   const facet = {
+    /** This device's id (the `<deviceId>` of its topics), for payloads that name its topics. */
+    deviceId: services ? services.session.deviceId : "",
     publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
       const { retain, qos, absolute } = readOptions("publish", options);
       const full = resolve("publish", topic, absolute);

@@ -18,6 +18,8 @@ export interface NetworkOptions {
   link?: LinkSpec;
   /** Trusted CA (PEM) for an `mqtts://` broker with a private certificate. */
   ca?: string | Buffer;
+  /** Telemetry batching (default: up to 32 readings / 1 KB per message, no linger); maxItems 1 turns it off. */
+  batch?: { maxItems: number; maxBytes: number; lingerMs: number };
   /** Unix ms the virtual clock's 0 stands for (the device's wall clock); now by default. */
   epochAtBoot?: number;
 }
@@ -25,6 +27,7 @@ export interface NetworkOptions {
 /** What the XS side asks (`platform/net-config`). */
 export interface DeviceNetConfig extends BrokerAddress {
   deviceId: string;
+  batch?: { maxItems: number; maxBytes: number; lingerMs: number };
 }
 
 export class SimulatedNetwork {
@@ -42,7 +45,7 @@ export class SimulatedNetwork {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.deviceId)) {
       throw new Error(`device id "${options.deviceId}" must be 1-64 letters, digits, "-" or "_" (it is a topic level and the MQTT client id)`);
     }
-    this.config = { ...address, deviceId: options.deviceId, ...(options.username !== undefined ? { user: options.username } : {}), ...(options.password !== undefined ? { password: options.password } : {}) };
+    this.config = { ...address, deviceId: options.deviceId, ...(options.batch ? { batch: options.batch } : {}), ...(options.username !== undefined ? { user: options.username } : {}), ...(options.password !== undefined ? { password: options.password } : {}) };
     this.connections = new MqttConnections({
       clock: device.clock,
       link: this.link,

@@ -1,11 +1,11 @@
 // Simulated devices on a real broker for the network tests: an embedded Aedes broker on a free
 // port (or Mosquitto, test/net/mosquitto.ts), devices attached to it, and an MQTT.js consumer
 // that records everything it receives.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { builtInBoard } from '../../simulator/boards.ts';
+import { builtInBoard, type BoardSpec } from '../../simulator/boards.ts';
 import { SimulatedDevice } from '../../simulator/device.ts';
 import { buildMod } from '../../simulator/mod-build.ts';
 import { attachNetwork, type NetworkOptions, type SimulatedNetwork } from '../../simulator/network/index.ts';
@@ -32,6 +32,9 @@ export interface DeviceSetup extends Omit<NetworkOptions, 'deviceId'> {
   /** false: a reset or wake (retained memory kept); true by default. */
   powerOn?: boolean;
   warp?: boolean;
+  board?: BoardSpec;
+  /** The owner's policy, stored in the device's preferences before it boots. */
+  policy?: unknown;
 }
 
 /** Builds mod folders once, so a reboot can reuse them. */
@@ -41,7 +44,8 @@ export function modDirs(mods: InlineMod[]): string[] {
 
 export async function bootNetDevice(dirs: string[], setup: DeviceSetup): Promise<NetDevice> {
   const deviceDir = setup.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-net-device-'));
-  const device = new SimulatedDevice({ board: builtInBoard('esp32'), mods: dirs.map((dir) => buildMod(dir)), warp: setup.warp ?? true, deviceDir, powerOn: setup.powerOn ?? true });
+  if (setup.policy !== undefined) writeFileSync(join(deviceDir, 'preferences.json'), JSON.stringify({ mote: { policy: JSON.stringify(setup.policy) } }));
+  const device = new SimulatedDevice({ board: setup.board ?? builtInBoard('esp32'), mods: dirs.map((dir) => buildMod(dir)), warp: setup.warp ?? true, deviceDir, powerOn: setup.powerOn ?? true });
   const network = attachNetwork(device, { ...setup, deviceId: setup.deviceId ?? 'dev1' });
   cleanups.push(() => device.shutdown());
   await device.boot();

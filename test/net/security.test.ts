@@ -33,7 +33,7 @@ describe('broker accounts and TLS', () => {
     await intruder.publishAsync('mote/v1/dev1/log', 'own', { qos: 1 });
     await until(() => seen.some((m) => m.topic === 'mote/v1/dev1/log'), 'the allowed publish');
     // MQTT 3.1.1 cannot refuse a publish: the broker drops it and closes the connection.
-    const closed = new Promise((resolve) => intruder.once('close', resolve));
+    const closed = new Promise<void>((resolve) => intruder.once('close', () => resolve()));
     intruder.publish('mote/v1/dev2/cmd/x/y', 'hi', { qos: 1 });
     await closed;
     await new Promise((resolve) => setTimeout(resolve, 100));

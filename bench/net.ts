@@ -1,0 +1,127 @@
+// Telemetry through the full stack: a mod's `mote/mqtt` publishes on the real XS engine → flash
+// outbox → session → the simulator's MQTT client → a real TCP socket → the embedded Aedes broker,
+// against a plain MQTT.js client publishing the same messages (QoS 1, same topic and payloads) to
+// the same broker in the same run. Both are timed until the broker has every message.
+// Also: MQTT bytes on the wire (device → broker, from the link model: fixed headers, topics,
+// packet ids, payloads; TCP/IP and TLS not counted) per reading, with and without batching.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { builtInBoard } from '../simulator/boards.ts';
+import { SimulatedDevice } from '../simulator/device.ts';
+import { buildMod } from '../simulator/mod-build.ts';
+import { attachNetwork, type NetworkOptions } from '../simulator/network/index.ts';
+import { startBroker, type EmbeddedBroker } from '../tools/broker.ts';
+import type { Figure } from './figures.ts';
+
+// Fits the 64 KB outbox partition (about 70 bytes a record here) without dropping.
+const BURST = 500;
+
+function modDir(main: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mote-bench-net-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+    modules: { '*': ['./main'] },
+    mote: { id: 'bench', version: '1.0.0', permissions: { timers: { max: 1, minInterval: 10 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } } },
+  }));
+  writeFileSync(join(dir, 'main.ts'), main);
+  return dir;
+}
+
+/** Counts the readings the broker received from one client (batches unpacked). */
+function tap(broker: EmbeddedBroker, clientId: string): { readings: number; messages: number } {
+  const counts = { readings: 0, messages: 0 };
+  broker.aedes.on('publish', (packet, client) => {
+    if (client?.id !== clientId || !packet.topic.includes('/telemetry/')) return;
+    counts.messages++;
+    const body = JSON.parse(packet.payload.toString());
+    counts.readings += Array.isArray(body.batch) ? body.batch.length : 1;
+  });
+  return counts;
+}
+
+async function device(broker: EmbeddedBroker, main: string, network: Partial<NetworkOptions> = {}) {
+  const sim = new SimulatedDevice({ board: builtInBoard('esp32'), mods: [buildMod(modDir(main))], warp: true });
+  const net = attachNetwork(sim, { broker: broker.url, deviceId: 'bench', ...network });
+  await sim.boot();
+  await sim.runFor(500); // connected
+  return { sim, net };
+}
+
+async function drive(sim: SimulatedDevice, done: () => boolean): Promise<void> {
+  const start = sim.clock.now;
+  while (!done()) {
+    if (sim.clock.now - start > 600_000) throw new Error('bench net: the device did not deliver its readings in 10 virtual minutes');
+    await sim.runFor(50);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Readings per wall second through the whole stack on XS. */
+async function throughputOnXs(broker: EmbeddedBroker): Promise<number> {
+  const counts = tap(broker, 'bench');
+  const { sim } = await device(broker, `
+import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
+export default { onStart() { Timer.set(() => { for (let n = 1; n <= ${BURST}; n++) mqtt.publish("telemetry/t", { celsius: 20 + n / 1000 }); }, 1000); } };
+`);
+  try {
+    const start = performance.now();
+    await drive(sim, () => counts.readings >= BURST);
+    return BURST / ((performance.now() - start) / 1000);
+  } finally {
+    await sim.shutdown();
+  }
+}
+
+/** The same messages from a plain MQTT.js client. */
+async function throughputMqttJs(broker: EmbeddedBroker): Promise<number> {
+  const counts = tap(broker, 'baseline');
+  const client = await mqtt.connectAsync(broker.url, { clientId: 'baseline', reconnectPeriod: 0 });
+  try {
+    const start = performance.now();
+    const sends: Promise<unknown>[] = [];
+    for (let n = 1; n <= BURST; n++) sends.push(client.publishAsync('mote/v1/baseline/telemetry/bench/t', JSON.stringify({ seq: n, ts: Date.now(), data: { celsius: 20 + n / 1000 } }), { qos: 1 }));
+    await Promise.all(sends);
+    while (counts.readings < BURST) await new Promise((resolve) => setImmediate(resolve));
+    return BURST / ((performance.now() - start) / 1000);
+  } finally {
+    await client.endAsync();
+  }
+}
+
+/** MQTT bytes device → broker per reading, a mod reporting every second for 10 virtual minutes. */
+async function bytesPerReading(broker: EmbeddedBroker, batch: NetworkOptions['batch']): Promise<number> {
+  const { sim, net } = await device(broker, `
+import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
+let n = 0;
+export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/temperature", { celsius: 20 + (n % 50) / 10 }); }, 1000); } };
+`, { batch });
+  try {
+    const before = net.link.stats.bytesUp;
+    await sim.runFor(600_000);
+    await sim.runFor(10_000);
+    return Number(((net.link.stats.bytesUp - before) / 610).toFixed(1));
+  } finally {
+    await sim.shutdown();
+  }
+}
+
+export async function benchNet(): Promise<Figure[]> {
+  const broker = await startBroker();
+  try {
+    const xs = await throughputOnXs(broker);
+    const baseline = await throughputMqttJs(broker);
+    // "Per wake": a device that wakes every 10 s and sends what it measured meanwhile.
+    const unbatched = await bytesPerReading(broker, { maxItems: 1, maxBytes: 1024, lingerMs: 0 });
+    const batched = await bytesPerReading(broker, { maxItems: 32, maxBytes: 1024, lingerMs: 10_000 });
+    return [
+      { name: `telemetry throughput, ${BURST} QoS 1 readings: mod → XS stack (flash outbox, session, TCP) → Aedes`, value: Math.round(xs), unit: 'readings/s', baseline: Math.round(baseline), baselineName: 'plain MQTT.js client publishing the same messages to the same broker' },
+      { name: 'MQTT bytes on the wire per reading, batched per 10 s wake', value: batched, unit: 'bytes', baseline: unbatched, baselineName: 'one message per reading (batching off)' },
+    ];
+  } finally {
+    await broker.close();
+  }
+}
