@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { sendCommand } from '../../tools/mqtt-commands.ts';
-import { bootNetDevice, broker, consumer, modDirs, until } from './helpers.ts';
+import { bootNetDevice, broker, consumer, driveUntil, modDirs } from './helpers.ts';
 
 const SWITCH = {
   id: 'switch',
@@ -49,7 +49,7 @@ describe('commands and desired/reported state (embedded Aedes broker)', () => {
     const expired = await alongside(device, sendCommand(client, 'dev1', 'switch', 'set', { key: 'c', args: { on: false }, expiresInMs: -1000 }));
     assert.equal(expired.status, 'expired');
     await client.publishAsync('mote/v1/dev1/cmd/switch/set', 'on please', { qos: 1 });
-    await alongside(device, until(() => messages.some((m) => JSON.parse(m.text).status === 'invalid'), 'an invalid ack'));
+    await driveUntil(device, () => messages.some((m) => JSON.parse(m.text).status === 'invalid'), 'an invalid ack');
     assert.match(JSON.parse(messages.find((m) => JSON.parse(m.text).status === 'invalid')!.text).error, /not JSON/);
     assert.deepEqual(device.pins.writes.filter((w) => w.pin === 2).map((w) => w.value), [1]);
   });

@@ -83,6 +83,20 @@ export function brokerTap(server: EmbeddedBroker, clientId = 'dev1'): Received[]
   return messages;
 }
 
+/**
+ * Keeps the device running (a virtual second at a time, letting the real network in between)
+ * until `predicate` holds: robust on a loaded machine, where a broker's replies can be slower
+ * than the device's own timeouts in a warped run.
+ */
+export async function driveUntil(device: SimulatedDevice, predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what} (device at ${device.clock.now} virtual ms)`);
+    await device.runFor(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Waits (wall clock) until `predicate` holds. */
 export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

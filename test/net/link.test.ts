@@ -1,7 +1,7 @@
 // The Wi-Fi link model (simulator/network/link.ts) under a device's MQTT session.
 import assert from 'node:assert/strict';
 import { linesOf } from '../xs/helpers.ts';
-import { bootNetDevice, broker, brokerTap, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, broker, brokerTap, driveUntil, modDirs, readings } from './helpers.ts';
 import { REPORTER, assertEveryReading } from './scenarios.ts';
 
 const connectedAt = (device: Parameters<typeof linesOf>[0]) =>
@@ -21,7 +21,7 @@ describe('the Wi-Fi link model', () => {
     const net = linesOf(device, 'net');
     assert.ok(net.some((line) => line === 'disconnected: Wi-Fi link lost'), net.join('\n'));
     assert.ok(connectedAt(device)[1] >= 40_000, `reconnected after the window (${connectedAt(device)})`);
-    await until(() => new Set(readings(messages).map((r) => r.seq)).size >= 150, '150 readings');
+    await driveUntil(device, () => new Set(readings(messages).map((r) => r.seq)).size >= 150, '150 readings');
     assertEveryReading(readings(messages), 150);
     assert.ok(network.link.stats.packetsUp > 20 && network.link.stats.bytesUp > 2000);
   });
@@ -31,7 +31,7 @@ describe('the Wi-Fi link model', () => {
     const messages = brokerTap(server);
     const { device, network } = await bootNetDevice(modDirs([REPORTER]), { broker: server.url, link: { loss: 0.3, retransmitMs: 300, seed: 7 } });
     await device.runFor(30_500);
-    await until(() => new Set(readings(messages).map((r) => r.seq)).size >= 29, '29 readings');
+    await driveUntil(device, () => new Set(readings(messages).map((r) => r.seq)).size >= 29, '29 readings');
     assertEveryReading(readings(messages), 29);
     assert.ok(network.link.stats.retransmits > 5, `retransmits: ${network.link.stats.retransmits}`);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
-import { bootNetDevice, consumer, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, consumer, driveUntil, modDirs, readings, until } from './helpers.ts';
 import { mosquittoBinary, startMosquitto, type Mosquitto } from './mosquitto.ts';
 import { ACTUATOR, REPORTER, assertEveryReading, sendCommand } from './scenarios.ts';
 
@@ -29,7 +29,7 @@ describe('MQTT that loses nothing (Mosquitto)', function () {
     await device.runFor(600_000);
     await broker.start();
     await device.runFor(120_500);
-    await until(() => new Set(readings(messages).map((r) => r.seq)).size >= 750, '750 distinct readings', 10_000);
+    await driveUntil(device, () => new Set(readings(messages).map((r) => r.seq)).size >= 750, '750 distinct readings');
     assertEveryReading(readings(messages), 750);
     assert.deepEqual(device.uncaught, []);
   });
@@ -44,7 +44,7 @@ describe('MQTT that loses nothing (Mosquitto)', function () {
     await sendCommand(client, 'dev1', 'actuator', 'led', { key: 'm-1', args: { on: true } });
     network.setLink(true);
     await device.runFor(120_000);
-    await until(() => messages.length >= 2, 'two acks', 10_000);
+    await driveUntil(device, () => messages.length >= 2, 'two acks');
     assert.deepEqual(messages.map((m) => JSON.parse(m.text)).map((a) => [a.key, a.status]), [['m-1', 'ok'], ['m-1', 'duplicate']]);
     assert.deepEqual(device.pins.writes.filter((w) => w.pin === 2).map((w) => w.value), [1]);
   });

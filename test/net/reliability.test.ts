@@ -1,7 +1,7 @@
 // The done-when scenarios of the network issue, against the embedded Aedes broker (the same
 // scenarios run against Mosquitto in mosquitto.test.ts).
 import assert from 'node:assert/strict';
-import { bootNetDevice, broker, brokerTap, consumer, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, broker, brokerTap, consumer, driveUntil, modDirs, readings } from './helpers.ts';
 import { REPORTER, ACTUATOR, assertEveryReading, sendCommand } from './scenarios.ts';
 
 describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)', () => {
@@ -17,7 +17,7 @@ describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)',
     await server.start();
     await device.runFor(120_500);
     const total = 750; // one reading per virtual second
-    await until(() => new Set(readings(messages).map((r) => r.seq)).size >= total, `${total} distinct readings`, 10_000);
+    await driveUntil(device, () => new Set(readings(messages).map((r) => r.seq)).size >= total, `${total} distinct readings`);
     assertEveryReading(readings(messages), total);
     assert.ok(beforeRestart <= 31, `readings arrived while the broker was down (${beforeRestart})`);
     const status = await device.status();
@@ -37,7 +37,7 @@ describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)',
     const second = await bootNetDevice(dirs, { broker: server.url, deviceDir: first.deviceDir });
     await second.device.runFor(20_500);
     // 65 readings before the cut, 20 after the reboot (the counter restarts, the seq does not).
-    await until(() => new Set(readings(messages).map((r) => r.seq)).size >= 85, '85 distinct readings', 10_000);
+    await driveUntil(second.device, () => new Set(readings(messages).map((r) => r.seq)).size >= 85, '85 distinct readings');
     assertEveryReading(readings(messages), 85);
   });
 
@@ -55,7 +55,7 @@ describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)',
     assert.equal(device.pins.writes.filter((w) => w.pin === 2).length, 0, 'nothing ran while offline');
     network.setLink(true);
     await device.runFor(120_000);
-    await until(() => messages.length >= 2, 'two acks', 10_000);
+    await driveUntil(device, () => messages.length >= 2, 'two acks');
     const acks = messages.map((m) => JSON.parse(m.text));
     assert.deepEqual(acks.map((a) => [a.key, a.status]), [['k-1', 'ok'], ['k-1', 'duplicate']]);
     assert.deepEqual(device.pins.writes.filter((w) => w.pin === 2).map((w) => w.value), [1]);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { linesOf } from '../xs/helpers.ts';
-import { bootNetDevice, broker, brokerTap, consumer, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, broker, brokerTap, consumer, driveUntil, modDirs, readings, until } from './helpers.ts';
 import { REPORTER } from './scenarios.ts';
 
 /** A self-signed certificate for 127.0.0.1, made with openssl for this run. */
@@ -23,7 +23,7 @@ describe('broker accounts and TLS', () => {
     const messages = brokerTap(server);
     const good = await bootNetDevice(modDirs([REPORTER]), { broker: server.url, username: 'dev1', password: 's3cret' });
     await good.device.runFor(3_500);
-    await until(() => readings(messages).length >= 3, 'readings from the logged-in device');
+    await driveUntil(good.device, () => readings(messages).length >= 3, 'readings from the logged-in device');
     const bad = await bootNetDevice(modDirs([REPORTER]), { broker: server.url, deviceId: 'dev1', username: 'dev1', password: 'wrong' });
     await bad.device.runFor(5_000);
     assert.ok(!linesOf(bad.device, 'net').some((line) => line.startsWith('connected')), linesOf(bad.device, 'net').join('\n'));
@@ -31,7 +31,7 @@ describe('broker accounts and TLS', () => {
     const { messages: seen } = await consumer(server.url, ['mote/v1/#'], { username: 'ops', password: 'ops-pw' });
     const intruder = await mqtt.connectAsync(server.url, { username: 'dev1', password: 's3cret', clientId: 'dev1-tool', reconnectPeriod: 0 });
     await intruder.publishAsync('mote/v1/dev1/log', 'own', { qos: 1 });
-    await until(() => seen.some((m) => m.topic === 'mote/v1/dev1/log'), 'the allowed publish');
+    await until(() => seen.some((m) => m.topic === 'mote/v1/dev1/log'), 'the allowed publish', 20_000);
     // MQTT 3.1.1 cannot refuse a publish: the broker drops it and closes the connection.
     const closed = new Promise<void>((resolve) => intruder.once('close', () => resolve()));
     intruder.publish('mote/v1/dev2/cmd/x/y', 'hi', { qos: 1 });
@@ -48,7 +48,7 @@ describe('broker accounts and TLS', () => {
     const messages = brokerTap(server);
     const { device } = await bootNetDevice(modDirs([REPORTER]), { broker: server.url, ca: tls.cert });
     await device.runFor(3_500);
-    await until(() => readings(messages).length >= 3, 'readings over TLS');
+    await driveUntil(device, () => readings(messages).length >= 3, 'readings over TLS');
     const untrusting = await bootNetDevice(modDirs([REPORTER]), { broker: server.url, deviceId: 'dev2' });
     await untrusting.device.runFor(3_000);
     assert.ok(!linesOf(untrusting.device, 'net').some((line) => line.startsWith('connected')));

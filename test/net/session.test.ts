@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { linesOf, modStatus } from '../xs/helpers.ts';
-import { bootNetDevice, broker, consumer, modDirs, readings, until } from './helpers.ts';
+import { bootNetDevice, broker, consumer, driveUntil, modDirs, readings, until } from './helpers.ts';
 
 const REPORTER = {
   id: 'reporter',
@@ -19,7 +19,7 @@ describe('MQTT session (device on the real XS engine, embedded Aedes broker)', (
     const { messages } = await consumer(server.url, ['mote/v1/dev1/#']);
     const { device } = await bootNetDevice(modDirs([REPORTER]), { broker: server.url });
     await device.runFor(10_500);
-    await until(() => readings(messages).length >= 10, '10 readings');
+    await until(() => readings(messages).length >= 10, '10 readings', 20_000);
     const state = messages.find((m) => m.topic === 'mote/v1/dev1/state');
     assert.ok(state, 'state published');
     assert.equal(JSON.parse(state.text).online, true);
@@ -71,7 +71,7 @@ export default { onStart() {
     assert.ok(lines.includes('option reads: 1'));
     const status = await modStatus(device, 'nosy');
     assert.equal(status.denials, 5);
-    await until(() => messages.some((m) => m.topic === 'mote/v1/dev1/telemetry/nosy/temp'), 'the granted publish');
+    await driveUntil(device, () => messages.some((m) => m.topic === 'mote/v1/dev1/telemetry/nosy/temp'), 'the granted publish');
     assert.ok(!messages.some((m) => m.topic.includes('humidity') || m.topic.startsWith('mote/v1/dev2')));
   });
 });

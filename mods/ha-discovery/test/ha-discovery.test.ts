@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadBoardFile } from '../../../simulator/boards.ts';
 import { PROJECT_ROOT } from '../../../simulator/module-map.ts';
-import { bootNetDevice, broker, consumer, until } from '../../../test/net/helpers.ts';
+import { bootNetDevice, broker, consumer, driveUntil, until } from '../../../test/net/helpers.ts';
 
 const MODS = ['thermometer', 'ha-discovery'].map((mod) => join(PROJECT_ROOT, 'mods', mod));
 const POLICY = { rules: [{ allow: { digital: '*', i2c: '*', timers: '*', mqtt: { publish: '*', subscribe: '*' } } },
@@ -29,7 +29,7 @@ describe('mod ha-discovery', () => {
     const board = loadBoardFile(join(PROJECT_ROOT, 'mods/thermometer/sim-board.json'));
     const { device } = await bootNetDevice(MODS, { broker: server.url, deviceId: 'ha1', board, policy: POLICY });
     await device.runFor(10_500);
-    await until(() => messages.some((m) => m.topic.startsWith('homeassistant/')) && messages.some((m) => m.topic.includes('/telemetry/thermometer/')), 'discovery and a reading');
+    await driveUntil(device, () => messages.some((m) => m.topic.startsWith('homeassistant/')) && messages.some((m) => m.topic.includes('/telemetry/thermometer/')), 'discovery and a reading');
     const configs = messages.filter((m) => m.topic.startsWith('homeassistant/'));
     assert.equal(configs.length, 1);
     const [config] = configs;
@@ -56,17 +56,11 @@ describe('mod ha-discovery', () => {
     assert.equal(render(body.availability_template, '{"v":1,"online":false}'), body.payload_not_available);
     // Retained at the broker, so a Home Assistant that starts later discovers it too.
     const late = await consumer(server.url, ['homeassistant/#']);
-    await until(() => late.messages.length === 1, 'the retained config');
+    await until(() => late.messages.length === 1, 'the retained config', 20_000);
     assert.ok(late.messages[0].retain);
     // Home Assistant restarts: its birth message makes the device announce again.
     await late.client.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    let done = false;
-    const again = until(() => messages.filter((m) => m.topic.startsWith('homeassistant/')).length === 2, 'a second announcement').finally(() => (done = true));
-    while (!done) {
-      await device.runFor(100);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    await again;
+    await driveUntil(device, () => messages.filter((m) => m.topic.startsWith('homeassistant/')).length === 2, 'a second announcement');
     assert.deepEqual(device.uncaught, []);
   });
 });
