@@ -188,7 +188,7 @@ export class MqttConnections {
   #pending = 0;
   #settled: (() => void)[] = [];
   /** Wall ms a warped run waits for a reply before letting virtual time go on. */
-  settleLimitMs = 3000;
+  settleLimitMs = 10_000;
 
   constructor(host: ConnectionHost) {
     this.#host = host;

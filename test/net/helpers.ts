@@ -91,7 +91,10 @@ export function brokerTap(server: EmbeddedBroker, clientId = 'dev1'): Received[]
 export async function driveUntil(device: SimulatedDevice, predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what} (device at ${device.clock.now} virtual ms)`);
+    if (Date.now() - start > timeoutMs) {
+      const net = device.logLines.filter((line) => line.tag === 'net').slice(-8).map((line) => `${line.time} ${line.text}`);
+      throw new Error(`timed out waiting for ${what} (device at ${device.clock.now} virtual ms; its last session events: ${net.join('; ')})`);
+    }
     await device.runFor(1_000);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
