@@ -2,26 +2,21 @@
 // an offer starts a download into a free slot; the header is checked before a byte is written;
 // the whole package is verified before the commit record changes; the new version runs on trial
 // and is confirmed after its health check, or rolled back with the reason. Every step is passed
-// to `report` (the transport publishes it on the device's `ota` status topic).
+// to `report` (the transport publishes it on the device's `ota` status topic). What follows the
+// commit (trial, health check, confirm or roll back) is ota/activation.
 import { validateManifest, type ModManifest } from "permissions/manifest";
 import { checkPolicy, type OwnerPolicy } from "permissions/policy";
-import type { InstalledMod } from "runtime/runtime";
-import type { RuntimeStatus } from "runtime/status";
 export type { Offer, OtaEvent, Step } from "ota/protocol";
+export type { OtaRuntime } from "ota/activation";
 import { concatBytes, fromHex, toHex } from "ota/bytes";
 import { applyDelta } from "ota/delta";
 import { readSlotPackage } from "ota/installed";
+import { Activation, type OtaRuntime } from "ota/activation";
 import { parseHeader, readLayout, PREAMBLE_BYTES, type PackageHeader } from "ota/package-format";
 import type { ModRecord, SlotStore } from "ota/slot-store";
 import type { Offer, OtaEvent, Step } from "ota/protocol";
 import { checkHeaderFields, keyId, verifyPackage, refuse, type OtaCrypto, type Refused, type TrustedKey } from "ota/verify";
 
-export interface OtaRuntime {
-  install(mod: InstalledMod, where: string): unknown;
-  start(id: string): void;
-  uninstall(id: string): void;
-  status(): RuntimeStatus;
-}
 
 export interface OtaServiceOptions {
   store: SlotStore;
@@ -51,10 +46,12 @@ const MAX_HEALTH_MS = 600000;
 
 export class OtaService {
   readonly #o: OtaServiceOptions;
+  readonly #activation: Activation;
   #download: Download | undefined;
 
   constructor(options: OtaServiceOptions) {
     this.#o = options;
+    this.#activation = new Activation(options);
   }
 
   /** Where the current download stands, so a transport can resume it after a drop. */
@@ -123,7 +120,7 @@ export class OtaService {
     const record = this.#o.store.current();
     if (!record.mods.some((mod) => mod.id === id)) return this.#o.report({ txn, id, step: "refused", code: "not-installed", reason: `no mod "${id}" is installed over the air on this device` });
     this.#o.store.commit({ mods: record.mods.filter((mod) => mod.id !== id), outcomes: record.outcomes });
-    this.#uninstall(id);
+    this.#activation.uninstall(id);
     this.#o.report({ txn, id, step: "removed" });
   }
 
@@ -131,7 +128,7 @@ export class OtaService {
   rollback(txn: string, id: string): void {
     const entry = this.#o.store.current().mods.find((mod) => mod.id === id);
     if (!entry?.previous) return this.#o.report({ txn, id, step: "refused", code: "no-previous", reason: entry ? `${id} has no previous version on this device to roll back to` : `no mod "${id}" is installed over the air on this device` });
-    this.#rollBack(entry, txn, "rollback", `the operator asked to roll ${id} back from ${entry.active.version}`);
+    this.#activation.rollBack(entry, txn, "rollback", `the operator asked to roll ${id} back from ${entry.active.version}`);
   }
 
   #checkOffer(offer: Offer): Refused | undefined {
@@ -221,67 +218,7 @@ export class OtaService {
     store.commit({ mods: [...record.mods.filter((other) => other.id !== offer.id), entry], outcomes: record.outcomes });
     this.#download = undefined;
     this.#event(offer, "activating");
-    this.#activate(entry, mod);
-  }
-
-  #activate(entry: ModRecord, mod: InstalledMod): void {
-    const { runtime } = this.#o;
-    const txn = entry.trial?.txn;
-    this.#uninstall(entry.id);
-    let problem: string | undefined;
-    try {
-      runtime.install(mod, `${entry.id} ${entry.active.version} (over the air)`);
-      runtime.start(entry.id);
-      problem = this.#unhealthy(entry.id);
-    } catch (error) {
-      problem = (error as Error).message;
-    }
-    if (problem) return this.#rollBack(entry, txn, "crashed", `${entry.id} ${entry.active.version} failed to start: ${problem}`);
-    this.#o.report({ txn, id: entry.id, version: entry.active.version, step: "health-check", total: entry.trial?.healthMs });
-    this.#o.setTimer(() => this.#healthCheck(entry.id, txn), entry.trial?.healthMs ?? 0);
-  }
-
-  #healthCheck(id: string, txn: string | undefined): void {
-    const record = this.#o.store.current();
-    const entry = record.mods.find((mod) => mod.id === id);
-    if (!entry?.trial || entry.trial.txn !== txn) return; // superseded, removed or rolled back meanwhile
-    const problem = this.#unhealthy(id);
-    if (problem) return this.#rollBack(entry, txn, "crashed", `${id} ${entry.active.version} crashed during its health check: ${problem}`);
-    const { trial, ...confirmed } = entry;
-    this.#o.store.commit({ mods: record.mods.map((mod) => (mod.id === id ? confirmed : mod)), outcomes: record.outcomes });
-    this.#o.report({ txn, id, version: entry.active.version, step: "confirmed" });
-  }
-
-  /** Why the mod is not healthy: not running, or an exception escaped it since it started. */
-  #unhealthy(id: string): string | undefined {
-    const status = this.#o.runtime.status().mods.find((mod) => mod.id === id);
-    if (!status) return "it is not installed";
-    if (status.state !== "running") return `it is ${status.state}${status.lastError ? ` (${status.lastError})` : ""}`;
-    if (status.errors > 0) return `${status.errors} uncaught exception(s), the last: ${status.lastError}`;
-    return undefined;
-  }
-
-  #rollBack(entry: ModRecord, txn: string | undefined, code: string, reason: string): void {
-    const { store, crypto } = this.#o;
-    const record = store.current();
-    const back: ModRecord | undefined = entry.previous ? { id: entry.id, active: entry.previous } : undefined;
-    store.commit({ mods: record.mods.flatMap((mod) => (mod.id !== entry.id ? [mod] : back ? [back] : [])), outcomes: record.outcomes });
-    this.#uninstall(entry.id);
-    let restarted = "";
-    if (back) {
-      try {
-        this.#o.runtime.install(readSlotPackage(store, back.active, crypto).mod, `${entry.id} ${back.active.version} (rolled back)`);
-        this.#o.runtime.start(entry.id);
-        restarted = `; ${back.active.version} runs again`;
-      } catch (error) {
-        restarted = `; ${back.active.version} did not start: ${(error as Error).message}`;
-      }
-    }
-    this.#o.report({ txn, id: entry.id, version: entry.active.version, step: "rolled-back", code, reason: reason + (back ? restarted : "; no previous version, the mod is removed") });
-  }
-
-  #uninstall(id: string): void {
-    if (this.#o.runtime.status().mods.some((mod) => mod.id === id)) this.#o.runtime.uninstall(id);
+    this.#activation.activate(entry, mod);
   }
 
   #installed(id: string): ModRecord | undefined {
