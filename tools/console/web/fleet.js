@@ -138,7 +138,8 @@ export class Fleet {
   #ota(device, rest, payload, now) {
     const body = isObject(payload) ? payload : { step: String(payload) };
     const mod = String(body.id ?? body.mod ?? rest.find((level) => !['status', 'offer', 'progress'].includes(level)) ?? '?');
-    if (rest[0] === 'offer' || rest.includes('chunk')) return; // the transfer itself, not its status
+    // The transfer itself, and the list of installed packages (docs/ota.md): not a mod's install status.
+    if (rest[0] === 'offer' || rest[0] === 'installed' || rest.includes('chunk')) return;
     device.ota.set(mod, { ...device.ota.get(mod), ...body, mod, t: now });
   }
 }
