@@ -54,10 +54,10 @@ describe('first run (npm start) in Chromium', function () {
     assert.match(await page.textContent('tr[data-device="esp32-greenhouse"]') ?? '', /climate-logger/);
 
     // Install the thermometer on the greenhouse device from the console.
-    await page.selectOption('#detail .install-form select', 'thermometer');
+    await page.selectOption('#detail .install-form select', 'thermometer.mote');
     await page.click('#detail .install-form button');
     await page.waitForSelector('.job-done', { timeout: 60000 });
-    assert.match(await page.textContent('.job-done') ?? '', /install thermometer on esp32-greenhouse.*thermometer 1\.1\.0: confirmed on esp32-greenhouse/s);
+    assert.match(await page.textContent('.job-done') ?? '', /install thermometer\.mote on esp32-greenhouse.*thermometer 1\.1\.0 on esp32-greenhouse: confirmed/s);
     await page.waitForSelector('#detail tr.mod[data-mod="thermometer"] .state-running');
     assert.match(await page.textContent('#detail tr.mod[data-mod="thermometer"] .grants') ?? '', /i2c bus 0 address 0x48.*mqtt publish "telemetry\/#"/);
     assert.match(await page.textContent('#detail .audit') ?? '', /grant thermometer i2c bus 0 address 0x48/);

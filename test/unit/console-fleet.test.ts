@@ -36,12 +36,13 @@ describe('console fleet model', () => {
     fleet.apply('mote/v1/d1/log', JSON.stringify({ tag: 'blink', text: 'started\n' }), 1);
     fleet.apply('mote/v1/d1/ota/status', JSON.stringify({ id: 'blink', version: '1.1.0', step: 'downloading', progress: 0.5 }), 2);
     fleet.apply('mote/v1/d1/ota/installed', JSON.stringify({ v: 1, mods: [{ id: 'blink', version: '1.0.0', digest: 'ab' }] }), 2);
+    fleet.apply('mote/v1/d1/ota/offer', JSON.stringify({ txn: 't1', id: 'blink', version: '1.1.0', size: 900 }), 2);
     fleet.apply('mote/v1/d1/state', JSON.stringify({ status: 'online', audit: [{ kind: 'grant', mod: 'blink', detail: 'digital 2 output' }] }), 3);
     assert.equal(fleet.apply('homeassistant/sensor/x/config', '{}'), undefined);
     const device = fleet.devices.get('d1')!;
     assert.deepEqual(device.log, [{ t: 1, tag: 'blink', text: 'started' }]);
     assert.equal(device.ota.get('blink')!.step, 'downloading');
-    assert.deepEqual([...device.ota.keys()], ['blink'], 'ota/installed is not a mod');
+    assert.deepEqual([...device.ota.keys()], ['blink'], 'only ota/status is progress');
     assert.deepEqual(device.audit.map(({ entry }) => entry), [{ kind: 'grant', mod: 'blink', detail: 'digital 2 output' }]);
     assert.equal(fleet.devices.size, 1);
   });

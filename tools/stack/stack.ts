@@ -6,6 +6,7 @@
 // same mods. Tests start it on free ports in a temporary folder.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import mqtt from 'mqtt';
 import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
@@ -17,7 +18,8 @@ import { startConsole, type ConsoleServer } from '../console/server.ts';
 import type { FleetActions } from '../console/jobs.ts';
 import { ensureDevKey, type DevKey } from './dev-key.ts';
 import { DEMO_FLEET, type FleetDevice } from './fleet.ts';
-import { linkActions } from './link-actions.ts';
+import { buildModPackages, fromModFolders } from './mod-packages.ts';
+import { otaFleetActions } from '../ota/fleet-actions.ts';
 
 export interface StackOptions {
   /** The console's port: 8080 by default, 0 for a free one. */
@@ -34,7 +36,6 @@ export interface StackOptions {
 export interface RunningDevice {
   id: string;
   device: SimulatedDevice;
-  link: OtaLink;
   /** Resolves when the device's run loop ends (after `close`). */
   running: Promise<unknown>;
 }
@@ -72,10 +73,10 @@ async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, k
   device.storage.preferenceSet('mote-ota', 'health-ms', HEALTH_MS);
   device.storage.preferenceSet('mote-net', 'board', device.board.name);
   attachNetwork(device, { broker: brokerUrl, deviceId: spec.id });
-  const link = new OtaLink(device);
+  new OtaLink(device); // the simulator's package cable: unused here, but the host reports to it
   await device.boot();
   const running = device.runFor(Number.POSITIVE_INFINITY);
-  return { id: spec.id, device, link, running };
+  return { id: spec.id, device, running };
 }
 
 /** First run (or a device that lost a mod): installs the fleet's mods it does not have. */
@@ -86,10 +87,9 @@ async function installMissing(specs: readonly FleetDevice[], devices: RunningDev
     const running = devices.find((device) => device.id === spec.id)!;
     const have = new Set((await running.device.status())?.mods.map((mod) => mod.id) ?? []);
     for (const dir of spec.mods) {
-      const name = basename(dir);
       const { id } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).mote;
       if (have.has(id)) continue;
-      await actions.install(spec.id, name, () => {});
+      await actions.install(spec.id, `${basename(dir)}.mote`, () => {});
       installed[spec.id].push(id);
     }
   }));
@@ -117,7 +117,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const key = ensureDevKey(home);
     const fleet = options.fleet ?? DEMO_FLEET;
     for (const spec of fleet) devices.push(await startDevice(spec, home, broker.url, key, options.onLog));
-    const actions = linkActions(devices, key, options.modsDir);
+    const operator = await mqtt.connectAsync(broker.url, { clientId: `mote-start-${process.pid}` });
+    closers.push(() => operator.endAsync(true));
+    const modsDir = options.modsDir ?? join(PROJECT_ROOT, 'mods');
+    const buildDir = join(home, 'build');
+    buildModPackages(modsDir, buildDir, key);
+    const actions = fromModFolders(otaFleetActions({ client: operator, packagesDir: buildDir, healthMs: HEALTH_MS, timeoutMs: 60000 }), modsDir, buildDir, key);
     const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions });
     closers.unshift(() => server.close());
     writeFileSync(join(home, 'stack.json'), `${JSON.stringify({ broker: broker.url, webSocket: webSocket.url, console: server.url, pid: process.pid }, null, 2)}\n`);

@@ -136,10 +136,11 @@ export class Fleet {
   }
 
   #ota(device, rest, payload, now) {
-    const body = isObject(payload) ? payload : { step: String(payload) };
-    const mod = String(body.id ?? body.mod ?? rest.find((level) => !['status', 'offer', 'progress'].includes(level)) ?? '?');
-    // The transfer itself, and the list of installed packages (docs/ota.md): not a mod's install status.
-    if (rest[0] === 'offer' || rest[0] === 'installed' || rest.includes('chunk')) return;
+    // Only `ota/status` says how an install goes; offers, chunks and `installed` are the transfer
+    // and the slot list (docs/topics.md, docs/package-format.md).
+    if (rest[0] !== 'status' || !isObject(payload) || payload.id === undefined) return;
+    const body = payload;
+    const mod = String(body.id);
     device.ota.set(mod, { ...device.ota.get(mod), ...body, mod, t: now });
   }
 }
