@@ -3,7 +3,7 @@
 // no separate permission kind). Options are read once; what the mod opens is tracked and closed
 // when it stops.
 import type { DigitalGrant } from "permissions/manifest";
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
 import { describeDigitalGrants } from "permissions/digital-facet";
 import type PWM from "embedded:io/pwm";
 
@@ -19,9 +19,9 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
 
     constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
       context.assertLive("PWM");
-      if (typeof options !== "object" || options === null) throw new TypeError("PWM: an options object is required");
+      if (typeof options !== "object" || options === null) throw modError(TypeError, "PWM: an options object is required");
       const pin = options.pin, hz = options.hz, resolution = options.resolution, target = options.target;
-      if (typeof pin !== "number") throw new TypeError(`PWM: pin must be a number, got ${typeof pin}`);
+      if (typeof pin !== "number") throw modError(TypeError, `PWM: pin must be a number, got ${typeof pin}`);
       const grant = grants.find((candidate) => candidate.pin === pin);
       if (!grant || grant.mode !== "output") {
         context.deny(`PWM on pin ${pin} needs the pin granted as an output (granted: ${granted}); add { "pin": ${pin}, "mode": "output" } to mote.permissions.digital in its manifest.json`);
@@ -57,12 +57,12 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
     }
 
     set format(value: "number") {
-      if (value !== "number") throw new RangeError(`PWM: unsupported format "${String(value)}"`);
+      if (value !== "number") throw modError(RangeError, `PWM: unsupported format "${String(value)}"`);
     }
 
     #use(operation: string): PWMOutput {
       if (context.state !== "running") context.assertLive(`PWM ${operation}`);
-      if (!this.#inner) throw new Error(`PWM: ${operation} after close`);
+      if (!this.#inner) throw modError(Error, `PWM: ${operation} after close`);
       return this.#inner;
     }
   }
