@@ -42,6 +42,27 @@ function identity(): { host: string; board?: string } {
   return typeof board === "string" ? { host: HOST_VERSION, board } : { host: HOST_VERSION };
 }
 
+/** How often an awake device checks whether its battery estimate moved enough to publish `state` again. */
+const BATTERY_CHECK_MS = 10 * 60_000;
+
+/** The estimate last published; the state goes out again when it moves by more than a tenth. */
+let publishedDays: number | undefined;
+
+/** The device's own battery estimate for the state (docs/topics.md), once the power side exists. */
+function batteryOf(power: HostPower | undefined): { battery?: object } {
+  const battery = power?.battery();
+  publishedDays = battery?.estimatedDays;
+  return battery ? { battery } : {};
+}
+
+/** A device that stays awake publishes its state only at connect: refresh it when the estimate moved. */
+function refreshBattery(power: HostPower, announce: () => void): void {
+  Timer.repeat(() => {
+    const days = power.battery()?.estimatedDays;
+    if (days !== undefined && (publishedDays === undefined || Math.abs(days - publishedDays) > publishedDays / 10)) announce();
+  }, BATTERY_CHECK_MS);
+}
+
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
@@ -67,6 +88,7 @@ export default function main(): Runtime {
       ...identity(),
       mods: status.mods.map(({ id, version, state, grants, errors, denials, quarantine }) => ({ id, version, state, grants, errors, denials, ...(quarantine ? { quarantine } : {}) })),
       audit: status.audit.slice(-AUDIT_IN_STATE),
+      ...batteryOf(power),
     };
   });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
@@ -85,7 +107,10 @@ export default function main(): Runtime {
   // After a power-on or reset the session starts at once; after a wake from deep sleep the power
   // manager brings the radio up only when the outbox is due or the command/OTA poll is.
   const { reason } = power.manager.cause;
-  if (reason === "power-on" || reason === "reset") net.session?.start();
+  if ((reason === "power-on" || reason === "reset") && net.session) {
+    net.session.start();
+    power.radioStarted();
+  }
   // An install, removal or rollback changes the mods the retained state lists.
   startOta(runtime, {
     session: net.session,
@@ -94,6 +119,7 @@ export default function main(): Runtime {
       if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
     },
   });
+  if (net.session) refreshBattery(power, () => net.session?.announce());
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   power.started(runtime);
   return runtime;

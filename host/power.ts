@@ -3,10 +3,13 @@
 // started, `started` delivers the wake cause to each mod's `onWake` and lets the manager run
 // what is due and plan the sleep.
 import Timer from "timer";
+import Preference from "preference";
 import platformConsole from "platform/console";
 import retainedMemory from "platform/retained";
 import sleep from "platform/sleep";
-import { PowerManager, type RadioPort } from "power/power-manager";
+import { PowerManager, type RadioPort, type SleepPlatform } from "power/power-manager";
+import { DutyMeter, type BatteryEstimate } from "power/duty-meter";
+import { DEFAULT_CAPACITY_MAH, POWER_PROFILES } from "power/power-profiles";
 import { RetainedStore } from "power/retained-store";
 import { powerModule } from "power/power-facet";
 import { samplingModule } from "sampling/sampling-facet";
@@ -19,14 +22,64 @@ export interface HostPower {
   manager: PowerManager;
   modules: ModModule[];
   started(runtime: Runtime): void;
+  /** The radio came up outside the power manager (the session started at power-on). */
+  radioStarted(): void;
+  /** The battery estimate for the retained state, when the board has a current table. */
+  battery(): BatteryEstimate | undefined;
+}
+
+/** The battery's capacity (preference `mote-power`/`battery-mah`, default 2×AA). */
+function capacityMah(): number {
+  const value = Preference.get("mote-power", "battery-mah");
+  return typeof value === "number" && value > 0 ? value : DEFAULT_CAPACITY_MAH;
+}
+
+/** `platform/sleep` with the duty meter told of each idle mode and of deep sleep. */
+function meteredSleep(meter: DutyMeter | undefined, retained: RetainedStore): SleepPlatform {
+  return {
+    wakeCause: () => sleep.wakeCause(),
+    clock: () => sleep.clock(),
+    time: () => sleep.time(),
+    idle(mode) {
+      meter?.idle(mode, sleep.clock());
+      sleep.idle(mode);
+    },
+    deep(request) {
+      if (meter) {
+        meter.beforeDeepSleep(sleep.clock());
+        retained.commit();
+      }
+      sleep.deep(request);
+    },
+  };
+}
+
+/** The radio port with the duty meter told when the radio is up. */
+function meteredRadio(radio: RadioPort | undefined, meter: DutyMeter | undefined): RadioPort | undefined {
+  if (!radio || !meter) return radio;
+  return {
+    needs: (now) => radio.needs(now),
+    up(done) {
+      meter.radio(true, sleep.clock());
+      radio.up(done);
+    },
+    down() {
+      meter.radio(false, sleep.clock());
+      radio.down();
+    },
+  };
 }
 
 export function hostPower(radio?: RadioPort): HostPower {
   const retained = new RetainedStore(retainedMemory, RETAINED_BYTES);
+  const board = Preference.get("mote-net", "board");
+  const profile = typeof board === "string" ? POWER_PROFILES[board] : undefined;
+  const cause = sleep.wakeCause();
+  const meter = profile && new DutyMeter(profile, retained, sleep.clock(), cause.reason === "power-on");
   const manager = new PowerManager({
-    sleep,
+    sleep: meteredSleep(meter, retained),
     retained,
-    radio,
+    radio: meteredRadio(radio, meter),
     timer: { set: (callback, interval) => Timer.set(callback, interval), clear: (timer) => Timer.clear(timer as never) },
     log: (text) => platformConsole.write("power", text),
   });
@@ -40,5 +93,7 @@ export function hostPower(radio?: RadioPort): HostPower {
         manager.start(() => runtime.status().mods.filter((mod) => mod.state === "running").map((mod) => mod.id));
       }, 0);
     },
+    radioStarted: () => meter?.radio(true, sleep.clock()),
+    battery: () => meter?.estimate(capacityMah(), sleep.clock()),
   };
 }

@@ -1,39 +1,11 @@
-// Current draw per power state for each board, the charge a simulated device uses in virtual
-// time, and what that means for a battery. The device is always in exactly one state; the
-// simulator switches states as the firmware sleeps, wakes and uses the radio, and a boot or a
-// radio session adds its fixed cost.
-//
-// ESP32 (ESP32-WROOM-32 datasheet v3.4, table 5-4 and §3.7): Wi-Fi TX 180-240 mA, RX 95-100 mA,
-// modem sleep (CPU on, radio off) 20-68 mA, light sleep 0.8 mA, deep sleep 10 µA (RTC timer and
-// RTC memory on). A Wi-Fi connect plus an MQTT publish takes about 0.8 s at about 140 mA
-// average; a boot from deep sleep takes about 0.3 s at about 45 mA before our code runs.
-// Pico W (RP2040 datasheet §2.11.5 and Pico W datasheet §3.4): running ~25 mA at 125 MHz with
-// the CYW43 off, SLEEP ~1.3 mA, DORMANT ~0.8 mA at the board's VSYS (the regulator's quiescent
-// current dominates); the CYW43439 joins and publishes in ~1.5 s at ~60 mA average.
+// The charge a simulated device uses in virtual time, and what that means for a battery. The
+// device is always in exactly one state; the simulator switches states as the firmware sleeps,
+// wakes and uses the radio, and a boot or a radio session adds its fixed cost. The per-board
+// currents are the device's own table (modules/power/power-profiles.ts), so the simulator's
+// report and the device's battery estimate agree.
+import { POWER_PROFILES, type PowerProfile, type PowerState } from '../modules/power/power-profiles.ts';
 
-export type PowerState = 'active' | 'light' | 'deep';
-
-export interface PowerProfile {
-  /** mA in each state. `active` is the CPU running with the radio off (modem sleep on ESP32). */
-  current: Record<PowerState, number>;
-  /** A boot from deep sleep: time (ms) and average current (mA) before the host's code runs. */
-  boot: { ms: number; mA: number };
-  /** Bringing the radio up and publishing (ms, mA), on top of the active state. */
-  radioSession: { ms: number; mA: number };
-}
-
-export const POWER_PROFILES: Readonly<Record<string, PowerProfile>> = Object.freeze({
-  esp32: {
-    current: { active: 30, light: 0.8, deep: 0.01 },
-    boot: { ms: 300, mA: 45 },
-    radioSession: { ms: 800, mA: 140 },
-  },
-  'pico-w': {
-    current: { active: 25, light: 1.3, deep: 0.8 },
-    boot: { ms: 50, mA: 25 },
-    radioSession: { ms: 1500, mA: 60 },
-  },
-});
+export { POWER_PROFILES, type PowerProfile, type PowerState };
 
 export interface BatterySpec {
   /** Usable capacity in mAh (2×AA alkaline in series: about 2,500 mAh). */

@@ -54,5 +54,8 @@ describe('console fleet model', () => {
     assert.equal(statusOf(42), 'unknown');
     assert.equal(describeBattery({ percent: 93.4, estimatedDays: 560 }), '93 %, ≈ 18.4 months left');
     assert.equal(describeBattery(undefined), '');
+    // The device's own estimate (docs/topics.md, state.battery).
+    assert.equal(describeBattery({ capacityMah: 2500, averageMa: 0.0912, estimatedDays: 1142.2 }), '≈ 37.5 months left, 0.09 mA avg');
+    assert.equal(describeBattery({ capacityMah: 2500, averageMa: 30.5, estimatedDays: 3.4 }), '≈ 3.4 days left, 30.50 mA avg');
   });
 });

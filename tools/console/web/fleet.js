@@ -154,6 +154,7 @@ export function describeBattery(battery) {
   if (typeof battery.percent === 'number') parts.push(`${Math.round(battery.percent)} %`);
   const days = battery.estimatedDays ?? battery.lifeDays ?? battery.days ?? (typeof battery.estimatedHours === 'number' ? battery.estimatedHours / 24 : undefined);
   if (typeof days === 'number') parts.push(days >= 60 ? `≈ ${(days / 30.44).toFixed(1)} months left` : `≈ ${days.toFixed(1)} days left`);
-  if (typeof battery.averageCurrentMa === 'number') parts.push(`${battery.averageCurrentMa.toFixed(2)} mA avg`);
+  const averageMa = battery.averageMa ?? battery.averageCurrentMa;
+  if (typeof averageMa === 'number') parts.push(`${averageMa.toFixed(2)} mA avg`);
   return parts.join(', ') || JSON.stringify(battery);
 }

@@ -1,0 +1,105 @@
+// The device's own duty-cycle accounting, for its battery estimate: how long it has spent awake
+// with the radio up, awake without it, in light sleep and in deep sleep, and how many boots and
+// radio bring-ups it paid for. The running totals live in a retained-memory section, so they
+// survive deep sleep: the time asleep is the RTC clock's advance between the save before deep
+// sleep and the next boot (the clock keeps counting through deep sleep).
+//
+// The charge follows the board's current table (power/power-profiles), the same model as the
+// simulator's power meter: awake (radio or not) at the active current, each radio bring-up and
+// each boot at its fixed cost.
+import type { PowerProfile } from "power/power-profiles";
+import type { RetainedStore } from "power/retained-store";
+
+export type DutyState = "radio" | "awake" | "light" | "deep";
+
+interface Totals {
+  ms: Record<DutyState, number>;
+  boots: number;
+  radioSessions: number;
+  /** RTC ms when the totals were saved before deep sleep. */
+  sleptAt?: number;
+}
+
+/** What the device reports in its retained `state` (docs/topics.md). */
+export interface BatteryEstimate {
+  capacityMah: number;
+  averageMa: number;
+  estimatedDays: number;
+}
+
+const SECTION = "duty";
+const MS_PER_HOUR = 3_600_000;
+
+function validTotals(value: unknown): value is Totals {
+  const totals = value as Totals | undefined;
+  return typeof totals === "object" && totals !== null && typeof totals.ms === "object" && totals.ms !== null && typeof totals.boots === "number";
+}
+
+export class DutyMeter {
+  readonly #profile: PowerProfile;
+  readonly #retained: RetainedStore;
+  readonly #totals: Totals;
+  #state: DutyState = "awake";
+  #radio = false;
+  #since: number;
+
+  /** `now`: the RTC clock at boot. A power-on (the RTC was lost) starts the totals afresh. */
+  constructor(profile: PowerProfile, retained: RetainedStore, now: number, powerOn: boolean) {
+    this.#profile = profile;
+    this.#retained = retained;
+    const saved = retained.get(SECTION);
+    this.#totals = !powerOn && validTotals(saved) ? saved : { ms: { radio: 0, awake: 0, light: 0, deep: 0 }, boots: 0, radioSessions: 0 };
+    if (this.#totals.sleptAt !== undefined) this.#totals.ms.deep += Math.max(0, now - this.#totals.sleptAt);
+    delete this.#totals.sleptAt;
+    this.#totals.boots++;
+    this.#since = now;
+  }
+
+  /** Between events: the CPU stays clocked (`awake`) or light-sleeps. */
+  idle(mode: "awake" | "light", now: number): void {
+    this.#enter(mode === "light" ? "light" : this.#radio ? "radio" : "awake", now);
+  }
+
+  /** The radio came up (one connect + publish) or went down. */
+  radio(up: boolean, now: number): void {
+    if (up && !this.#radio) this.#totals.radioSessions++;
+    this.#radio = up;
+    if (this.#state !== "light") this.#enter(up ? "radio" : "awake", now);
+  }
+
+  /** Saves the totals into retained memory just before deep sleep (the caller commits). */
+  beforeDeepSleep(now: number): void {
+    this.#enter("deep", now);
+    this.#retained.set(SECTION, { ...this.#totals, sleptAt: now } satisfies Totals, 256);
+  }
+
+  /** Milliseconds counted in each state so far. */
+  totals(now: number): Readonly<Totals> {
+    this.#accrue(now);
+    return { ...this.#totals, ms: { ...this.#totals.ms } };
+  }
+
+  /** Average current since the totals started, and how long `capacityMah` lasts at that rate. */
+  estimate(capacityMah: number, now: number): BatteryEstimate | undefined {
+    const { ms, boots, radioSessions } = this.totals(now);
+    const elapsed = ms.radio + ms.awake + ms.light + ms.deep;
+    if (elapsed <= 0) return undefined;
+    const { current, boot, radioSession } = this.#profile;
+    const chargeMaMs =
+      (ms.radio + ms.awake) * current.active + ms.light * current.light + ms.deep * current.deep +
+      boots * boot.ms * boot.mA + radioSessions * radioSession.ms * radioSession.mA;
+    const averageMa = chargeMaMs / elapsed;
+    const days = capacityMah / averageMa / 24;
+    return { capacityMah, averageMa: Number(averageMa.toFixed(4)), estimatedDays: Number(days.toFixed(1)) };
+  }
+
+  #enter(state: DutyState, now: number): void {
+    this.#accrue(now);
+    this.#state = state;
+  }
+
+  #accrue(now: number): void {
+    this.#totals.ms[this.#state] += Math.max(0, now - this.#since);
+    this.#since = Math.max(this.#since, now);
+  }
+}
