@@ -7,8 +7,21 @@
 // The charge follows the board's current table (power/power-profiles), the same model as the
 // simulator's power meter: awake (radio or not) at the active current, each radio bring-up and
 // each boot at its fixed cost.
-import type { PowerProfile } from "power/power-profiles";
-import type { RetainedStore } from "power/retained-store";
+// (No imports: the simulator's tests load this file in Node too; the shapes below are
+// power/power-profiles' PowerProfile and power/retained-store's RetainedStore.)
+
+/** A board's currents (mA) and fixed costs, as in power/power-profiles. */
+interface PowerProfile {
+  current: { active: number; light: number; deep: number };
+  boot: { ms: number; mA: number };
+  radioSession: { ms: number; mA: number };
+}
+
+/** The retained-memory sections (power/retained-store). */
+interface RetainedSections {
+  get(name: string): unknown;
+  set(name: string, value: unknown, maxBytes?: number): void;
+}
 
 export type DutyState = "radio" | "awake" | "light" | "deep";
 
@@ -37,14 +50,14 @@ function validTotals(value: unknown): value is Totals {
 
 export class DutyMeter {
   readonly #profile: PowerProfile;
-  readonly #retained: RetainedStore;
+  readonly #retained: RetainedSections;
   readonly #totals: Totals;
   #state: DutyState = "awake";
   #radio = false;
   #since: number;
 
   /** `now`: the RTC clock at boot. A power-on (the RTC was lost) starts the totals afresh. */
-  constructor(profile: PowerProfile, retained: RetainedStore, now: number, powerOn: boolean) {
+  constructor(profile: PowerProfile, retained: RetainedSections, now: number, powerOn: boolean) {
     this.#profile = profile;
     this.#retained = retained;
     const saved = retained.get(SECTION);
