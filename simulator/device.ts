@@ -10,6 +10,7 @@ import { TimerTable, VirtualClock } from './clock.ts';
 import { I2CController } from './hardware/i2c.ts';
 import { PinBank } from './hardware/pins.ts';
 import { PwmController } from './hardware/pwm.ts';
+import { scheduleButtons } from './hardware/buttons.ts';
 import type { ModBuild } from './mod-build.ts';
 import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
@@ -50,6 +51,9 @@ export interface DeviceOptions {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_LOG_LINES = 10000;
+/** The XS side's bootstrap script, read once per process (every boot and reset evaluates it). */
+let bootstrapSource: string | undefined;
+const bootstrap = () => (bootstrapSource ??= readFileSync(join(PROJECT_ROOT, 'simulator/xs/bootstrap.js'), 'utf8'));
 /** The XS machine's address space (KB): what a memory bomb can take before the machine aborts. */
 const XS_ADDRESS_SPACE_KB = 1_600_000;
 /** Watchdog resets in a row at one virtual instant before the device is left down (a boot loop). */
@@ -136,7 +140,7 @@ export class SimulatedDevice {
     }, board.name, { capacityMah: options.batteryMah ?? 2500 });
     const epoch = options.epochAtBoot ?? Date.UTC(2024, 0, 1);
     this.#queries.add({ ...this.sleep.queries(), 'sleep.time': () => epoch + this.clock.now });
-    this.#scheduleButtons();
+    scheduleButtons(board.buttons, this.clock, this.pins);
   }
 
   /** Lets a subsystem (network, power, …) answer its own requests from the XS machine. */
@@ -295,8 +299,7 @@ export class SimulatedDevice {
   }
 
   async #start(): Promise<void> {
-    const bootstrap = readFileSync(join(PROJECT_ROOT, 'simulator/xs/bootstrap.js'), 'utf8');
-    this.lastMeter = (await this.#worker.evaluate(bootstrap)).meter;
+    this.lastMeter = (await this.#worker.evaluate(bootstrap())).meter;
   }
 
   readonly #onQuery = (request: Uint8Array): Uint8Array => {
@@ -317,8 +320,7 @@ export class SimulatedDevice {
     void this.#worker.close(); // its exit is no longer anyone's concern
     this.#poweredDown = true;
     if (this.#useBootImage) {
-      const bootstrap = readFileSync(join(PROJECT_ROOT, 'simulator/xs/bootstrap.js'), 'utf8');
-      this.#image ??= await BootImage.create(`mote-${this.board.name}`, bootstrap, this.#modules.resolve('main', undefined), this.#onQuery, XS_ADDRESS_SPACE_KB);
+      this.#image ??= await BootImage.create(`mote-${this.board.name}`, bootstrap(), this.#modules.resolve('main', undefined), this.#onQuery, XS_ADDRESS_SPACE_KB);
     }
     this.#timers.clearAll();
     this.pins.closeAll();
@@ -402,18 +404,5 @@ export class SimulatedDevice {
     const woken = new Promise<boolean>((resolve) => (this.#wake = () => resolve(true)));
     if (!Number.isFinite(ms)) return woken;
     return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1)).then(() => false), woken]);
-  }
-
-  #scheduleButtons(): void {
-    for (const button of this.board.buttons) {
-      const press = (time: number) => {
-        this.clock.schedule(time, () => this.pins.drive(button.pin, 0));
-        this.clock.schedule(time + button.holdFor, () => {
-          this.pins.drive(button.pin, undefined);
-          press(time + button.pressEvery);
-        });
-      };
-      press(button.firstAt ?? button.pressEvery);
-    }
   }
 }
