@@ -322,9 +322,7 @@ export class SimulatedDevice {
     if (this.#useBootImage) {
       this.#image ??= await BootImage.create(`mote-${this.board.name}`, bootstrap(), this.#modules.resolve('main', undefined), this.#onQuery, XS_ADDRESS_SPACE_KB);
     }
-    this.#timers.clearAll();
-    this.pins.closeAll();
-    this.i2c.closeAll();
+    this.#resetPeripherals();
     for (const release of this.#onShutdown) release();
   }
 
@@ -365,15 +363,20 @@ export class SimulatedDevice {
       this.uncaught.push(`the device is in a reset loop (${cause}); left down`);
       return;
     }
-    this.#timers.clearAll();
-    this.i2c.closeAll();
-    this.pwm.closeAll();
-    this.pins.closeAll();
+    this.#resetPeripherals();
     this.#worker = this.#createWorker();
     this.#booted = false;
     await this.#start();
     await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
     this.#booted = true;
+  }
+
+  /** What a machine that stops (deep sleep, watchdog reset) held: timers and every open pin, bus and PWM channel. */
+  #resetPeripherals(): void {
+    this.#timers.clearAll();
+    this.i2c.closeAll();
+    this.pwm.closeAll();
+    this.pins.closeAll();
   }
 
   #createWorker(): XsWorker {
