@@ -1,4 +1,5 @@
-// Token buckets for per-mod rate limits (log lines, timer operations, messages): `perSecond`
+// Token buckets for per-mod rate limits (log lines, error reports, timer operations, messages,
+// subscribe/unsubscribe, storage writes): `perSecond`
 // tokens refill continuously up to `burst`; an action takes one or is refused. Time comes from
 // the host's clock (virtual time in the simulator), so limits hold in warped runs too.
 
@@ -12,9 +13,18 @@ export const DEFAULT_RATES: Readonly<Record<RateKind, RateSpec>> = Object.freeze
   log: Object.freeze({ perSecond: 20, burst: 50 }),
   timers: Object.freeze({ perSecond: 50, burst: 100 }),
   messages: Object.freeze({ perSecond: 10, burst: 20 }),
+  // Host lines about the mod's own exceptions ("error in …"): a mod throwing from every timer
+  // tick cannot flood the console and the `log` topic.
+  errors: Object.freeze({ perSecond: 2, burst: 10 }),
+  // subscribe/unsubscribe: each is a packet to the broker and an entry the session re-sends at
+  // every reconnect.
+  subscriptions: Object.freeze({ perSecond: 2, burst: 20 }),
+  // storage.set/delete: each is a flash (NVS) write; NOR flash endures ~100,000 erase cycles.
+  storage: Object.freeze({ perSecond: 2, burst: 20 }),
 });
 
-export type RateKind = "log" | "timers" | "messages";
+export type RateKind = "log" | "timers" | "messages" | "errors" | "subscriptions" | "storage";
+export const RATE_KINDS: readonly RateKind[] = Object.freeze(["log", "timers", "messages", "errors", "subscriptions", "storage"]);
 
 export class RateLimit {
   readonly #spec: RateSpec;

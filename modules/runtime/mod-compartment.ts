@@ -23,6 +23,36 @@ export function resolveModSpecifier(modId: string, specifier: string, referrer: 
   return parts.join("/");
 }
 
+/**
+ * The `FinalizationRegistry` a mod sees. The engine runs cleanup callbacks in a turn of its own
+ * choosing, where the host never entered the mod: unwrapped, a runaway callback would be blamed
+ * on whichever mod ran last (or on none). Here each callback is delivered through the mod's
+ * context (watchdog record, compute budget, exceptions counted), and only while the mod is in the
+ * life that registered it: never after it stopped or was uninstalled. Instances are plain objects,
+ * so the engine's constructor is not reachable through their prototype.
+ */
+export function makeModFinalizationRegistry(context: ModContext): Function {
+  const Engine = FinalizationRegistry;
+  const ModFinalizationRegistry = function (this: unknown, cleanup: unknown) {
+    if (new.target === undefined) throw modError(TypeError, "FinalizationRegistry: use new");
+    if (typeof cleanup !== "function") throw modError(TypeError, "FinalizationRegistry: the cleanup callback must be a function");
+    const life = context.starts;
+    const inner = new Engine((held: unknown) => {
+      if (context.starts === life) context.deliver("FinalizationRegistry cleanup", cleanup, undefined, held);
+    });
+    return harden({
+      register(target: object, held: unknown, token?: object): void {
+        context.assertLive("FinalizationRegistry.register");
+        inner.register(target, held, token);
+      },
+      unregister(token: object): boolean {
+        return inner.unregister(token);
+      },
+    });
+  };
+  return harden(ModFinalizationRegistry);
+}
+
 export interface ModCompartmentParts {
   device: object;
   /** Namespaces of the `mote/*` modules built for this mod, by specifier. */
@@ -51,8 +81,9 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
     trace: (...items: unknown[]) => write(items, ""),
     console: { log: (...items: unknown[]) => write(items, " ") },
   });
+  const FinalizationRegistry = makeModFinalizationRegistry(context);
   const compartment = new Compartment({
-    globals: harden({ device: parts.device, ...output }),
+    globals: harden({ device: parts.device, ...output, FinalizationRegistry }),
     modules,
     resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
     loadNowHook: (specifier) => {
@@ -68,7 +99,7 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
   const Child = function (this: unknown, options?: CompartmentOptions) {
     if (new.target === undefined) throw modError(TypeError, "Compartment: use new");
     const given = (options ?? {}) as CompartmentOptions & { globals?: Record<string, unknown> };
-    return new Engine({ ...given, globals: { ...given.globals, ...output, Compartment: Child } });
+    return new Engine({ ...given, globals: { ...given.globals, ...output, FinalizationRegistry, Compartment: Child } });
   } as unknown as typeof Compartment;
   Object.defineProperty(Child, "prototype", { value: Engine.prototype });
   globals.Compartment = harden(Child);

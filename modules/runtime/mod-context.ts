@@ -6,7 +6,7 @@
 import type { ModManifest } from "permissions/manifest";
 import type { AuditKind, AuditLog } from "permissions/audit-log";
 import { describeGrants } from "permissions/policy";
-import { RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
+import { DEFAULT_RATES, RATE_KINDS, RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
 import type { ModState, ModStatus } from "runtime/status";
 
 export interface Closable {
@@ -24,7 +24,8 @@ export interface ContextHost {
   /** Records that the mod's code runs now, before each entry (watchdog, compute budget). */
   enter(id: string): void;
   now(): number;
-  rates: Readonly<Record<RateKind, RateSpec>>;
+  /** Per-mod rates; a kind left out gets DEFAULT_RATES. */
+  rates: Readonly<Partial<Record<RateKind, RateSpec>>>;
 }
 
 const MAX_LINE = 512;
@@ -45,16 +46,23 @@ export function asModError(error: unknown): Error {
   return modError(Type, messageOf(error));
 }
 
-/** The message of a thrown value, read defensively: a mod can throw anything. */
+/**
+ * The message of a thrown value, read defensively and once: a mod can throw anything, including
+ * an object whose `message` getter answers differently on each read or throws. Always a string
+ * of at most MAX_LINE characters; never throws.
+ */
 export function messageOf(error: unknown): string {
+  let text: string;
   try {
-    if (typeof error === "object" && error !== null && typeof (error as Error).message === "string") {
-      return (error as Error).message;
-    }
-    return String(error);
+    if (typeof error === "object" && error !== null) {
+      const message: unknown = (error as { message?: unknown }).message;
+      text = typeof message === "string" ? message : String(error);
+    } else text = typeof error === "symbol" ? error.toString() : String(error);
+    if (typeof text !== "string") text = "(an exception that cannot be printed)";
   } catch {
-    return "(an exception that cannot be printed)";
+    text = "(an exception that cannot be printed)";
   }
+  return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters dropped)` : text;
 }
 
 export class ModContext {
@@ -76,8 +84,9 @@ export class ModContext {
   constructor(manifest: ModManifest, host: ContextHost) {
     this.manifest = manifest;
     this.#host = host;
-    const { log, timers, messages } = host.rates;
-    this.#limits = { log: new RateLimit(log, host.now), timers: new RateLimit(timers, host.now), messages: new RateLimit(messages, host.now) };
+    const limits = {} as Record<RateKind, RateLimit>;
+    for (const kind of RATE_KINDS) limits[kind] = new RateLimit(host.rates[kind] ?? DEFAULT_RATES[kind], host.now);
+    this.#limits = limits;
   }
 
   get id(): string {
@@ -95,13 +104,15 @@ export class ModContext {
 
   /** The mod's own output (`trace`, `console.log`): rate-limited, each line at most 512 characters. */
   output(text: string): void {
+    // Revoked with everything else: a job or callback left behind by an uninstalled mod prints nothing.
+    if (this.state === "uninstalled") return;
     if (!this.#limits.log.take()) {
       this.#logDropped++;
       return;
     }
     let line = text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}… (${text.length - MAX_LINE} more characters dropped)` : text;
     if (this.#logDropped) {
-      line = `(${this.#logDropped} line(s) dropped by the log rate limit of ${this.#host.rates.log.perSecond}/s) ${line}`;
+      line = `(${this.#logDropped} line(s) dropped by the log rate limit of ${(this.#host.rates.log ?? DEFAULT_RATES.log).perSecond}/s) ${line}`;
       this.#logDropped = 0;
     }
     this.#host.log.write(this.id, line);
@@ -126,11 +137,15 @@ export class ModContext {
     if (this.state !== "running") throw modError(Error, `${this.id}: ${what}: this mod is ${this.state}; its permissions are revoked`);
   }
 
-  /** Counts and reports an exception that escaped the mod's code. */
+  /**
+   * Counts and reports an exception that escaped the mod's code. The thrown value is read once
+   * (messageOf); the report is capped at 512 characters and rate-limited ("errors"), the count
+   * and `lastError` are always kept.
+   */
   fail(where: string, error: unknown): void {
     this.errors++;
     this.lastError = `${where}: ${messageOf(error)}`;
-    this.log(`error in ${this.lastError}`);
+    if (this.#limits.errors.take()) this.log(`error in ${this.lastError}`);
   }
 
   /** Calls into the mod, if it is running. Returns false when the call threw. */

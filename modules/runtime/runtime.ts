@@ -58,7 +58,14 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Computrons one delivery (and the promise jobs it queues) may use. */
   computeBudget?: number;
-  rates?: Readonly<Record<RateKind, RateSpec>>;
+  /** Per-mod rate limits; kinds left out get DEFAULT_RATES. */
+  rates?: Readonly<Partial<Record<RateKind, RateSpec>>>;
+}
+
+/** A deep-frozen copy of host data (JSON values) for one mod. */
+function frozenCopy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  return harden(JSON.parse(JSON.stringify(value)));
 }
 
 export const DEFAULT_COMPUTE_BUDGET = 5_000_000;
@@ -170,9 +177,15 @@ export class Runtime {
     this.#halt(entry, "stopped", `stopped (${reason})`);
   }
 
-  /** Stops the mod and forgets it: every facet it held is revoked. Its stored data is kept. */
+  /**
+   * Stops the mod and forgets it: every facet it held is revoked, `trace` and `console` included,
+   * and whatever it left queued (promise jobs, finalization callbacks) is never delivered. Its
+   * stored data is kept.
+   */
   uninstall(id: string): void {
+    const entry = this.#entry(id);
     this.stop(id, "uninstalled");
+    entry.context.state = "uninstalled";
     this.#mods.delete(id);
   }
 
@@ -223,11 +236,23 @@ export class Runtime {
     for (const id of this.#mods.keys()) this.stop(id, reason);
   }
 
-  /** Calls `hook(...args)` on every running mod's entry export that has it (e.g. `onWake`). */
+  /**
+   * Calls `hook(...args)` on every running mod's entry export that has it (e.g. `onWake`). Each
+   * mod gets its own deep-frozen copy of the arguments (plain data), so no mod can change what the
+   * next one sees or plant a getter that runs in its delivery; and, with a host timer, each mod
+   * is called in its own turn, so the promise jobs a mod queues run (and are blamed) before the
+   * next mod is entered.
+   */
   deliverToAll(hook: string, ...args: unknown[]): void {
-    for (const entry of this.#mods.values()) {
-      const callback = (entry.instance as Record<string, unknown> | undefined)?.[hook];
-      if (typeof callback === "function") entry.context.deliver(hook, callback, entry.instance, ...args);
+    const timer = this.#options.timer;
+    for (const [id, entry] of this.#mods) {
+      const deliver = () => {
+        if (this.#mods.get(id) !== entry) return;
+        const callback = (entry.instance as Record<string, unknown> | undefined)?.[hook];
+        if (typeof callback === "function") entry.context.deliver(hook, callback, entry.instance, ...args.map(frozenCopy));
+      };
+      if (timer) timer.set(deliver, 0);
+      else deliver();
     }
   }
 

@@ -1,7 +1,7 @@
 // What the runtime reports about its mods: shared by the device (status queries) and the tools
 // (the `mote sim` report), so it imports nothing.
 
-export type ModState = "installed" | "running" | "stopped" | "crashed" | "quarantined";
+export type ModState = "installed" | "running" | "stopped" | "crashed" | "quarantined" | "uninstalled";
 
 export interface ModStatus {
   id: string;
