@@ -1,18 +1,20 @@
 // Fresh XS machines from a preloaded image, for the price of a fork. The fork server
 // (simulator/native/xsnap-fork.c: xsnap-worker plus a fork point, built here on first use from
-// the XS objects @agoric/xsnap compiled at install) loads a heap snapshot once; each `fork()`
+// the XS objects of the engine the simulator runs, simulator/xs-engine.ts) loads a heap snapshot once; each `fork()`
 // gives a new engine process resuming that machine, talking the usual protocol over a unix
 // socket. A deep-sleep wake costs a few ms this way instead of a process start plus snapshot
 // load (~30 ms) or a cold boot (~100 ms). Without a C compiler or the XS objects, `ForkServer
 // .start` returns undefined and callers spawn workers from the snapshot instead.
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PROJECT_ROOT } from './module-map.ts';
-import { spawnEngine, xsnapWorkerPath, type WorkerTransport } from './xs-worker.ts';
+import { xsEngine } from './xs-engine.ts';
+import { spawnEngine, type WorkerTransport } from './xs-worker.ts';
 
 const SOURCE = join(PROJECT_ROOT, 'simulator/native/xsnap-fork.c');
 // The flags @agoric/xsnap's makefile (xsnap-native/xsnap/makefiles/lin/xsnap-worker.mk) uses.
@@ -27,17 +29,17 @@ export function forkServerBinary(): string | null {
   if (built !== undefined) return built;
   built = null;
   if (process.platform !== 'linux') return built;
-  const worker = xsnapWorkerPath();
-  const native = join(dirname(worker), '../../../..'); // xsnap-native/xsnap
-  const objects = join(native, 'build/tmp/lin/release/xsnap-worker');
-  const xs = join(native, '../../moddable/xs');
-  const binary = join(PROJECT_ROOT, 'node_modules/.mote/xsnap-fork');
-  if (existsSync(binary) && statSync(binary).mtimeMs > statSync(SOURCE).mtimeMs) return (built = binary);
-  if (!existsSync(objects) || !existsSync(xs)) return built;
+  const engine = xsEngine();
+  const { objects } = engine;
+  // One fork server per engine (the SDK's and the bundled one are linked from different objects).
+  const tag = createHash('sha256').update(objects).digest('hex').slice(0, 8);
+  const binary = join(PROJECT_ROOT, 'node_modules/.mote', `xsnap-fork-xs${engine.xsVersion}-${tag}`);
+  if (existsSync(binary) && statSync(binary).mtimeMs > statSync(SOURCE).mtimeMs && statSync(binary).mtimeMs > statSync(engine.worker).mtimeMs) return (built = binary);
+  if (!existsSync(objects)) return built;
   mkdirSync(dirname(binary), { recursive: true });
   const object = `${binary}.o`;
   const compile = spawnSync('cc', ['-c', SOURCE, '-o', object, '-O2', '-fno-common', ...DEFINES, '-Wno-misleading-indentation', '-Wno-implicit-fallthrough',
-    `-I${join(xs, 'includes')}`, `-I${join(xs, 'platforms')}`, `-I${join(xs, 'sources')}`, `-I${join(native, 'sources')}`], { encoding: 'utf8' });
+    ...engine.includes.map((folder) => `-I${folder}`)], { encoding: 'utf8' });
   if (compile.status !== 0) return built;
   const inputs = readdirSync(objects).filter((name) => name.endsWith('.o') && name !== 'xsnap-worker.o').map((name) => join(objects, name));
   const link = spawnSync('cc', ['-rdynamic', object, ...inputs, '-ldl', '-lm', '-lpthread', '-o', binary], { encoding: 'utf8' });

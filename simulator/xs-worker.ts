@@ -1,5 +1,5 @@
-// Drives one `xsnap-worker` process: the XS engine built from Moddable's XS sources by
-// `@agoric/xsnap`. We speak its netstring protocol ourselves instead of importing the package's
+// Drives one `xsnap-worker` process: @agoric/xsnap's worker built from Moddable's XS sources
+// (the SDK's, named by MODDABLE, or the package's bundled ones; simulator/xs-engine.ts). We speak its netstring protocol ourselves instead of importing the package's
 // Node API, because that API expects an SES-locked-down Node realm (global `harden`), which the
 // tooling (mocha, tsx, the CLI) does not run in.
 //
@@ -8,10 +8,9 @@
 // or `!<error>`. While it runs, the worker may ask `?<bytes>` (its global `issueCommand`) and
 // waits for the parent's `/<bytes>`.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { NetstringReader, encodeNetstring } from './netstring.ts';
+import { xsEngine } from './xs-engine.ts';
 
 export interface MeterUsage {
   /** XS heap slots in use after the crank. */
@@ -36,11 +35,9 @@ export const XS_EXIT_REASONS: Record<number, string> = {
   17: 'too much computation',
 };
 
+/** The engine binary the simulator runs (simulator/xs-engine.ts chooses: the SDK's XS or the bundled one). */
 export function xsnapWorkerPath(): string {
-  const require = createRequire(import.meta.url);
-  const packageDir = dirname(require.resolve('@agoric/xsnap/package.json'));
-  const platform = process.platform === 'darwin' ? 'mac' : 'lin';
-  return join(packageDir, 'xsnap-native/xsnap/build/bin', platform, 'release/xsnap-worker');
+  return xsEngine().worker;
 }
 
 const OK = 0x2e; // '.'
