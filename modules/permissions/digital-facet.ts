@@ -1,8 +1,12 @@
 // `device.io.Digital` as a mod sees it: the board's Digital class narrowed to the mod's
 // `digital` grants (pin and direction). Options are read once, so a getter cannot pass the
-// check with one pin and open another. What the mod opens is tracked and closed when it stops.
+// check with one pin and open another; `mode` and `edge` are coerced to integers as the Moddable
+// board class does (so "8", 8.5 and { valueOf: () => 8 } are checked as the Output they become)
+// and only the coerced values reach the board. What the mod opens is tracked and closed when it
+// stops.
 import type { DigitalGrant } from "permissions/manifest";
 import { asModError, modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toBoardInteger } from "runtime/facet-kit";
 import type Digital from "embedded:io/digital";
 
 type DigitalClass = typeof Digital;
@@ -31,16 +35,18 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
 
     constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
       context.assertLive("Digital");
-      if (typeof options !== "object" || options === null) throw modError(TypeError, "Digital: an options object is required");
-      const pin = options.pin, mode = options.mode as number, edge = options.edge, onReadable = options.onReadable;
-      const target = options.target;
-      if (typeof pin !== "number") throw modError(TypeError, `Digital: pin must be a number, got ${typeof pin}`);
+      const given = readOptions("Digital", options, ["pin", "mode", "edge", "onReadable", "target"] as const);
+      const { pin, onReadable, target } = given;
+      if (typeof pin !== "number" || !Number.isInteger(pin)) throw modError(TypeError, `Digital: pin must be an integer, got ${typeof pin === "number" ? pin : typeof pin}`);
+      const mode = toBoardInteger("Digital: mode", given.mode);
+      const edge = given.edge === undefined ? undefined : toBoardInteger("Digital: edge", given.edge);
       const grant = grants.find((candidate) => candidate.pin === pin);
       const direction = OUTPUT_MODES.includes(mode) ? "output" : INPUT_MODES.includes(mode) ? "input" : undefined;
       if (!grant) {
         context.deny(`Digital pin ${pin} is not granted to this mod (granted: ${granted}); add { "pin": ${pin}, "mode": "${direction ?? "input"}" } to mote.permissions.digital in its manifest.json`);
       }
-      if (direction && direction !== grant.mode) {
+      if (!direction) throw modError(RangeError, `Digital: mode ${mode} is not a Digital mode; use device.io.Digital.Input, InputPullUp, InputPullDown, InputPullUpDown, Output or OutputOpenDrain`);
+      if (direction !== grant.mode) {
         context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${granted})`);
       }
       const self = this;

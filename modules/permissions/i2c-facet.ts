@@ -1,7 +1,14 @@
 // `device.io.I2C` as a mod sees it: the board's I2C class narrowed to the mod's `i2c` grants
-// (bus and 7-bit address). The bus is named by `port` or by its data/clock pins.
+// (bus and 7-bit address). The bus is named by `port` or by its data/clock pins. Options are read
+// once; the bus speed is shared by every device and mod on the bus, so a mod gets at most the
+// bus's own speed (a faster request, e.g. a driver's 400 kHz default, runs at the bus's speed) and
+// may ask for a slower one down to 10 kHz (SMBus's floor); anything else is refused.
 import type { I2CGrant } from "permissions/manifest";
 import { asModError, modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toBoardInteger } from "runtime/facet-kit";
+
+/** The slowest bus clock a mod may ask for (SMBus 3.1 §3.1.1: 10 kHz). */
+const MIN_HZ = 10_000;
 import type I2C from "embedded:io/i2c";
 
 type I2CClass = typeof I2C;
@@ -27,9 +34,7 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
 
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
       context.assertLive("I2C");
-      if (typeof options !== "object" || options === null) throw modError(TypeError, "I2C: an options object is required");
-      const data = options.data, clock = options.clock, port = options.port, address = options.address;
-      const hz = options.hz, target = options.target;
+      const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
       const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
       if (!bus) {
         context.deny(`I2C: ${typeof port === "number" ? `port ${port}` : `data pin ${String(data)} / clock pin ${String(clock)}`} is not an I2C bus of this board (buses: ${buses.map((b) => `port ${b.port} data ${b.data} clock ${b.clock}`).join("; ")})`);
@@ -38,9 +43,14 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
         const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
         context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } to mote.permissions.i2c in its manifest.json`);
       }
+      const asked = askedHz === undefined ? bus.hz : toBoardInteger("I2C: hz", askedHz);
+      if (asked < MIN_HZ) {
+        context.deny(`I2C: hz ${asked} is below the ${MIN_HZ} Hz a mod may slow bus ${bus.port} to (the bus is shared by every mod); leave hz out to use the bus's ${bus.hz} Hz`);
+      }
+      const hz = Math.min(asked, bus.hz);
       let inner: never;
       try {
-        inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz: typeof hz === "number" ? hz : bus.hz, address } as never) as never;
+        inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz, address } as never) as never;
       } catch (error) {
         throw asModError(error);
       }

@@ -1,17 +1,24 @@
 // `device.io.PWM` as a mod sees it: the board's PWM class narrowed to the pins the mod's
 // `digital` grant gives it as outputs (a PWM output drives its pin, as a digital output does;
-// no separate permission kind). Options are read once; what the mod opens is tracked and closed
-// when it stops.
+// no separate permission kind). Options are read once and coerced as the board does; what the
+// mod opens is tracked and closed when it stops. The board's channels are a device-wide pool
+// (ESP32 LEDC: 4 in Moddable's default configuration), so one mod holds at most
+// PWM_CHANNELS_PER_MOD of them at a time and cannot starve the others.
 import type { DigitalGrant } from "permissions/manifest";
-import { modError, type ModContext } from "runtime/mod-context";
+import { asModError, modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toBoardInteger } from "runtime/facet-kit";
 import { describeDigitalGrants } from "permissions/digital-facet";
 import type PWM from "embedded:io/pwm";
 
 type PWMClass = typeof PWM;
 type PWMOutput = PWM & { close(): void };
 
+/** PWM outputs one mod may hold open at once. */
+export const PWM_CHANNELS_PER_MOD = 2;
+
 export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[], Board: PWMClass): PWMClass {
   const granted = describeDigitalGrants(grants);
+  const open = new Set<PWMOutput>();
 
   class GrantedPWM {
     #inner: PWMOutput | undefined;
@@ -19,16 +26,27 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
 
     constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
       context.assertLive("PWM");
-      if (typeof options !== "object" || options === null) throw modError(TypeError, "PWM: an options object is required");
-      const pin = options.pin, hz = options.hz, resolution = options.resolution, target = options.target;
-      if (typeof pin !== "number") throw modError(TypeError, `PWM: pin must be a number, got ${typeof pin}`);
+      const given = readOptions("PWM", options, ["pin", "hz", "resolution", "target"] as const);
+      const { pin, target } = given;
+      if (typeof pin !== "number" || !Number.isInteger(pin)) throw modError(TypeError, `PWM: pin must be an integer, got ${typeof pin === "number" ? pin : typeof pin}`);
+      const hz = given.hz === undefined ? undefined : toBoardInteger("PWM: hz", given.hz);
+      const resolution = given.resolution === undefined ? undefined : toBoardInteger("PWM: resolution", given.resolution);
       const grant = grants.find((candidate) => candidate.pin === pin);
       if (!grant || grant.mode !== "output") {
         context.deny(`PWM on pin ${pin} needs the pin granted as an output (granted: ${granted}); add { "pin": ${pin}, "mode": "output" } to mote.permissions.digital in its manifest.json`);
       }
-      const inner = new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput;
+      if (open.size >= PWM_CHANNELS_PER_MOD) {
+        context.deny(`PWM on pin ${pin}: this mod already holds ${open.size} PWM outputs, the most one mod may hold (the board's channels are shared by every mod); close one first`);
+      }
+      let inner: PWMOutput;
+      try {
+        inner = new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput;
+      } catch (error) {
+        throw asModError(error);
+      }
       this.#inner = inner;
       this.target = target;
+      open.add(inner);
       context.track(inner);
     }
 
@@ -48,6 +66,7 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
       const inner = this.#inner;
       if (!inner) return;
       this.#inner = undefined;
+      open.delete(inner);
       context.untrack(inner);
       inner.close();
     }

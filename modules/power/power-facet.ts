@@ -3,7 +3,8 @@
 // that; `maxHoldAwake`: no hold-awake longer than that). A mod without a `power` grant may read
 // its wake cause and keep retained state, nothing more. Callbacks run through the mod's context,
 // so an exception in one is the mod's, counted and reported.
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
+import { toNumberOnce } from "runtime/facet-kit";
 import type { ModModule } from "runtime/runtime";
 import type { PowerManager, WakeCause } from "power/power-manager";
 import type { RetainedStore } from "power/retained-store";
@@ -27,8 +28,8 @@ function digitalInputGranted(context: ModContext, pin: number): boolean {
 }
 
 function milliseconds(method: string, name: string, value: unknown): number {
-  const ms = Number(value);
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`power.${method}: ${name} must be a number of milliseconds >= 0, got ${String(value)}`);
+  const ms = toNumberOnce(`power.${method}: ${name}`, value);
+  if (!Number.isFinite(ms) || ms < 0) throw modError(RangeError, `power.${method}: ${name} must be a number of milliseconds >= 0, got ${String(ms)}`);
   return ms;
 }
 
@@ -56,13 +57,14 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
       const grant = need("every");
       const ms = milliseconds("every", "interval", interval);
       if (ms < grant.minWakeInterval) context.deny(`power.every: an interval of ${ms} ms is below this mod's minimum of ${grant.minWakeInterval} ms (mote.permissions.power.minWakeInterval)`);
-      if (typeof callback !== "function") throw new TypeError("power.every: callback must be a function");
+      if (typeof callback !== "function") throw modError(TypeError, "power.every: callback must be a function");
       const name = String(options?.name ?? "every");
-      if (names.has(name)) throw new Error(`power.every: this mod already has a schedule named "${name}"; give each its own { name }`);
+      if (names.has(name)) throw modError(Error, `power.every: this mod already has a schedule named "${name}"; give each its own { name }`);
       const slack = milliseconds("every", "slack", options?.slack ?? 0);
       names.add(name);
       const cancel = manager.schedule(owner, name, (cause) => {
-        context.deliver(`power schedule "${name}"`, callback, undefined, cause);
+        // A frozen copy for this call: never the manager's own object, which every mod shares.
+        context.deliver(`power schedule "${name}"`, callback, undefined, Object.freeze({ ...cause }));
         return ms;
       }, slack);
       const handle = {
@@ -79,7 +81,7 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
     wakeOnPin(pin: number, level: 0 | 1) {
       need("wakeOnPin");
       if (!digitalInputGranted(context, pin)) context.deny(`power.wakeOnPin: pin ${pin} is not granted to this mod as an input; add { "pin": ${pin}, "mode": "input" } to mote.permissions.digital`);
-      if (level !== 0 && level !== 1) throw new RangeError(`power.wakeOnPin: level must be 0 or 1, got ${String(level)}`);
+      if (level !== 0 && level !== 1) throw modError(RangeError, `power.wakeOnPin: level must be 0 or 1, got ${String(level)}`);
       const cancel = manager.wakeOnPin(owner, pin, level);
       const handle = { close: () => { cancel(); context.untrack(handle); } };
       context.track(handle);

@@ -2,8 +2,11 @@
 // reported every time, on delta or by prediction) and gets its reports once per wake, batched.
 // Sampling is a wake schedule of the power manager, so it goes on through deep sleep: the
 // sampler's and reporter's state are kept in retained memory. Within the mod's `sampling`
-// grant: no interval below `minInterval`.
-import type { ModContext } from "runtime/mod-context";
+// grant: no interval below `minInterval`. The declaration is read once into a plain copy (facet
+// kit): the interval checked against the grant is the interval the sampler gets, whatever
+// getters the mod's object has.
+import { asModError, modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toNumberOnce } from "runtime/facet-kit";
 import type { ModModule } from "runtime/runtime";
 import type { PowerManager } from "power/power-manager";
 import type { RetainedStore } from "power/retained-store";
@@ -53,6 +56,28 @@ function makeReporter(name: string, report: ReadingDeclaration["report"]): Repor
   return { offer: (time, value) => ({ name, time, value }), save: () => null, restore: () => {} };
 }
 
+type AdaptiveDeclaration = NonNullable<ReadingDeclaration["adaptive"]>;
+
+/** The adaptive options, each read once and a number (the sampler checks their ranges). */
+function readAdaptive(what: string, adaptive: unknown): AdaptiveDeclaration {
+  const given = readOptions(`${what}: adaptive`, adaptive, ["minInterval", "maxInterval", "tolerance", "noise"] as const);
+  const copy: AdaptiveDeclaration = {
+    minInterval: toNumberOnce(`${what}: adaptive.minInterval`, given.minInterval),
+    maxInterval: toNumberOnce(`${what}: adaptive.maxInterval`, given.maxInterval),
+    tolerance: toNumberOnce(`${what}: adaptive.tolerance`, given.tolerance),
+  };
+  if (given.noise !== undefined) copy.noise = toNumberOnce(`${what}: adaptive.noise`, given.noise);
+  return copy;
+}
+
+function readReport(what: string, report: unknown): ReadingDeclaration["report"] {
+  const given = readOptions(`${what}: report`, report, ["sendOnDelta", "predictive"] as const);
+  return {
+    ...(given.sendOnDelta === undefined ? {} : { sendOnDelta: toNumberOnce(`${what}: report.sendOnDelta`, given.sendOnDelta) }),
+    ...(given.predictive === undefined ? {} : { predictive: toNumberOnce(`${what}: report.predictive`, given.predictive) }),
+  };
+}
+
 export function makeSamplingFacet(context: ModContext, manager: PowerManager, retained: RetainedStore) {
   const owner = context.id;
   const batch = new ReportBatch<SamplingReport>(BATCH_CAPACITY);
@@ -74,18 +99,34 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
   const facet = {
     declare(declaration: ReadingDeclaration) {
       const floor = minimum();
-      const name = String(declaration?.name ?? "");
-      if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new TypeError(`sampling.declare: name must be 1-32 lower-case letters, digits or -, starting with a letter; got ${JSON.stringify(declaration?.name)}`);
-      if (names.has(name)) throw new Error(`sampling.declare: "${name}" is already declared by this mod`);
-      const read = declaration.read;
-      if (typeof read !== "function") throw new TypeError(`sampling.declare("${name}"): read must be a function returning a number`);
-      const { interval, adaptive } = declaration;
-      if ((interval === undefined) === (adaptive === undefined)) throw new TypeError(`sampling.declare("${name}"): give either interval (ms) or adaptive ({ minInterval, maxInterval, tolerance })`);
+      const given = readOptions("sampling.declare", declaration, ["name", "read", "interval", "adaptive", "report", "slack"] as const);
+      const name = typeof given.name === "string" ? given.name : "";
+      if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw modError(TypeError, `sampling.declare: name must be 1-32 lower-case letters, digits or -, starting with a letter; got ${typeof given.name === "string" ? JSON.stringify(given.name.slice(0, 40)) : typeof given.name}`);
+      if (names.has(name)) throw modError(Error, `sampling.declare: "${name}" is already declared by this mod`);
+      const read = given.read;
+      if (typeof read !== "function") throw modError(TypeError, `sampling.declare("${name}"): read must be a function returning a number`);
+      const what = `sampling.declare("${name}")`;
+      const interval = given.interval === undefined ? undefined : toNumberOnce(`${what}: interval`, given.interval);
+      const adaptive = given.adaptive === undefined ? undefined : readAdaptive(what, given.adaptive);
+      if ((interval === undefined) === (adaptive === undefined)) throw modError(TypeError, `${what}: give either interval (ms) or adaptive ({ minInterval, maxInterval, tolerance })`);
       const shortest = interval ?? adaptive!.minInterval;
-      if (!(shortest >= floor)) context.deny(`sampling.declare("${name}"): an interval of ${shortest} ms is below this mod's minimum of ${floor} ms (mote.permissions.sampling.minInterval)`);
-      if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) throw new RangeError(`sampling.declare("${name}"): interval must be a number of ms > 0, got ${String(interval)}`);
-      const sampler = adaptive ? new AdaptiveSampler(adaptive) : undefined;
-      const reporter = makeReporter(name, declaration.report);
+      if (!(shortest >= floor)) context.deny(`${what}: an interval of ${shortest} ms is below this mod's minimum of ${floor} ms (mote.permissions.sampling.minInterval)`);
+      if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) throw modError(RangeError, `${what}: interval must be a number of ms > 0, got ${String(interval)}`);
+      let sampler: AdaptiveSampler | undefined;
+      try {
+        sampler = adaptive ? new AdaptiveSampler(adaptive) : undefined;
+      } catch (error) {
+        throw asModError(error);
+      }
+      const report = given.report === undefined ? undefined : readReport(what, given.report);
+      const slack = given.slack === undefined ? 0 : toNumberOnce(`${what}: slack`, given.slack);
+      if (!(slack >= 0)) throw modError(RangeError, `${what}: slack must be a number of ms >= 0, got ${String(slack)}`);
+      let reporter: Reporter;
+      try {
+        reporter = makeReporter(name, report);
+      } catch (error) {
+        throw asModError(error);
+      }
       const key = `sampling:${owner}:${name}`;
       const saved = retained.get(key) as { sampler?: unknown; reporter?: unknown } | undefined;
       if (saved) {
@@ -103,7 +144,7 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
         const next = sampler ? sampler.next(time, value) : interval!;
         retained.set(key, { sampler: sampler?.save(), reporter: reporter.save() }, STATE_BYTES);
         return next;
-      }, declaration.slack ?? 0);
+      }, slack);
       const handle = {
         close() {
           if (!names.delete(name)) return;
