@@ -124,6 +124,7 @@ export class SimulatedDevice {
       onPowerCut: () => this.#powerCut(),
     });
     this.#timers = new TimerTable(this.clock, (id) => this.#send({ type: 'timer', id }));
+    this.clock.onOverBudget = (message) => this.#log('sim', message);
     const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };
     this.#worker = this.#createWorker();
     this.#queries.add(coreQueries(context));

@@ -1,5 +1,6 @@
 // `mote/timer`: Moddable's timer API within the mod's `timers` grant: at most `max` live timers,
-// every interval at least `minInterval` ms, no blocking `delay`. Callbacks are delivered through
+// every interval at least `minInterval` ms, no blocking `delay`. Arguments are coerced as
+// Moddable's `timer` coerces them on the boards (docs/mod-contract.md lists where it refuses). Callbacks are delivered through
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
@@ -11,18 +12,41 @@ export interface HostTimer {
   clear(timer: object | undefined | null): void;
 }
 
-interface Entry { host: object; repeat: number; scheduled: boolean }
+/** `repeat`: 0 one-shot (freed after its callback), -1 unscheduled, else the period in ms. */
+interface Entry { host: object; repeat: number }
+
+/** The longest interval a board's timer holds: mc/timer.c compares int32 millisecond differences. */
+const MAX_INTERVAL = 2 ** 31 - 1;
 
 export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: HostTimer) {
   const entries = new Map<object, Entry>();
 
+  /**
+   * An interval or repeat in ms, coerced as Moddable's `timer` does on the boards (xsmcToInteger:
+   * ToNumber, then the fraction truncated, NaN → 0; a negative interval fires at once), within
+   * the grant. Where a board would misbehave the facet refuses with a RangeError instead:
+   * beyond 2^31 − 1 ms (Infinity included) Moddable's 32-bit timer wraps and fires early or at
+   * once; a negative repeat fires on every pass of the main loop.
+   */
   function interval(method: string, value: unknown, label: string): number {
-    const ms = value === undefined ? 0 : Number(value);
-    if (!Number.isFinite(ms) || ms < 0) throw modError(RangeError, `Timer.${method}: ${label} must be a number of milliseconds >= 0, got ${String(value)}`);
-    if (ms < grant.minInterval && !(label === "repeat" && ms === 0)) {
-      context.deny(`Timer.${method}: ${label} of ${ms} ms is below this mod's minimum of ${grant.minInterval} ms (mote.permissions.timers.minInterval)`);
+    let number: number;
+    try {
+      number = value === undefined ? 0 : Number(value);
+    } catch {
+      throw modError(TypeError, `Timer.${method}: ${label} must be a number of milliseconds; a ${typeof value} does not convert to one`);
     }
-    return ms;
+    if (number > MAX_INTERVAL || number === -Infinity) {
+      throw modError(RangeError, `Timer.${method}: ${label} of ${String(number)} ms is beyond a board's 32-bit timer (at most ${MAX_INTERVAL} ms, about 24.8 days); Moddable would wrap it and fire early. For longer waits chain timers or sleep with mote/power`);
+    }
+    const ms = Number.isNaN(number) ? 0 : Math.trunc(number);
+    if (label === "repeat" && ms < 0) {
+      throw modError(RangeError, `Timer.${method}: repeat of ${ms} ms is negative; on a board it would fire on every pass of the main loop. Use 0 for a one-shot or a repeat >= 1 ms`);
+    }
+    const due = Math.max(0, ms);
+    if (due < grant.minInterval && !(label === "repeat" && due === 0)) {
+      context.deny(`Timer.${method}: ${label} of ${due} ms is below this mod's minimum of ${grant.minInterval} ms (mote.permissions.timers.minInterval)`);
+    }
+    return due;
   }
 
   /** Every operation that arms a timer: the mod must be live and within its timer rate. */
@@ -33,7 +57,8 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
 
   function entryOf(method: string, handle: unknown): Entry {
     const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
-    if (!entry) throw modError(Error, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
+    // SyntaxError, as Moddable's xsmcGetHostDataValidate throws for a freed timer.
+    if (!entry) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
     return entry;
   }
 
@@ -49,11 +74,12 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
           : 'Timer.set: this mod has no timers granted; add "timers": { "max": 1, "minInterval": 100 } to mote.permissions in its manifest.json');
       }
       const handle = Object.freeze({});
-      const entry: Entry = { host: undefined as never, repeat: every, scheduled: true };
+      const entry: Entry = { host: undefined as never, repeat: every };
       entry.host = Timer.set(() => {
-        if (!entry.repeat) entry.scheduled = false;
         context.deliver("timer callback", callback, undefined, handle);
-        if (!entry.scheduled) entries.delete(handle);
+        // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
+        // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
+        if (entry.repeat === 0) entries.delete(handle);
       }, first, every);
       entries.set(handle, entry);
       return handle;
@@ -61,16 +87,17 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
     repeat(callback: (timer: object) => void, every: number): object {
       return Facet.set(callback, every, every);
     },
-    schedule(handle: object, delay?: number, repeat?: number): void {
+    /** Moddable counts arguments: `schedule(t)` unschedules, `schedule(t, undefined)` is due at once. */
+    schedule(handle: object, ...options: unknown[]): void {
       arming("schedule");
       const entry = entryOf("schedule", handle);
-      if (delay === undefined) {
-        entry.scheduled = false;
+      const [delay, repeat] = options;
+      if (options.length === 0) {
+        entry.repeat = -1; // as modTimerUnschedule: not freed after its callback
         Timer.schedule(entry.host);
         return;
       }
       entry.repeat = interval("schedule", repeat, "repeat");
-      entry.scheduled = true;
       Timer.schedule(entry.host, interval("schedule", delay, "interval"), entry.repeat);
     },
     clear(handle: object | undefined | null): void {
