@@ -40,6 +40,7 @@ function meteredSleep(meter: DutyMeter | undefined, retained: RetainedStore): Sl
     wakeCause: () => sleep.wakeCause(),
     clock: () => sleep.clock(),
     time: () => sleep.time(),
+    pinLevel: (pin, level) => sleep.pinLevel(pin, level),
     idle(mode) {
       meter?.idle(mode, sleep.clock());
       sleep.idle(mode);

@@ -54,6 +54,8 @@ export class SleepController {
   #requested: DeepSleepRequest | undefined;
   #sleeping = false;
   #wakeEvent: ClockEvent | undefined;
+  /** Woken, and booting: the boot takes the power profile's boot time before the host runs. */
+  #booting = false;
   /** Pin handles opened (with the RTC pull) to watch wake pins while asleep. */
   readonly #watched = new Map<number, { pin: number; level: 0 | 1 }>();
   #deepSleeps = 0;
@@ -81,6 +83,11 @@ export class SleepController {
         this.meter.enter(query.mode === 'light' ? 'light' : 'active', clock.now);
       },
       'sleep.radio': () => this.meter.radioSession(),
+      // The level a wake pin reads now, with the pull deep sleep would give it (away from its level).
+      'sleep.pinLevel': (query) => {
+        if (!Number.isInteger(query.pin) || (query.level !== 0 && query.level !== 1)) throw new RangeError('sleep.pinLevel: give { pin: <number>, level: 0 | 1 }');
+        return this.#host.pins.level(query.pin, query.level === 0 ? 1 : 0);
+      },
     };
   }
 
@@ -122,9 +129,14 @@ export class SleepController {
     return { ...this.meter.report(this.#host.clock.now), deepSleeps: this.#deepSleeps, wakeTimes: [...this.#wakeTimes] };
   }
 
+  /**
+   * The chip wakes: the boot takes the board's boot time (power profile: 300 ms on ESP32, 50 ms
+   * on the Pico W) before the host's code runs, charged as the boot's fixed cost. Until then the
+   * device is still down: events for its machine are lost, as on a board.
+   */
   async #wake(cause: WakeCause): Promise<void> {
-    if (!this.#sleeping) return;
-    this.#sleeping = false;
+    if (!this.#sleeping || this.#booting) return;
+    this.#booting = true;
     const { clock, pins } = this.#host;
     clock.cancel(this.#wakeEvent);
     this.#wakeEvent = undefined;
@@ -133,8 +145,12 @@ export class SleepController {
     this.cause = cause;
     if (this.#wakeTimes.length >= KEPT_WAKE_TIMES) this.#wakeTimes.shift();
     this.#wakeTimes.push(clock.now);
-    this.meter.enter('active', clock.now);
     this.meter.boot();
-    await this.#host.boot();
+    clock.schedule(clock.now + this.meter.profile.boot.ms, async () => {
+      this.#booting = false;
+      this.#sleeping = false;
+      this.meter.enter('active', clock.now);
+      await this.#host.boot();
+    });
   }
 }

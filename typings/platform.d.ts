@@ -112,6 +112,11 @@ declare module "platform/sleep" {
     /** Enters deep sleep: RAM is lost; the chip boots again at wake. Does not return on a board. */
     deep(request: DeepSleepRequest): void;
     idle(mode: IdleMode): void;
+    /**
+     * The level `pin` reads now, with the pull deep sleep gives a pin waking at `level` (the
+     * opposite one): the power manager waits for a wake pin held at its level to be released.
+     */
+    pinLevel(pin: number, level: 0 | 1): 0 | 1;
     /** Accounts one Wi-Fi connect + publish (the network layer calls it when it brings the radio up). */
     radioSession(): void;
   };
@@ -124,8 +129,19 @@ declare module "native/sleep" {
   export function rtcMillis(): number;
   export function utcMillis(): number;
   export function deep(ms: number, pins: number, level: 0 | 1, clock: boolean): void;
+  /** The level GPIO `pin` reads, pulled away from the wake `level`. */
+  export function pinLevel(pin: number, level: number): number;
   export function idleLight(enable: boolean): void;
   export function retainedRead(): ArrayBuffer | undefined;
   export function retainedWrite(buffer: ArrayBuffer): void;
   export function retainedCapacity(): number;
+}
+
+declare module "native/watchdog" {
+  /** host/native/watchdog.js: the board's hardware watchdog (watchdog-pico.c; watchdog-none.js where there is none). */
+  export function arm(ms: number): void;
+  export function feed(): void;
+  export function record(mod: string): void;
+  /** After a watchdog reset: the mod recorded then ("" for the host); else undefined. Once per boot. */
+  export function lastReset(): string | undefined;
 }

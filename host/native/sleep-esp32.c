@@ -22,6 +22,7 @@
 #include "esp_system.h"
 #include "esp_pm.h"
 #include "driver/rtc_io.h"
+#include "driver/gpio.h"
 
 #define MOTE_RETAINED_BYTES (6 * 1024)
 #define MOTE_RETAINED_MAGIC 0x4d4f5445 /* "MOTE" */
@@ -90,6 +91,19 @@ void xs_mote_sleep_rtc_ms(xsMachine *the)
 void xs_mote_sleep_utc_ms(xsMachine *the)
 {
 	xsmcSetNumber(xsResult, (double)nowUs() / 1000.0);
+}
+
+/* The level of a wake pin now, with the pull deep sleep gives it (the opposite of its wake level):
+   ext0/ext1 wake on a level, so a pin already there would wake the chip at once. */
+void xs_mote_sleep_pin_level(xsMachine *the)
+{
+	int pin = xsmcToInteger(xsArg(0));
+	int level = xsmcToInteger(xsArg(1)) ? 1 : 0;
+	if ((pin < 0) || (pin >= GPIO_NUM_MAX))
+		xsRangeError("no GPIO %d", pin);
+	gpio_input_enable(pin);
+	gpio_set_pull_mode(pin, level ? GPIO_PULLDOWN_ONLY : GPIO_PULLUP_ONLY);
+	xsmcSetInteger(xsResult, gpio_get_level(pin));
 }
 
 void xs_mote_sleep_deep(xsMachine *the)

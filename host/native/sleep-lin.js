@@ -7,6 +7,7 @@ export function wakeCode() { return 0; }
 export function rtcMillis() { return Date.now() - started; }
 export function utcMillis() { return Date.now(); }
 export function deep() { throw new Error("deep sleep is not available on the lin build; use the Mote simulator or a board"); }
+export function pinLevel(pin, level) { return level ? 0 : 1; } // no pins: never held at a wake level
 export function idleLight() {}
 export function retainedRead() { return retained?.slice(0); }
 export function retainedWrite(buffer) { retained = buffer.slice(0); }

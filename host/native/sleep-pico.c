@@ -91,6 +91,18 @@ static void moteReboot(int reason, int pin, uint64_t sleptMs)
 	for (;;) __wfi();
 }
 
+/* The level of a wake pin now, with the pull deep sleep gives it (the opposite of its wake level). */
+void xs_mote_sleep_pin_level(xsMachine *the)
+{
+	int pin = xsmcToInteger(xsArg(0));
+	int level = xsmcToInteger(xsArg(1)) ? 1 : 0;
+	if ((pin < 0) || (pin >= 30))
+		xsRangeError("no GPIO %d", pin);
+	if (level) gpio_pull_down(pin); else gpio_pull_up(pin);
+	gpio_set_input_enabled(pin, true);
+	xsmcSetInteger(xsResult, gpio_get(pin) ? 1 : 0);
+}
+
 void xs_mote_sleep_deep(xsMachine *the)
 {
 	double ms = xsmcToNumber(xsArg(0));
@@ -98,6 +110,8 @@ void xs_mote_sleep_deep(xsMachine *the)
 	int level = xsmcToInteger(xsArg(2)) ? 1 : 0;
 	int clock = xsmcTest(xsArg(3));
 	moteRetainedCheck();
+	/* The host's watchdog (watchdog-pico.c) is fed only while the host runs: stop it for the wait. */
+	watchdog_disable();
 	for (int pin = 0; pin < 30; pin++) {
 		if (!(pins & (1u << pin))) continue;
 		gpio_init(pin);

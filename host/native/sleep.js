@@ -10,6 +10,8 @@ export function rtcMillis() @ "xs_mote_sleep_rtc_ms";
 export function utcMillis() @ "xs_mote_sleep_utc_ms";
 /** Deep sleep: `ms` < 0 for no timer; `pins` a bit mask of GPIOs that wake at `level`. Does not return. */
 export function deep(ms, pins, level, clock) @ "xs_mote_sleep_deep";
+/** The level GPIO `pin` reads, pulled away from the wake `level` as deep sleep pulls it. */
+export function pinLevel(pin, level) @ "xs_mote_sleep_pin_level";
 /** Lets the CPU light-sleep between events (true) or keeps it clocked (false). */
 export function idleLight(enable) @ "xs_mote_sleep_idle_light";
 /** The retained block's bytes (an ArrayBuffer copy), or undefined after a power-on. */

@@ -27,6 +27,9 @@ export default Object.freeze({
     for (const { pin } of pins) mask += 2 ** pin;
     native.deep(request.ms ?? -1, mask, level, request.clock === true);
   },
+  pinLevel(pin: number, level: 0 | 1): 0 | 1 {
+    return native.pinLevel(pin, level) ? 1 : 0;
+  },
   idle(mode: IdleMode): void {
     native.idleLight(mode === "light");
   },

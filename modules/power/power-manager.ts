@@ -5,6 +5,12 @@
 //
 // A running mod that has no wake schedule keeps the device out of deep sleep: it may rely on
 // `mote/timer`, whose timers deep sleep would end. Such a device light-sleeps between events.
+//
+// A wake pin already at its wake level when the device would deep-sleep: ESP32 ext0/ext1 and
+// the RP2040's level wake would wake the chip at once, and boot it again and again while a button
+// is held. The manager waits for the release instead: it light-sleeps, looking at the pin every
+// RELEASE_POLL_MS, runs what falls due meanwhile, and deep-sleeps once every wake pin has left
+// its level (docs/power.md, "Wake pins").
 import { plan, DEFAULT_PLANNER_OPTIONS, type Deadline, type HoldAwake, type Plan, type PlannerOptions, type RadioNeeds } from "power/planner";
 import type { RetainedStore } from "power/retained-store";
 
@@ -19,7 +25,12 @@ export interface SleepPlatform {
   time(): number;
   deep(request: { ms?: number; clock?: boolean; pins?: { pin: number; level: 0 | 1 }[] }): void;
   idle(mode: "awake" | "light"): void;
+  /** The level a wake pin reads now, pulled away from its wake `level` as deep sleep pulls it. */
+  pinLevel(pin: number, level: 0 | 1): 0 | 1;
 }
+
+/** How often a device waiting for a held wake pin's release looks at it again (ms, light sleep). */
+export const RELEASE_POLL_MS = 50;
 
 /** The network side, as far as power is concerned (the MQTT session implements it). */
 export interface RadioPort {
@@ -81,6 +92,8 @@ export class PowerManager {
   #started = false;
   #radioBusy = false;
   #radioUp = false;
+  /** The wake pin whose release deep sleep waits for (logged once per hold). */
+  #heldPin: number | undefined;
   lastPlan: Plan | undefined;
 
   constructor(options: PowerManagerOptions) {
@@ -169,9 +182,10 @@ export class PowerManager {
     this.#started = true;
     // Schedules restored from retained memory whose mod did not register again are dropped.
     for (const [id, schedule] of this.#schedules) if (!schedule.run) this.#schedules.delete(id);
-    // The mods have started and had their onWake: run what is due and plan now, in this turn
-    // (one turn less per wake; work a mod leaves to promise jobs should hold the device awake).
-    this.#settle();
+    // Run what is due and plan after the mods' onWake turns, which the runtime queued (each mod
+    // in its own turn) before this call: planning in this turn could deep-sleep before a mod heard
+    // why it woke (a short press on a wake pin, released before the boot ended).
+    this.#soon();
   }
 
   /** Settles after the current event (and its promise jobs) is done. */
@@ -219,6 +233,18 @@ export class PowerManager {
       return;
     }
     const idle = this.#running().filter((id) => !this.#participants.has(id));
+    const held = decision.mode === "deep" && !idle.length ? this.#pins.find(({ pin, level }) => sleep.pinLevel(pin, level) === level) : undefined;
+    if (held) {
+      if (this.#heldPin !== held.pin) log(`deep sleep waits: wake pin ${held.pin} is held at its wake level ${held.level} (it would wake the chip at once); light sleep until it is released`);
+      this.#heldPin = held.pin;
+      sleep.idle("light");
+      this.#settleTimer = this.#options.timer.set(() => {
+        this.#settleTimer = undefined;
+        this.#settle();
+      }, Math.max(0, Math.min(RELEASE_POLL_MS, decision.wakeAt - now)));
+      return;
+    }
+    this.#heldPin = undefined;
     if (decision.mode === "deep" && !idle.length) {
       if (this.#radioUp) radio?.down();
       this.#persist();

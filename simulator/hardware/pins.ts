@@ -97,7 +97,8 @@ export class PinBank {
     this.#settle();
   }
 
-  level(pin: number): 0 | 1 {
+  /** The pin's level; `floating` is what an undriven pin without a pull reads (the wake pull, for deep sleep). */
+  level(pin: number, floating: 0 | 1 = 0): 0 | 1 {
     const members = this.#net.get(pin) ?? [pin];
     const drivers = members.map((member) => this.#byPin.get(member)).map((handle) => (handle === undefined ? undefined : this.#handles.get(handle)));
     for (const record of drivers) if (record?.mode === Mode.Output) return record.output;
@@ -110,7 +111,7 @@ export class PinBank {
       if (record?.mode === Mode.InputPullUp || record?.mode === Mode.OutputOpenDrain) return 1;
       if (record?.mode === Mode.InputPullDown) return 0;
     }
-    return 0;
+    return floating;
   }
 
   get openHandles(): number {

@@ -21,6 +21,10 @@ export default harden({
   idle(mode: IdleMode): void {
     sim.ask({ op: "sleep.idle", mode });
   },
+  /** The level `pin` reads now, pulled away from `level` as deep sleep pulls it (wait for release). */
+  pinLevel(pin: number, level: 0 | 1): 0 | 1 {
+    return sim.ask({ op: "sleep.pinLevel", pin, level });
+  },
   radioSession(): void {
     sim.ask({ op: "sleep.radio" });
   },
