@@ -69,11 +69,14 @@ export function xsEngine(): XsEngine {
   if (!existsSync(bundled.worker)) throw new Error(`mote: the simulator's XS engine is not built (${bundled.worker}); run npm install`);
   const xsVersion = reportedXsVersion(bundled.worker);
   const reason = moddable ? `building from the SDK is supported on Linux only` : 'MODDABLE is not set';
-  return (cached = {
+  cached = {
     ...bundled,
     xsVersion,
     mismatch: `the simulator runs XS ${xsVersion} (bundled with @agoric/xsnap; ${reason}), not the firmware's XS (17.7 in Moddable SDK 8.2.3); to match: ${HOW_TO_MATCH}`,
-  });
+  };
+  // Said once per process, where `mote sim` and the tests show it.
+  process.stderr.write(`mote: ${cached.mismatch}\n`);
+  return cached;
 }
 
 /** The XS version declared by the SDK's sources at `moddable` (xs/sources/xsCommon.h). */
