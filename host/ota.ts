@@ -72,7 +72,7 @@ export type HoldAwake = (ms: number, reason: string) => () => void;
 
 /** Longest an install may keep the device awake: a slow download plus the longest health check. */
 const INSTALL_HOLD_MS = 15 * 60 * 1000;
-const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed"];
+const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
 
 export interface OtaOptions {
   /** The device's MQTT session, over which installs arrive (docs/ota.md). */

@@ -405,8 +405,14 @@ export class SimulatedDevice {
    * an injected event; resolves true when woken early.
    */
   #sleep(ms: number): Promise<boolean> {
-    const woken = new Promise<boolean>((resolve) => (this.#wake = () => resolve(true)));
+    // The wall-clock timer is cancelled when woken early: a pending one would keep the process
+    // alive after stop() for up to the device's next deadline (a slow Ctrl-C of `npm start`).
+    const cancel = new AbortController();
+    const woken = new Promise<boolean>((resolve) => (this.#wake = () => {
+      cancel.abort();
+      resolve(true);
+    }));
     if (!Number.isFinite(ms)) return woken;
-    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1)).then(() => false), woken]);
+    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1), false, { signal: cancel.signal }).catch(() => true), woken]);
   }
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { findSourceFile, transpileDeviceModule } from './transpile.ts';
+import { checkManifestKeys, parseManifestText } from './manifest-text.ts';
 
 export interface ModBuild {
   manifest: unknown;
@@ -23,12 +24,8 @@ export function buildMod(modDir: string): ModBuild {
   if (!existsSync(manifestPath)) {
     throw new Error(`${modDir}: no manifest.json; a mod folder needs one with "modules" and a "mote" section (docs/mod-contract.md)`);
   }
-  let manifest: { modules?: Record<string, string | string[]> };
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (error) {
-    throw new Error(`${manifestPath}: not valid JSON: ${(error as Error).message}`);
-  }
+  const manifest = parseManifestText(readFileSync(manifestPath, 'utf8'), manifestPath) as { modules?: Record<string, string | string[]> };
+  checkManifestKeys(manifest, manifestPath);
   const modules: Record<string, string> = {};
   for (const [key, value] of Object.entries(manifest.modules ?? {})) {
     for (const path of Array.isArray(value) ? value : [value]) {

@@ -7,6 +7,16 @@ import type { SleepStats } from './sleep.ts';
 import type { ResetRecord } from './watchdog.ts';
 import type { AuditRecord, ModStatus, RejectedMod } from '../modules/runtime/status.ts';
 
+/** One message a mod published, as the broker delivered it. */
+export interface PublishedMessage {
+  /** Virtual ms of the device's clock when the broker delivered it. */
+  time: number;
+  /** The topic under the mod's namespace (`mote/v1/<device>/telemetry/<mod>/` left out). */
+  topic: string;
+  /** The payload, parsed when it is JSON. */
+  payload: unknown;
+}
+
 export interface SimReport {
   board: string;
   virtualTimeMs: number;
@@ -27,11 +37,13 @@ export interface SimReport {
   i2c: I2CTransaction[];
   uncaught: string[];
   xsHeapSlots?: number;
+  /** Mod id → what it published over MQTT (telemetry topics, at most 1,000 messages each), when the device had a network. */
+  publishedByMod?: Record<string, PublishedMessage[]>;
   /** Charge used, time per power state, boots, radio sessions and the battery-life estimate. */
   power: Omit<SleepStats, 'wakeTimes'>;
 }
 
-export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
+export async function buildReport(device: SimulatedDevice, extra: { publishedByMod?: Record<string, PublishedMessage[]> } = {}): Promise<SimReport> {
   const status = await device.status().catch(() => null);
   return {
     board: device.board.name,
@@ -48,6 +60,7 @@ export async function buildReport(device: SimulatedDevice): Promise<SimReport> {
     i2c: [...device.i2c.transactions],
     uncaught: [...device.uncaught],
     xsHeapSlots: device.lastMeter?.currentHeapCount,
+    ...(extra.publishedByMod ? { publishedByMod: extra.publishedByMod } : {}),
     power: (({ wakeTimes, ...power }) => power)(device.sleep.stats()),
   };
 }

@@ -6,7 +6,8 @@ import { startCommand } from './commands/start.ts';
 import { testCommand } from './commands/test.ts';
 import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
-import { installCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
+import { installCommand, releaseCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
+import { offersCommand } from './commands/offers.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -58,25 +59,44 @@ const USAGE = `mote: Mote's command-line tool
       Check a package as a device would: exit 0 only if it is intact and signed by a trusted key.
 
   mote install PACKAGE|MODDIR --device ID [--key KEYFILE] [--force] [--health 10s] [--no-delta]
-               [--timeout 2m] [--broker URL]
+               [--timeout 2m] [--unseen] [--broker URL]
       Install over the air (docs/ota.md): a retained offer the device finds awake or at its next
-      wake; a delta when the installed version was sent from here. Exit 0 confirmed, 1 refused or
-      rolled back (the reason is printed), 3 offered but not finished in time.
+      wake; a delta when the installed version was sent from here. A mod folder is type-checked,
+      built and signed with --key, or with the development key of a running \`npm start\`. The
+      device must have reported to the broker (--unseen offers to one that has not yet). Exit 0
+      confirmed, 1 refused or rolled back (the reason is printed), 3 offered but not finished in time.
 
-  mote remove MOD --device ID [--broker URL]
-  mote rollback MOD --device ID [--broker URL]
-      Remove a mod installed over the air, or go back to its previous version.
+  mote remove MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
+  mote rollback MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
+  mote release MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
+      Remove a mod installed over the air, go back to its previous version, or release a
+      quarantined mod so it starts again.
+
+  mote offers [--device ID] [--clear] [--broker URL]
+      List the retained offers waiting for devices; --clear withdraws them.
 
   mote rollout PACKAGE|MODDIR --devices SELECTOR [--phases 1,10,50,100] [--max-failures 0%]
                [--key KEYFILE] [--broker URL]
       Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
       failures pass --max-failures.
 
-  Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json), else
+  Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json, or
+  $MOTE_HOME/stack.json for \`mote start --home DIR\` with MOTE_HOME=DIR), else
   mqtt://127.0.0.1:1883.
 `;
 
 export class UsageError extends Error {}
+
+/** The synopsis lines of `mote --help` (what README's command list shows, word for word). */
+export function synopsis(): string {
+  return USAGE.split('\n').filter((line) => /^ {2}mote /.test(line) || /^ {8,}\S/.test(line)).map((line) => line.slice(2)).join('\n');
+}
+
+/** The help paragraphs of one command (`mote help install`), or undefined for an unknown one. */
+export function usageOf(command: string): string | undefined {
+  const blocks = USAGE.split('\n\n').filter((block) => block.startsWith(`  mote ${command} `) || block.startsWith(`  mote ${command}\n`) || block.split('\n').some((line) => line.startsWith(`  mote ${command} `)));
+  return blocks.length ? blocks.join('\n\n') : undefined;
+}
 
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -97,6 +117,14 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'remove') return await removeCommand(rest);
     if (command === 'rollback') return await rollbackCommand(rest);
     if (command === 'rollout') return await rolloutCommand(rest);
+    if (command === 'release') return await releaseCommand(rest);
+    if (command === 'offers') return await offersCommand(rest);
+    if (command === 'help' && rest[0] !== undefined) {
+      const usage = usageOf(rest[0]);
+      if (!usage) throw new UsageError(`no command "${rest[0]}"`);
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;
@@ -104,7 +132,9 @@ export async function main(args: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`mote: ${(error as Error).message}\n\n${USAGE}`);
+      // One line of help, not the whole page: the command's own usage is one `mote help` away.
+      const known = command !== undefined && usageOf(command) !== undefined;
+      process.stderr.write(`mote: ${(error as Error).message}\n${known ? `(\`mote help ${command}\` shows its options)` : '(`mote --help` lists the commands)'}\n`);
       return 2;
     }
     process.stderr.write(`mote: ${(error as Error).message}\n`);

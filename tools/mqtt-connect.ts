@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
 
-export const STACK_FILE = join(PROJECT_ROOT, '.mote/stack.json');
+/** The running `npm start`'s address file: in $MOTE_HOME (what `mote start --home` was given), else .mote/ in the project. */
+export const STACK_FILE = join(process.env.MOTE_HOME ?? join(PROJECT_ROOT, '.mote'), 'stack.json');
 const FALLBACK = 'mqtt://127.0.0.1:1883';
 
 /** The broker a command talks to when given no --broker. */

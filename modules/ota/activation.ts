@@ -13,6 +13,8 @@ export interface OtaRuntime {
   install(mod: InstalledMod, where: string): unknown;
   start(id: string): void;
   uninstall(id: string): void;
+  /** Lets a quarantined mod run again (the owner's `mote release`). */
+  release(id: string): void;
   status(): RuntimeStatus;
 }
 

@@ -46,9 +46,9 @@ interface InstallOffer extends Offer {
   chunkBytes: number;
 }
 
-type OfferMessage = InstallOffer | { op: "remove" | "rollback"; txn: string; id: string };
+type OfferMessage = InstallOffer | { op: "remove" | "rollback" | "release"; txn: string; id: string };
 
-const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed"];
+const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
 
 export class MqttOtaTransport {
   readonly #o: MqttTransportOptions;
@@ -116,6 +116,7 @@ export class MqttOtaTransport {
     const { service } = this.#o;
     if (message.op === "remove") return service.remove(message.txn, message.id);
     if (message.op === "rollback") return service.rollback(message.txn, message.id);
+    if (message.op === "release") return service.release(message.txn, message.id);
     const offer = message as InstallOffer;
     if (!Number.isInteger(offer.chunkBytes) || offer.chunkBytes <= 0 || offer.chunkBytes > 16384) {
       return this.report({ txn: offer.txn, id: String(offer.id), step: "refused", code: "bad-offer", reason: 'an offer needs "chunkBytes" from 1 to 16384' });

@@ -15,7 +15,7 @@ export interface Offer {
   healthMs?: number;
 }
 
-export type Step = "offered" | "downloading" | "verifying" | "activating" | "health-check" | "confirmed" | "rolled-back" | "refused" | "removed" | "failed" | "damaged";
+export type Step = "offered" | "downloading" | "verifying" | "activating" | "health-check" | "confirmed" | "rolled-back" | "refused" | "removed" | "released" | "failed" | "damaged";
 
 export interface OtaEvent {
   txn?: string;

@@ -124,6 +124,17 @@ export class OtaService {
     this.#o.report({ txn, id, step: "removed" });
   }
 
+  /** Lets a quarantined mod run again and starts it (the operator's `mote release`, the console's "release"). */
+  release(txn: string, id: string): void {
+    const { runtime } = this.#o;
+    const mod = runtime.status().mods.find((candidate) => candidate.id === id);
+    if (!mod) return this.#o.report({ txn, id, step: "refused", code: "not-installed", reason: `no mod "${id}" is installed on this device` });
+    if (mod.state !== "quarantined") return this.#o.report({ txn, id, step: "refused", code: "not-quarantined", reason: `${id} is ${mod.state}, not quarantined: there is nothing to release` });
+    runtime.release(id);
+    runtime.start(id);
+    this.#o.report({ txn, id, version: mod.version, step: "released" });
+  }
+
   /** Goes back to the version before the last install (the operator's `mote rollback`). */
   rollback(txn: string, id: string): void {
     const entry = this.#o.store.current().mods.find((mod) => mod.id === id);

@@ -41,7 +41,7 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
       }
       if (typeof address !== "number" || !grants.some((grant) => grant.bus === bus.port && grant.address === address)) {
         const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
-        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } to mote.permissions.i2c in its manifest.json`);
+        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } (${String(address)} is ${hex}: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json`);
       }
       const asked = askedHz === undefined ? bus.hz : toBoardInteger("I2C: hz", askedHz);
       if (asked < MIN_HZ) {

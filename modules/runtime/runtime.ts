@@ -141,7 +141,7 @@ export class Runtime {
     const { context } = entry;
     if (context.state === "running") return;
     if (context.state === "quarantined") {
-      context.log(`not started: quarantined (${context.quarantine}); the owner releases it with runtime.release("${id}")`);
+      context.log(`not started: quarantined (${context.quarantine}); release it with \`mote release ${id} --device <device>\` or the console's "release" button`);
       return;
     }
     const { device, buses, modules } = this.#options;

@@ -1,9 +1,10 @@
 // `mote start` (what `npm start` runs) as a user runs it: a process that prints the console URL,
-// installs the example mods over the air on first run, stops cleanly on Ctrl-C, and resumes the
-// same devices with the same mods the next time.
+// installs the example mods over the air on first run only, refuses a second start on the same
+// home, stops within seconds on Ctrl-C, and resumes the same devices with what the operator left
+// on them the next time.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
@@ -12,8 +13,8 @@ const MOTE = join(PROJECT_ROOT, 'tools/mote.mjs');
 
 const children: ReturnType<typeof spawn>[] = [];
 
-function start(home: string) {
-  const child = spawn(process.execPath, [MOTE, 'start', '--port', '0', '--home', home], { cwd: PROJECT_ROOT });
+function start(home: string, ...extra: string[]) {
+  const child = spawn(process.execPath, [MOTE, 'start', '--port', '0', '--home', home, ...extra], { cwd: PROJECT_ROOT });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -29,6 +30,19 @@ async function until(check: () => boolean, what: string, ms = 60000): Promise<vo
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** `mote ARGS…` as a user in another terminal runs it, finding the running start through MOTE_HOME. */
+async function mote(home: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [MOTE, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, MOTE_HOME: home } });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, stdout, stderr, ms: Date.now() - started };
 }
 
 function devices(home: string): string {
@@ -60,10 +74,39 @@ describe('mote start (npm start)', function () {
     const listed = devices(home);
     assert.match(listed, new RegExp(`esp32-kitchen online esp32 ${BATTERY} thermometer@1\\.1\\.0, blink@1\\.0\\.0`));
     assert.match(listed, new RegExp(`picow-hallway online pico-w ${BATTERY} blink@1\\.0\\.0`));
+
+    // A second start on the same home is refused before it touches a device, whatever the port.
+    const flash = statSync(join(home, 'devices/esp32-kitchen')).mtimeMs;
+    const second = start(home, '--port', '0');
+    assert.equal(await second.exited, 1, second.err());
+    assert.match(second.err(), new RegExp(`another npm start \\(pid ${run.child.pid}\\) is already running the devices in ${home}; its console is at http://127\\.0\\.0\\.1:\\d+/`));
+    assert.doesNotMatch(second.out(), /Mote console/);
+    assert.equal(statSync(join(home, 'devices/esp32-kitchen')).mtimeMs, flash);
+    assert.ok(existsSync(join(home, 'stack.json')), 'the running start keeps its stack.json');
+    assert.match(devices(home), /esp32-kitchen online/);
+
+    // A mod folder installs without --key: the running start's development key signs it.
+    const install = await mote(home, 'install', 'mods/blink', '--device', 'picow-hallway', '--force');
+    assert.equal(install.status, 0, install.stderr);
+    assert.match(install.stderr, new RegExp(`signing mods/blink with the development key of the running npm start \\(${home}/keys/mote\\.key\\)`));
+    assert.match(install.stderr, /confirmed: blink 1\.0\.0 runs on picow-hallway/);
+
+    // The operator removes it; a typo in the device id fails at once with the closest id.
+    const typo = await mote(home, 'remove', 'blink', '--device', 'picow-halway');
+    assert.equal(typo.status, 1, typo.stderr);
+    assert.match(typo.stderr, /no device "picow-halway" has reported to the broker at mqtt:\/\/127\.0\.0\.1:\d+; did you mean picow-hallway\?/);
+    const removed = await mote(home, 'remove', 'blink', '--device', 'picow-hallway');
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stdout, /remove blink on picow-hallway: removed/);
+
+    const stopping = Date.now();
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0, run.err());
+    // It used to linger 14-45 s on a device's pending wall-clock timer; a generous bound for a loaded machine.
+    assert.ok(Date.now() - stopping < 12000, `Ctrl-C took ${Date.now() - stopping} ms`);
     assert.match(run.err(), /stopping the devices, the console and the broker…\nmote: stopped\n$/);
     assert.equal(existsSync(join(home, 'stack.json')), false);
+    assert.equal(existsSync(join(home, 'start.lock')), false);
   });
 
   it('the next run resumes the same devices with their mods, installing nothing', async () => {
@@ -71,6 +114,9 @@ describe('mote start (npm start)', function () {
     await until(() => /Mote console:/.test(run.out()), 'the console');
     await until(() => new RegExp(`esp32-kitchen online esp32 ${BATTERY} thermometer@1\\.1\\.0, blink@1\\.0\\.0`).test(devices(home)), 'the kitchen device to report its mods');
     assert.doesNotMatch(run.err(), /installed over the air|created a development signing key/);
+    // What the operator did stays done: blink, removed last time, is not installed again.
+    await until(() => /picow-hallway online/.test(devices(home)), 'the hallway device');
+    assert.match(devices(home), new RegExp(`picow-hallway online pico-w ${BATTERY}\\n`));
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0, run.err());
   });

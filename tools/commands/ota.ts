@@ -3,7 +3,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { connectBroker, OPERATOR_BROKER_OPTIONS, type OperatorBrokerValues } from '../mqtt-connect.ts';
+import { connectBroker, defaultBroker, OPERATOR_BROKER_OPTIONS, STACK_FILE, type OperatorBrokerValues } from '../mqtt-connect.ts';
+import { requireSeenDevice } from '../ota/seen-devices.ts';
+import { typeCheckOrThrow } from '../type-check.ts';
 import { parseDuration } from '../duration.ts';
 import { ProgressBar, formatBytes } from '../progress.ts';
 import { readPrivateKey } from '../ota/node-crypto.ts';
@@ -15,15 +17,35 @@ const usage = (message: string) => Object.assign(new Error(message), { code: 'ER
 /** Exit codes: 0 done, 1 refused / rolled back / failed, 3 offered but not finished in time (device asleep or offline). */
 const PENDING = 3;
 
-/** A package file, or a mod folder built and signed on the spot with --key. */
+/** The development key of a running `npm start` (its .mote/stack.json), if there is one. */
+function runningStackKey(): string | undefined {
+  if (!existsSync(STACK_FILE)) return undefined;
+  try {
+    const { keyFile } = JSON.parse(readFileSync(STACK_FILE, 'utf8'));
+    return typeof keyFile === 'string' && existsSync(keyFile) ? keyFile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A package file, or a mod folder built and signed on the spot with --key (or the running `npm start`'s key). */
 function loadPackage(path: string, key: string | undefined, device?: string): Uint8Array {
   const full = resolve(path);
   if (!existsSync(full)) throw new Error(`${path}: no such package file or mod folder`);
   if (statSync(full).isDirectory()) {
-    if (!key) throw usage(`${path} is a mod folder: give --key KEYFILE to sign it (or build it with \`mote build\`)`);
-    return buildPackage(full, { key: readPrivateKey(resolve(key)), device });
+    const keyFile = key ? resolve(key) : runningStackKey();
+    if (!keyFile) throw usage(`${path} is a mod folder: give --key KEYFILE to sign it (or build it with \`mote build\`); with \`npm start\` running, its development key is used`);
+    if (!key) process.stderr.write(`mote: signing ${path} with the development key of the running npm start (${keyFile})\n`);
+    typeCheckOrThrow(full);
+    return buildPackage(full, { key: readPrivateKey(keyFile), device });
   }
   return new Uint8Array(readFileSync(full));
+}
+
+/** Fails fast on a device id the broker has never seen (with the closest one), unless --unseen; says when the device is not online. */
+async function checkDevice(client: MqttClient, values: OperatorBrokerValues & { unseen?: boolean }, deviceId: string): Promise<void> {
+  const status = await requireSeenDevice(client, deviceId, values.unseen === true, values.broker ?? defaultBroker());
+  if (status !== 'online') process.stderr.write(`mote: ${deviceId} is ${status === 'unseen' ? 'not seen yet' : status}; the offer waits, retained, until it connects (Ctrl-C stops waiting; the offer stays)\n`);
 }
 
 async function withBroker<T>(values: OperatorBrokerValues, work: (client: MqttClient) => Promise<T>): Promise<T> {
@@ -35,7 +57,7 @@ async function withBroker<T>(values: OperatorBrokerValues, work: (client: MqttCl
   }
 }
 
-const COMMON = { ...OPERATOR_BROKER_OPTIONS, timeout: { type: 'string' } } as const;
+const COMMON = { ...OPERATOR_BROKER_OPTIONS, timeout: { type: 'string' }, unseen: { type: 'boolean', default: false } } as const;
 
 export async function installCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,7 +71,7 @@ export async function installCommand(args: string[]): Promise<number> {
   const { id, version } = packageInfo(pkg);
   const label = `install ${id}@${version} on ${values.device}`;
   let bar: ProgressBar | undefined;
-  const result = await withBroker(values, (client) => installOverMqtt(client, {
+  const result = await withBroker(values, async (client) => (await checkDevice(client, values, values.device!), installOverMqtt(client, {
     deviceId: values.device!,
     pkg,
     force: values.force,
@@ -60,7 +82,7 @@ export async function installCommand(args: string[]): Promise<number> {
       if (event.step === 'offered') bar = new ProgressBar({ label, total: event.total, format: formatBytes });
       bar?.update(event.bytes ?? event.total ?? 0, event.step);
     },
-  }));
+  })));
   const done = bar ?? new ProgressBar({ label });
   const { final } = result;
   const sent = `${result.delta ? 'delta, ' : ''}${formatBytes(result.sentBytes)} sent`;
@@ -70,19 +92,25 @@ export async function installCommand(args: string[]): Promise<number> {
   return 1;
 }
 
-async function modCommand(op: 'remove' | 'rollback', args: string[]): Promise<number> {
+const DONE_STEP = { remove: 'removed', rollback: 'rolled-back', release: 'released' } as const;
+
+async function modCommand(op: 'remove' | 'rollback' | 'release', args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, device: { type: 'string' } } });
   if (positionals.length !== 1) throw usage(`mote ${op} needs one mod id`);
   if (!values.device) throw usage(`mote ${op} needs --device ID`);
-  const final = await withBroker(values, (client) => commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000));
+  const final = await withBroker(values, async (client) => {
+    await checkDevice(client, values, values.device!);
+    return commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000);
+  });
   const line = `${op} ${positionals[0]} on ${values.device}: ${final.step}${final.code ? ` (${final.code})` : ''}${final.reason ? `: ${final.reason}` : ''}\n`;
-  if (final.step === (op === 'remove' ? 'removed' : 'rolled-back')) return process.stdout.write(line), 0;
+  if (final.step === DONE_STEP[op]) return process.stdout.write(line), 0;
   process.stderr.write(line);
   return final.step === 'pending' ? PENDING : 1;
 }
 
 export const removeCommand = (args: string[]) => modCommand('remove', args);
 export const rollbackCommand = (args: string[]) => modCommand('rollback', args);
+export const releaseCommand = (args: string[]) => modCommand('release', args);
 
 export async function rolloutCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -7,6 +7,7 @@ import { toHex } from '../../modules/ota/bytes.ts';
 import { verifyPackage, bytesSource, keyId } from '../../modules/ota/verify.ts';
 import { generateKeyFiles, nodeCrypto, readPrivateKey, readPublicKey } from '../ota/node-crypto.ts';
 import { buildPackage, signPackage } from '../ota/package-build.ts';
+import { typeCheckOrThrow } from '../type-check.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -29,6 +30,7 @@ export function buildCommand(args: string[]): number {
   if (positionals.length !== 1) throw usage('mote build needs exactly one mod folder');
   if (!values.out) throw usage('mote build needs --out FILE.mote');
   const key = values.key ? readPrivateKey(resolve(values.key)) : undefined;
+  typeCheckOrThrow(positionals[0]);
   const bytes = buildPackage(resolve(positionals[0]), { key, device: values.device, xsaFile: values.xsa && resolve(values.xsa) });
   writeFileSync(resolve(values.out), bytes);
   process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes${key ? '' : ', unsigned (sign it with `mote sign`)'}\n`);

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { builtInBoard, loadBoardFile, type BoardSpec } from '../../simulator/boards.ts';
 import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
 import { buildMod } from '../../simulator/mod-build.ts';
-import { buildReport } from '../../simulator/report.ts';
+import { buildReport, type SimReport } from '../../simulator/report.ts';
+import { recordPublished } from '../published-recorder.ts';
+import { typeCheckOrThrow } from '../type-check.ts';
 import { parseDuration } from '../duration.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
 import { BROKER_OPTIONS, brokerFrom } from '../broker-option.ts';
@@ -61,6 +63,7 @@ export async function simCommand(args: string[]): Promise<number> {
   const board = boardFrom(values);
   const policy = values.policy === undefined ? undefined : readPolicyFile(values.policy);
   const mods = values.mod.map((dir) => buildMod(dir));
+  for (const dir of values.mod) typeCheckOrThrow(dir);
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
   const broker = await brokerFrom(values);
@@ -74,21 +77,37 @@ export async function simCommand(args: string[]): Promise<number> {
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
   const forget = stopOnInterrupt(device);
   const wallStart = performance.now();
+  const published = await recordPublished(broker, deviceId, () => device.clock.now);
   try {
     await device.boot();
     await device.runFor(duration);
-    const report = await buildReport(device);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the last messages in flight to the recorder
+    const report = await buildReport(device, { publishedByMod: published.byMod });
     await device.shutdown();
     const wallSeconds = (performance.now() - wallStart) / 1000;
     if (values.report) writeFileSync(resolve(values.report), `${JSON.stringify(report, null, 2)}\n`);
-    const quarantined = report.mods.filter((mod) => mod.state === 'quarantined').map((mod) => mod.id);
-    process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s)${quarantined.length ? ` (quarantined: ${quarantined.join(', ')})` : ''}, ${report.pinWrites.length} pin writes, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
-    return report.hostAlive ? 0 : 1;
+    const problems = runProblems(report);
+    const sent = Object.values(report.publishedByMod ?? {}).reduce((sum, list) => sum + list.length, 0);
+    process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s), ${report.pinWrites.length} pin writes, ${sent} message(s) published, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
+    for (const problem of problems) process.stderr.write(`mote: ${problem}\n`);
+    return problems.length ? 1 : 0;
   } finally {
     forget();
+    await published.close();
     await device.shutdown();
     await broker.close();
   }
+}
+
+/** What makes a run fail (exit 1): a refused mod, a crash, a quarantine, an uncaught exception, the host down. */
+export function runProblems(report: SimReport): string[] {
+  return [
+    ...report.rejected.map((rejected) => `refused at install: ${rejected.error}`),
+    ...report.mods.filter((mod) => mod.state === 'quarantined').map((mod) => `${mod.id} is quarantined: ${mod.quarantine ?? mod.lastError ?? 'no reason recorded'}`),
+    ...report.mods.filter((mod) => mod.state === 'crashed').map((mod) => `${mod.id} crashed: ${mod.lastError ?? 'no error recorded'}`),
+    ...report.uncaught.map((text) => `uncaught exception: ${text}`),
+    ...(report.hostAlive ? [] : [`the host is down: ${report.hostStopReason ?? 'no status answer'}`]),
+  ];
 }
 
 export async function simRunCommand(args: string[]): Promise<number> {

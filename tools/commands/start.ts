@@ -1,7 +1,7 @@
 // `mote start` (`npm start`): the broker, three simulated devices and the console, until Ctrl-C.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startStack } from '../stack/stack.ts';
+import { DEFAULT_HOME, startStack } from '../stack/stack.ts';
 
 export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, home: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
@@ -20,7 +20,7 @@ export async function startCommand(args: string[]): Promise<number> {
     `  devices:       ${stack.devices.map((d) => `${d.id} (${d.device.board.name})`).join(', ')}`,
     `  state:         ${stack.home}`,
     '',
-    '  In another terminal: npx mote devices, npx mote logs esp32-kitchen',
+    `  In another terminal: ${stack.home === DEFAULT_HOME ? '' : `MOTE_HOME=${stack.home} `}npx mote devices, npx mote logs esp32-kitchen`,
     '  Ctrl-C stops everything; the next npm start resumes the same devices.',
     '',
   ].join('\n') + '\n');

@@ -11,7 +11,7 @@ import type { OtaEvent } from '../../modules/ota/protocol.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { makeDelta } from './delta-build.ts';
 
-export const FINAL_STEPS = new Set(['confirmed', 'rolled-back', 'refused', 'failed', 'removed']);
+export const FINAL_STEPS = new Set(['confirmed', 'rolled-back', 'refused', 'failed', 'removed', 'released']);
 export const DEFAULT_CHUNK_BYTES = 1024;
 /** Packages installed from this machine, by digest: the bases of future deltas. */
 export const PACKAGE_CACHE = join(PROJECT_ROOT, '.mote/packages');
@@ -81,8 +81,12 @@ function transferFor(request: InstallRequest, installed: InstalledEntry[], id: s
   return delta.length < request.pkg.length ? { bytes: delta, delta: true } : { bytes: request.pkg, delta: false };
 }
 
+/** What an offer asks of the device (docs/ota.md): install a package, or act on an installed mod. */
+export type OfferOp = 'install' | 'remove' | 'rollback' | 'release';
+const PENDING_VERB: Record<OfferOp, string> = { install: 'installs it', remove: 'removes it', rollback: 'rolls it back', release: 'releases it' };
+
 /** Waits for the final event of `txn` on the device's status topic. */
-function follow(client: MqttClient, deviceId: string, txn: string, timeoutMs: number, onEvent?: (event: OtaEvent) => void): { ready: Promise<void>; final: Promise<OtaEvent> } {
+function follow(client: MqttClient, deviceId: string, txn: string, timeoutMs: number, onEvent?: (event: OtaEvent) => void, op: OfferOp = 'install'): { ready: Promise<void>; final: Promise<OtaEvent> } {
   const topic = topicOf(deviceId, 'status');
   let resolveFinal!: (event: OtaEvent) => void;
   const final = new Promise<OtaEvent>((resolve) => (resolveFinal = resolve));
@@ -98,7 +102,7 @@ function follow(client: MqttClient, deviceId: string, txn: string, timeoutMs: nu
     onEvent?.(event);
     if (FINAL_STEPS.has(event.step)) finish(event);
   };
-  const timer = setTimeout(() => finish({ txn, id: '?', step: 'pending', reason: `no answer from ${deviceId} within ${Math.round(timeoutMs / 1000)} s; the offer stays retained, so it installs when the device is next online` }), timeoutMs);
+  const timer = setTimeout(() => finish({ txn, id: '?', step: 'pending', reason: `no answer from ${deviceId} within ${Math.round(timeoutMs / 1000)} s; the offer stays retained, so the device ${PENDING_VERB[op]} when it is next online (\`mote offers --clear --device ${deviceId}\` withdraws it)` }), timeoutMs);
   const finish = (event: OtaEvent) => {
     clearTimeout(timer);
     client.off('message', onMessage);
@@ -143,9 +147,9 @@ export async function installOverMqtt(client: MqttClient, request: InstallReques
 }
 
 /** `remove` or `rollback` a mod on a device; resolves with the device's answer. */
-export async function commandOverMqtt(client: MqttClient, deviceId: string, op: 'remove' | 'rollback', id: string, timeoutMs = 60000, onEvent?: (event: OtaEvent) => void): Promise<OtaEvent> {
+export async function commandOverMqtt(client: MqttClient, deviceId: string, op: Exclude<OfferOp, 'install'>, id: string, timeoutMs = 60000, onEvent?: (event: OtaEvent) => void): Promise<OtaEvent> {
   const txn = newTxn();
-  const watch = follow(client, deviceId, txn, timeoutMs, onEvent);
+  const watch = follow(client, deviceId, txn, timeoutMs, onEvent, op);
   await watch.ready;
   await client.publishAsync(topicOf(deviceId, 'offer'), JSON.stringify({ op, txn, id }), { qos: 1, retain: true });
   const final = await watch.final;

@@ -1,6 +1,7 @@
 // Phased rollouts: install on 1 %, then 10 %, … of the selected devices, and halt when a phase's
 // failures pass the threshold, so a bad version reaches as few devices as possible.
 import type { MqttClient } from 'mqtt';
+import { seenDevices } from './seen-devices.ts';
 
 export interface PhaseResult {
   percent: number;
@@ -64,16 +65,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
 
 /** Device ids matching SELECTOR: "a,b,c", a glob such as "sensor-*", or "all"; seen on `mote/v1/+/state`. */
 export async function selectDevices(client: MqttClient, selector: string, waitMs = 700): Promise<string[]> {
-  const seen = new Set<string>();
-  const onMessage = (topic: string) => {
-    const match = /^mote\/v1\/([^/]+)\/state$/.exec(topic);
-    if (match) seen.add(match[1]);
-  };
-  client.on('message', onMessage);
-  await client.subscribeAsync('mote/v1/+/state', { qos: 1 });
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
-  client.off('message', onMessage);
-  await client.unsubscribeAsync('mote/v1/+/state');
+  const seen = (await seenDevices(client, waitMs)).keys();
   const patterns = selector.split(',').map((part) => part.trim()).filter(Boolean);
   const explicit = patterns.filter((pattern) => !pattern.includes('*') && pattern !== 'all');
   const globs = patterns.filter((pattern) => pattern.includes('*') || pattern === 'all').map((pattern) => new RegExp(`^${(pattern === 'all' ? '*' : pattern).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));

@@ -19,6 +19,7 @@ import type { FleetActions } from '../console/jobs.ts';
 import { ensureDevKey, type DevKey } from './dev-key.ts';
 import { DEMO_FLEET, type FleetDevice } from './fleet.ts';
 import { buildModPackages, fromModFolders } from './mod-packages.ts';
+import { lockHome } from './home-lock.ts';
 import { otaFleetActions } from '../ota/fleet-actions.ts';
 
 export interface StackOptions {
@@ -49,15 +50,19 @@ export interface Stack {
   readonly key: DevKey;
   readonly actions: FleetActions;
   /**
-   * Installs the fleet's mods a device does not have yet (all of them on the first run, none
-   * when resumed), after the console is up so they can be watched; resolves with device → mod ids.
+   * On a home's first start, installs the example mods over the air (after the console is up so
+   * they can be watched); later starts install nothing. Resolves with device → mod ids.
    */
   readonly firstInstalls: Promise<Record<string, string[]>>;
   /** Stops the devices (their sessions say offline), the console and the broker; idempotent. */
   close(): Promise<void>;
 }
 
-export const DEFAULT_HOME = join(PROJECT_ROOT, '.mote');
+/** $MOTE_HOME, else .mote/ in the project (gitignored). */
+export const DEFAULT_HOME = process.env.MOTE_HOME ?? join(PROJECT_ROOT, '.mote');
+
+/** In the home folder once the first start's example installs are done. */
+const EXAMPLES_MARKER = 'examples-installed.json';
 
 /** How long a new version must run before the device confirms it (the demo keeps it short). */
 const HEALTH_MS = 3000;
@@ -79,7 +84,19 @@ async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, k
   return { id: spec.id, device, running };
 }
 
-/** First run (or a device that lost a mod): installs the fleet's mods it does not have. */
+/**
+ * The first start of a home installs the example mods (what each device lacks of them); later
+ * starts install nothing, so a mod the operator removed stays removed. The marker file is
+ * written once every example install has finished.
+ */
+async function installExamplesOnce(home: string, specs: readonly FleetDevice[], devices: RunningDevice[], actions: FleetActions): Promise<Record<string, string[]>> {
+  const marker = join(home, EXAMPLES_MARKER);
+  if (existsSync(marker)) return {};
+  const installed = await installMissing(specs, devices, actions);
+  writeFileSync(marker, `${JSON.stringify({ installed, at: new Date().toISOString() }, null, 2)}\n`);
+  return installed;
+}
+
 async function installMissing(specs: readonly FleetDevice[], devices: RunningDevice[], actions: FleetActions): Promise<Record<string, string[]>> {
   const installed: Record<string, string[]> = {};
   for (const spec of specs) installed[spec.id] = []; // keys in fleet order, whatever finishes first
@@ -99,9 +116,9 @@ async function installMissing(specs: readonly FleetDevice[], devices: RunningDev
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = options.home ?? DEFAULT_HOME;
   mkdirSync(home, { recursive: true });
+  const lock = lockHome(home); // before anything touches the home folder's devices
   const broker = await startBroker();
-  const webSocket = await listenMqttWebSocket(broker.aedes.handle);
-  const closers: (() => Promise<void>)[] = [() => broker.close(), () => webSocket.close()];
+  const closers: (() => Promise<void>)[] = [() => broker.close()];
   const devices: RunningDevice[] = [];
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= (async () => {
@@ -112,21 +129,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }));
     for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
     rmSync(join(home, 'stack.json'), { force: true });
+    lock.release();
   })());
   try {
+    const webSocket = await listenMqttWebSocket(broker.aedes.handle);
+    closers.push(() => webSocket.close());
     const key = ensureDevKey(home);
     const fleet = options.fleet ?? DEMO_FLEET;
-    for (const spec of fleet) devices.push(await startDevice(spec, home, broker.url, key, options.onLog));
     const operator = await mqtt.connectAsync(broker.url, { clientId: `mote-start-${process.pid}` });
     closers.push(() => operator.endAsync(true));
     const modsDir = options.modsDir ?? join(PROJECT_ROOT, 'mods');
     const buildDir = join(home, 'build');
     buildModPackages(modsDir, buildDir, key);
     const actions = fromModFolders(otaFleetActions({ client: operator, packagesDir: buildDir, healthMs: HEALTH_MS, timeoutMs: 60000 }), modsDir, buildDir, key);
+    // The console's port is taken before a device boots: a busy port stops the start with nothing touched.
     const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions });
-    closers.unshift(() => server.close());
-    writeFileSync(join(home, 'stack.json'), `${JSON.stringify({ broker: broker.url, webSocket: webSocket.url, console: server.url, pid: process.pid }, null, 2)}\n`);
-    const firstInstalls = installMissing(fleet, devices, actions);
+    closers.push(() => server.close());
+    for (const spec of fleet) devices.push(await startDevice(spec, home, broker.url, key, options.onLog));
+    writeFileSync(join(home, 'stack.json'), `${JSON.stringify({ broker: broker.url, webSocket: webSocket.url, console: server.url, pid: process.pid, keyFile: key.keyFile }, null, 2)}\n`);
+    const firstInstalls = installExamplesOnce(home, fleet, devices, actions);
     firstInstalls.catch(() => {}); // the caller reports it; an unhandled rejection must not end the process
     return { home, broker, webSocket, console: server, devices, key, actions, firstInstalls, close };
   } catch (error) {

@@ -26,8 +26,8 @@ export default { onStart() { trace(new SHT4x({ sensor: { ...device.I2C.default, 
     }], chipBoard('sht4x', 0x44, { source: { temperature: { constant: 19.5 } } }));
     const lines = linesOf(device, 'reader');
     assert.equal(lines[0], '19.5');
-    assert.equal(lines[1], 'denied: I2C address 0x45 on bus 0 is not granted to this mod (granted: bus 0 address 0x44); add { "bus": 0, "address": 69 } to mote.permissions.i2c in its manifest.json');
-    assert.equal(lines[2], 'SHT4x at 0x45: cannot open the I2C device: reader: I2C address 0x45 on bus 0 is not granted to this mod (granted: bus 0 address 0x44); add { "bus": 0, "address": 69 } to mote.permissions.i2c in its manifest.json');
+    assert.equal(lines[1], 'denied: I2C address 0x45 on bus 0 is not granted to this mod (granted: bus 0 address 0x44); add { "bus": 0, "address": 69 } (69 is 0x45: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json');
+    assert.equal(lines[2], 'SHT4x at 0x45: cannot open the I2C device: reader: I2C address 0x45 on bus 0 is not granted to this mod (granted: bus 0 address 0x44); add { "bus": 0, "address": 69 } (69 is 0x45: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json');
     assert.match(lines[3], /not writable/);
     assert.deepEqual(linesOf(device, 'other'), ['19.5'], 'the other mod still gets the real driver');
     assert.equal((await modStatus(device, 'reader')).denials, 1);

@@ -1,0 +1,62 @@
+// Type-checks a mod against the mod typings before `mote build`, `mote sim`, `mote test` and
+// `mote install MODDIR` use it: the simulator transpiles file by file (simulator/transpile.ts),
+// which drops types, so without this `let n: number = "zero"` would run. Uses the project's
+// device tsconfig.json (strict, Moddable typings, no Node types) with only the mod's own sources
+// and the declaration files as roots, so a mod anywhere on disk is checked like the ones in mods/.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { PROJECT_ROOT } from '../simulator/module-map.ts';
+
+let declarations: { options: ts.CompilerOptions; files: string[] } | undefined;
+
+/** The device tsconfig's compiler options and its declaration files (typings/*.d.ts, @moddable/typings). */
+function deviceConfig(): { options: ts.CompilerOptions; files: string[] } {
+  if (declarations) return declarations;
+  const path = join(PROJECT_ROOT, 'tsconfig.json');
+  const { config, error } = ts.readConfigFile(path, ts.sys.readFile);
+  if (error) throw new Error(`${path}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, PROJECT_ROOT);
+  declarations = { options: { ...parsed.options, noEmit: true }, files: parsed.fileNames.filter((file) => file.endsWith('.d.ts')) };
+  return declarations;
+}
+
+/** The mod's TypeScript sources: every .ts under the folder except its tests and node_modules. */
+function modSources(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'test' || entry === 'node_modules' || entry.startsWith('.')) continue;
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) found.push(...modSources(full));
+    else if (entry.endsWith('.ts') && !entry.endsWith('.d.ts')) found.push(full);
+  }
+  return found;
+}
+
+/**
+ * Type errors in the mod folder `modDir`, one "file:line:column: message (TSnnnn)" each, file
+ * relative to the current directory; empty when it type-checks.
+ */
+export function typeCheckMod(modDir: string): string[] {
+  const dir = resolve(modDir);
+  if (!existsSync(dir)) return [];
+  const sources = modSources(dir);
+  if (!sources.length) return [];
+  const { options, files } = deviceConfig();
+  const program = ts.createProgram({ rootNames: [...sources, ...files], options });
+  const mine = new Set(sources.map((file) => resolve(file)));
+  return ts.getPreEmitDiagnostics(program)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && (!d.file || mine.has(resolve(d.file.fileName))))
+    .map((d) => {
+      const message = `${ts.flattenDiagnosticMessageText(d.messageText, '\n')} (TS${d.code})`;
+      if (!d.file || d.start === undefined) return message;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${relative(process.cwd(), d.file.fileName) || d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
+    });
+}
+
+/** Throws an Error listing the mod's type errors (the commands print it and exit 1). */
+export function typeCheckOrThrow(modDir: string): void {
+  const errors = typeCheckMod(modDir);
+  if (errors.length) throw new Error(`${modDir} does not type-check against the mod typings (typings/mote.d.ts); fix these first:\n  ${errors.join('\n  ')}`);
+}
