@@ -3,6 +3,8 @@
 // driver (a button), else by a pull resistor; a floating net reads 0. Every input with an edge
 // subscription is told when its net's level changes in the direction it asked for.
 
+import type { QueryTable } from '../queries.ts';
+
 export const Mode = Object.freeze({ Input: 0, InputPullUp: 1, InputPullDown: 2, InputPullUpDown: 3, Output: 8, OutputOpenDrain: 9 });
 export const Edge = Object.freeze({ Rising: 1, Falling: 2 });
 
@@ -72,6 +74,19 @@ export class PinBank {
     this.#handles.delete(handle);
     this.#byPin.delete(record.pin);
     this.#settle();
+  }
+
+  /**
+   * What the IO classes check before they open a pin, in Moddable's order (digitalbank.c):
+   * whether the GPIO exists, who holds it, whether it can drive an output.
+   */
+  state(pin: number): { exists: boolean; owner: string | undefined; inputOnly: boolean } {
+    const owner = this.#reserved.get(pin) ?? (this.#byPin.has(pin) ? 'Digital' : undefined);
+    return { exists: this.#valid.has(pin), owner, inputOnly: this.#inputOnly.has(pin) };
+  }
+
+  queries(): QueryTable {
+    return { 'pin.state': (query) => this.state(query.pin) };
   }
 
   /** A chip reset: every pin the machine opened is released (the write log is kept). */

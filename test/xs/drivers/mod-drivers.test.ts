@@ -15,6 +15,8 @@ describe('drivers offered to mods', () => {
 export default { onStart() {
   const sensor = new SHT4x({ sensor: { ...device.I2C.default, io: device.io.I2C, address: 0x44 } });
   trace(sensor.sample().thermometer.temperature.toFixed(1));
+  // One open instance per device address, as the SDK's I2C allows: the other mod opens it next.
+  sensor.close();
   trace(attempt(() => new SHT4x({ sensor: { ...device.I2C.default, io: device.io.I2C, address: 0x45 } })));
   trace(attempt(() => { (SHT4x.prototype as any).sample = () => 0; }));
 } };`,
