@@ -132,6 +132,7 @@ export class SimulatedDevice {
     this.#queries.add({ 'clock.now': () => this.clock.now });
     this.#queries.add(cryptoQueries());
     this.#queries.add(this.pwm.queries());
+    this.#queries.add(this.pins.queries());
     this.sleep = new SleepController({
       clock: this.clock,
       pins: this.pins,

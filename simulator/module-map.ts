@@ -33,6 +33,7 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   time: 'time.ts',
   'platform/sleep': 'platform-sleep.ts',
   'sim/bytes': 'bytes.ts',
+  'sim/io-common': 'io-common.ts',
   'text/encoder': 'text-encoder.ts',
   'text/decoder': 'text-decoder.ts',
 });
