@@ -25,11 +25,20 @@ export const otaCrypto: OtaCrypto = Object.freeze({
   verifyEd25519: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => verifyEd25519(publicKey, message, signature, () => crypto.digest("SHA512")),
 });
 
-/** The owner's trusted keys: preference "mote-ota"/"trust", comma-separated 64-hex-digit keys. */
+/**
+ * The owner's trusted keys: preference "mote-ota"/"trust", comma-separated 64-hex-digit keys; or,
+ * where a preference value holds at most 63 bytes (Moddable's pico module, which the factory image
+ * writes: tools/firmware/pico-preferences.ts), one raw 32-byte key in each of "trust", "trust2" … "trust4".
+ */
 export function trustedKeys(): TrustedKey[] {
   const text = Preference.get(OTA_DOMAIN, "trust");
-  if (typeof text !== "string" || !text) return [];
-  return text.split(",").map((hex, index) => ({ publicKey: fromHex(hex.trim(), `trusted key ${index + 1}`), name: `trusted key ${index + 1}` }));
+  if (typeof text === "string" && text) return text.split(",").map((hex, index) => ({ publicKey: fromHex(hex.trim(), `trusted key ${index + 1}`), name: `trusted key ${index + 1}` }));
+  const keys: TrustedKey[] = [];
+  for (let index = 1; index <= 4; index++) {
+    const raw = Preference.get(OTA_DOMAIN, index === 1 ? "trust" : `trust${index}`);
+    if (raw instanceof ArrayBuffer && raw.byteLength === 32) keys.push({ publicKey: new Uint8Array(raw), name: `trusted key ${index}` });
+  }
+  return keys;
 }
 
 /** The device id packages are bound to: the MQTT session's, else preference "mote-ota"/"device". */

@@ -8,6 +8,7 @@ import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
 import { installCommand, releaseCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
 import { offersCommand } from './commands/offers.ts';
+import { firmwareImageCommand } from './firmware/image-command.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -80,6 +81,14 @@ const USAGE = `mote: Mote's command-line tool
       Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
       failures pass --max-failures.
 
+  mote firmware image --board pico|pico_w [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote...
+                      --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] --out FILE
+      The flash a factory writes (docs/building-the-host.md): the firmware, signed mod packages in
+      their slots and provisioned preferences (device id, trusted keys, broker), as FILE.uf2 and
+      FILE.bin. Mod folders are built and signed with --key; the keys in --trust (default: --key's)
+      must have signed every package. Refuses, writing nothing, an unsigned or untrusted package,
+      an unknown board, or firmware and packages that do not fit the flash.
+
   Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json, or
   $MOTE_HOME/stack.json for \`mote start --home DIR\` with MOTE_HOME=DIR), else
   mqtt://127.0.0.1:1883.
@@ -101,6 +110,7 @@ export function usageOf(command: string): string | undefined {
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
+    if (command === 'firmware' && rest[0] === 'image') return firmwareImageCommand(rest.slice(1));
     if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
     if (command === 'sim') return await simCommand(rest);
     if (command === 'new') return newCommand(rest);
