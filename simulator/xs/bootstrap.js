@@ -61,6 +61,42 @@
     Object.defineProperty(tamed, 'prototype', { value: prototype });
     Object.defineProperty(prototype, 'constructor', { value: tamed, writable: false, enumerable: false, configurable: false });
   }
+  // An error the engine raises inside a mod would list the host's frames below the mod's own
+  // (`deliver (#31:126)`, `start (#9:107)`): names and module numbers of the firmware. The
+  // `stack` accessor keeps the frames from the mod's first to its last (natives among them,
+  // like `map ()`), and drops the host's around them. Mod code is code loaded after the host's
+  // modules: XS numbers each ModuleSource in order (`#N` in a frame), and `markModCode` records
+  // the first number after the host's. An error with no mod frame keeps its whole stack.
+  let firstModCode = Infinity;
+  const markModCode = () => {
+    const probe = new Compartment({ modules: { probe: { source: new ModuleSource('export const stack = new Error().stack;') } } });
+    const number = /\(#(\d+):\d+\)/.exec(probe.importNow('probe').stack);
+    if (number) firstModCode = Number(number[1]) + 1;
+  };
+  const frame = /^ at .*\((?:#(\d+):\d+)?\)$/;
+  const engineStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+  Object.defineProperty(Error.prototype, 'stack', {
+    get() {
+      const text = Reflect.apply(engineStack.get, this, []);
+      if (typeof text !== 'string' || firstModCode === Infinity) return text;
+      const lines = text.split('\n');
+      const kinds = lines.map((line) => {
+        const match = frame.exec(line);
+        if (!match) return 'text';
+        if (match[1] === undefined) return 'native';
+        return Number(match[1]) >= firstModCode ? 'mod' : 'host';
+      });
+      const last = kinds.lastIndexOf('mod');
+      if (last < 0) return text;
+      let first = kinds.indexOf('mod');
+      while (first > 0 && kinds[first - 1] === 'native') first--;
+      const message = lines.filter((line, index) => kinds[index] === 'text' && index < first);
+      return [...message, ...lines.slice(first, last + 1)].join('\n');
+    },
+    set: engineStack.set,
+    enumerable: false,
+    configurable: false,
+  });
   for (const name of Object.getOwnPropertyNames(globalThis)) {
     if (!engineOnly.has(name)) harden(globalThis[name]);
   }
@@ -101,6 +137,7 @@
   // module bodies, so it can be preloaded on a board); it returns the runtime.
   on('boot', ({ entry }) => {
     const main = host.importNow(entry).default;
+    markModCode(); // the host's modules are loaded; mods load from here on
     runtime = typeof main === 'function' ? main() : undefined;
     return null;
   });
@@ -112,6 +149,7 @@
   });
   // `mote sim run FILE`: import one module with the full provider.
   on('run', ({ entry }) => {
+    markModCode(); // the module run is the author's code, as a mod's
     host.importNow(entry);
     return null;
   });

@@ -56,7 +56,8 @@ export default { onStart() {
       main: `${TRY}
 export default { onStart() {
   tryIt('1 Hz', () => { new device.io.I2C({ port: 0, address: 0x48, hz: 1 }); return 'opened'; });
-  tryIt('valueOf', () => { let n = 0; new device.io.I2C({ port: 0, address: 0x48, hz: { valueOf: () => (n++ ? 1 : 100000) } as any }); return 'opened'; });
+  // Closed again: the SDK's I2C allows one open instance per address ("duplicate address").
+  tryIt('valueOf', () => { let n = 0; new device.io.I2C({ port: 0, address: 0x48, hz: { valueOf: () => (n++ ? 1 : 100000) } as any }).close(); return 'opened'; });
   tryIt('default', () => { const i2c = new device.io.I2C({ port: 0, address: 0x48 }); i2c.close(); return 'opened'; });
 } };`,
     }]);
