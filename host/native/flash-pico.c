@@ -23,7 +23,6 @@
 #include "xsmc.h"
 #include "xsHost.h"
 #include "mc.defines.h"
-#include "mc.xs.h"			/* xsID_byteLength */
 
 #include <string.h>
 #include "hardware/flash.h"
@@ -191,7 +190,7 @@ void xs_flash_map(xsMachine *the)
 	xsmcSetHostBuffer(xsResult, (void *)(XIP_BASE + record->offset), record->size);
 	xsmcPetrifyHostBuffer(xsResult);
 	xsmcSetInteger(xsVar(0), record->size);
-	xsmcDefine(xsResult, xsID_byteLength, xsVar(0), xsDontDelete | xsDontSet);
+	xsmcDefine(xsResult, xsID("byteLength"), xsVar(0), xsDontDelete | xsDontSet);
 }
 
 void xs_flash_byteLength(xsMachine *the)
