@@ -81,6 +81,8 @@ export type HoldAwake = (ms: number, reason: string) => () => void;
 
 /** Longest an install may keep the device awake: a slow download plus the longest health check. */
 const INSTALL_HOLD_MS = 15 * 60 * 1000;
+/** How long a device stays up after a transaction's final step, to report it. */
+const REPORT_HOLD_MS = 5000;
 const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
 
 export interface OtaOptions {
@@ -116,8 +118,11 @@ export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService
         release?.();
         release = hold?.(INSTALL_HOLD_MS, `installing ${event.id} ${event.version ?? ""}`.trim());
       } else if (FINAL_STEPS.includes(event.step)) {
+        // The operator waits for this final step: stay up (radio too) long enough to publish it
+        // and the new state. Without it a device left with no mod (a removal) slept at once and
+        // the answer waited for its next radio wake.
         release?.();
-        release = undefined;
+        release = hold?.(REPORT_HOLD_MS, `reporting ${event.id}: ${event.step}`);
       }
       link.report(event);
       transport?.report(event);

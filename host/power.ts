@@ -95,6 +95,12 @@ export function hostPower(radio?: RadioPort): HostPower {
       }, 0);
     },
     radioStarted: () => meter?.radio(true, sleep.clock()),
-    battery: () => meter?.estimate(capacityMah(), sleep.clock()),
+    battery: () => {
+      if (!meter) return undefined;
+      // Each published estimate also checkpoints the totals, so a reset does not lose them.
+      meter.checkpoint(sleep.clock());
+      retained.commit();
+      return meter.estimate(capacityMah(), sleep.clock());
+    },
   };
 }

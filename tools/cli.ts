@@ -13,13 +13,15 @@ import { firmwareImageCommand } from './firmware/image-command.ts';
 const USAGE = `mote: Mote's command-line tool
 
   mote sim [--board esp32|pico-w] [--board-file FILE] [--mod DIR]... [--duration 10m] [--warp]
-           [--report FILE.json] [--device-dir DIR] [--policy POLICY.json] [--quiet]
+           [--report FILE.json] [--device-dir DIR] [--battery MAH] [--policy POLICY.json] [--quiet]
            [--broker mqtt://[user:pass@]host:port | mqtts://…] [--device-id ID]
            [--username U] [--password P] [--broker-ca CA.pem]
-      Boot one simulated device with the given mods built from source, run it for the virtual
-      duration (or until Ctrl-C) and write a JSON report. Its MQTT session connects to --broker,
-      or to an embedded broker started on a free port (docs/topics.md). --policy stores the
-      owner's policy on the device before it boots (docs/mod-contract.md, "Owner policy").
+      Boot one simulated device with the given mods, type-checked and built from source, run it
+      for the virtual duration (or until Ctrl-C) and write a JSON report (docs/simulator.md).
+      Its MQTT session connects to --broker, or to an embedded broker started on a free port
+      (docs/topics.md). --policy stores the owner's policy on the device before it boots
+      (docs/mod-contract.md, "Owner policy"). Exits 1 when a mod was refused, crashed or was
+      quarantined, or the host went down.
 
   mote sim run FILE.(js|ts) [--board esp32|pico-w] [--board-file FILE] [--duration 1m] [--warp]
       Run one module on the simulator's XS machine with the full device provider, trace and the

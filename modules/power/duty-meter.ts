@@ -48,6 +48,11 @@ function validTotals(value: unknown): value is Totals {
   return typeof totals === "object" && totals !== null && typeof totals.ms === "object" && totals.ms !== null && typeof totals.boots === "number";
 }
 
+/** The most the board draws: the CPU active with a radio session on top, or a boot. */
+export function peakMa(profile: PowerProfile): number {
+  return Math.max(profile.current.active + profile.radioSession.mA, profile.boot.mA);
+}
+
 export class DutyMeter {
   readonly #profile: PowerProfile;
   readonly #retained: RetainedSections;
@@ -86,22 +91,37 @@ export class DutyMeter {
     this.#retained.set(SECTION, { ...this.#totals, sleptAt: now } satisfies Totals, 256);
   }
 
+  /**
+   * Saves the totals so far into retained memory (the caller commits): a device that resets
+   * without deep-sleeping (a watchdog, an install, a restarted simulator) keeps its history
+   * instead of starting over with one boot's charge over a few milliseconds.
+   */
+  checkpoint(now: number): void {
+    this.#accrue(now);
+    this.#retained.set(SECTION, { ...this.#totals } satisfies Totals, 256);
+  }
+
   /** Milliseconds counted in each state so far. */
   totals(now: number): Readonly<Totals> {
     this.#accrue(now);
     return { ...this.#totals, ms: { ...this.#totals.ms } };
   }
 
-  /** Average current since the totals started, and how long `capacityMah` lasts at that rate. */
+  /**
+   * Average current since the totals started, and how long `capacityMah` lasts at that rate.
+   * Each boot's time (before the RTC count starts) is part of the elapsed time, and the average
+   * never exceeds the board's peak (active plus a radio session): just after a boot, a radio
+   * session's fixed charge would otherwise be divided by a few milliseconds.
+   */
   estimate(capacityMah: number, now: number): BatteryEstimate | undefined {
     const { ms, boots, radioSessions } = this.totals(now);
-    const elapsed = ms.radio + ms.awake + ms.light + ms.deep;
-    if (elapsed <= 0) return undefined;
     const { current, boot, radioSession } = this.#profile;
+    const elapsed = ms.radio + ms.awake + ms.light + ms.deep + boots * boot.ms;
+    if (elapsed <= 0) return undefined;
     const chargeMaMs =
       (ms.radio + ms.awake) * current.active + ms.light * current.light + ms.deep * current.deep +
       boots * boot.ms * boot.mA + radioSessions * radioSession.ms * radioSession.mA;
-    const averageMa = chargeMaMs / elapsed;
+    const averageMa = Math.min(chargeMaMs / elapsed, peakMa(this.#profile));
     const days = capacityMah / averageMa / 24;
     return { capacityMah, averageMa: Number(averageMa.toFixed(4)), estimatedDays: Number(days.toFixed(1)) };
   }

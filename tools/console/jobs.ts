@@ -23,6 +23,8 @@ export interface FleetActions {
   install(device: string, packageName: string, report: Report): Promise<string>;
   remove(device: string, modId: string, report: Report): Promise<string>;
   rollback(device: string, modId: string, report: Report): Promise<string>;
+  /** Lets a quarantined mod run again. */
+  release(device: string, modId: string, report: Report): Promise<string>;
   /** Phases are cumulative percentages of the devices, e.g. [1, 10, 50, 100]. */
   rollout(packageName: string, devices: string[], phases: number[], report: Report): Promise<string>;
 }

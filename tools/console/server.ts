@@ -31,6 +31,7 @@ export interface ConsoleServer {
 const WEB_ROOT = join(PROJECT_ROOT, 'tools/console/web');
 const FILES: Record<string, string> = { '/vendor/mqtt.esm.js': join(PROJECT_ROOT, 'node_modules/mqtt/dist/mqtt.esm.js') };
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+// (favicon.svg is in web/; /favicon.ico, which browsers ask for by themselves, is the same picture)
 
 export function parseConsoleBrokerUrl(text: string): URL {
   let url: URL;
@@ -74,6 +75,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     install: (body) => jobs.run(`install ${field(body, 'package')} on ${field(body, 'device')}`, (report) => actions.install(field(body, 'device'), field(body, 'package'), report)),
     remove: (body) => jobs.run(`remove ${field(body, 'mod')} from ${field(body, 'device')}`, (report) => actions.remove(field(body, 'device'), field(body, 'mod'), report)),
     rollback: (body) => jobs.run(`roll back ${field(body, 'mod')} on ${field(body, 'device')}`, (report) => actions.rollback(field(body, 'device'), field(body, 'mod'), report)),
+    release: (body) => jobs.run(`release ${field(body, 'mod')} on ${field(body, 'device')}`, (report) => actions.release(field(body, 'device'), field(body, 'mod'), report)),
     rollout: (body) => {
       const devices = Array.isArray(body.devices) ? body.devices.map(String) : [];
       const phases = Array.isArray(body.phases) ? body.phases.map(Number) : [];
@@ -100,7 +102,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
         return send(response, 400, { error: (error as Error).message });
       }
     }
-    const file = FILES[path] ?? join(WEB_ROOT, normalize(path === '/' ? '/index.html' : path));
+    const file = FILES[path] ?? join(WEB_ROOT, normalize(path === '/' ? '/index.html' : path === '/favicon.ico' ? '/favicon.svg' : path));
     if (request.method !== 'GET' || !file.startsWith(WEB_ROOT) && !FILES[path] || !existsSync(file) || !statSync(file).isFile()) {
       return void response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);
     }

@@ -62,6 +62,10 @@ export function otaFleetActions(options: FleetActionOptions): FleetActions {
       report({ fraction: 0, note: 'offered' });
       return outcome(`roll back ${modId} on ${device}`, await commandOverMqtt(client, device, 'rollback', modId, options.timeoutMs), 'rolled-back');
     },
+    async release(device, modId, report) {
+      report({ fraction: 0, note: 'offered' });
+      return outcome(`release ${modId} on ${device}`, await commandOverMqtt(client, device, 'release', modId, options.timeoutMs), 'released');
+    },
     async rollout(packageName, devices, phases, report) {
       const pkg = read(packageName);
       let finished = 0;
@@ -75,7 +79,11 @@ export function otaFleetActions(options: FleetActionOptions): FleetActions {
           return final;
         },
       });
-      if (result.halted) throw new Error(`halted at ${result.halted}; not offered to ${result.untouched.join(', ') || 'no device'}`);
+      if (result.halted) {
+        // As the CLI prints it: which devices failed and why, then where it stopped.
+        const failed = result.phases.flatMap((phase) => Object.entries(phase.failed).map(([id, why]) => `${id}: ${why}`));
+        throw new Error(`halted at ${result.halted}; failed: ${failed.join('; ')}; not offered to ${result.untouched.join(', ') || 'no device'}`);
+      }
       return `confirmed on ${result.phases.reduce((sum, phase) => sum + phase.confirmed.length, 0)} of ${devices.length} device(s)`;
     },
   };

@@ -78,7 +78,15 @@ function wireActions(config) {
   });
   $('#detail').addEventListener('click', (event) => {
     const button = event.target.closest('button[data-action]');
-    if (button) post(button.dataset.action, { device: selected, mod: button.dataset.mod });
+    if (!button) return;
+    const { action, mod } = button.dataset;
+    // What cannot be undone from here is asked first.
+    const question = {
+      remove: `Remove ${mod} from ${selected}? Its code goes from the device (its stored data stays).`,
+      rollback: `Roll ${mod} on ${selected} back to its previous version?`,
+    }[action];
+    if (question && !confirm(question)) return;
+    post(action, { device: selected, mod });
   });
   $('#detail').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -87,6 +95,8 @@ function wireActions(config) {
   $('#rollout-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const phases = event.target.phases.value.split(',').map((text) => Number(text.trim()));
+    const count = fleet.devices.size;
+    if (!confirm(`Roll out ${event.target.package.value} to all ${count} device(s) in phases ${phases.join(', ')} %?`)) return;
     post('rollout', { package: event.target.package.value, devices: [...fleet.devices.keys()].sort(), phases });
   });
 }

@@ -20,6 +20,8 @@ export interface DeviceView {
   log: { t: number; tag: string; text: string }[];
   audit: { t: number; entry: unknown }[];
   ota: Map<string, Record<string, unknown>>;
+  /** The packages installed over the air (`ota/installed`), by mod id: { id, version, digest, previous? }. */
+  installed: Map<string, { id: string; version?: string; previous?: string; [key: string]: unknown }>;
   lastSeen: number;
 }
 export function statusOf(state: unknown): DeviceStatus;

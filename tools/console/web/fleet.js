@@ -35,9 +35,22 @@ function timeOf(value, fallback) {
   return typeof t === 'number' && t > 1e12 ? t : typeof t === 'string' && !Number.isNaN(Date.parse(t)) ? Date.parse(t) : fallback;
 }
 
-/** The readings in a telemetry payload: [{ t, field, value }], from a number, an object, an envelope or a batch. */
+/** Unix ms from a number that is a time stamp in ms (after 2001) or in seconds (after 2001), else undefined. */
+function unixMs(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  return value > 1e12 ? value : value > 1e9 && value < 1e11 ? value * 1000 : undefined;
+}
+
+/**
+ * The readings in a telemetry payload: [{ t, field, value }], from a number, an object, an
+ * envelope, a batch, or [time, value] pairs (mote/sampling's reports, e.g. climate-sleeper's
+ * `[[1709510400000, 21.5], …]`: the first number is the time, not a reading).
+ */
 export function readingsOf(payload, now) {
   if (typeof payload === 'number') return [{ t: now, field: '', value: payload }];
+  if (Array.isArray(payload) && payload.length === 2 && unixMs(payload[0]) !== undefined && typeof payload[1] === 'number') {
+    return [{ t: unixMs(payload[0]), field: '', value: payload[1] }];
+  }
   if (Array.isArray(payload)) {
     // A batch item may name its topic relative to the batch's (`{"topic":"temperature",…}`).
     return payload.flatMap((item) => readingsOf(item, timeOf(item, now)).map((r) => (isObject(item) && typeof item.topic === 'string' ? { ...r, field: [item.topic, r.field].filter(Boolean).join('/') } : r)));
@@ -63,7 +76,7 @@ export function logLinesOf(payload, now) {
 }
 
 function newDevice(id) {
-  return { id, status: 'unknown', since: 0, state: {}, board: '', battery: undefined, versions: {}, mods: [], series: new Map(), timeline: [], log: [], audit: [], ota: new Map(), lastSeen: 0 };
+  return { id, status: 'unknown', since: 0, state: {}, board: '', battery: undefined, versions: {}, mods: [], series: new Map(), timeline: [], log: [], audit: [], ota: new Map(), installed: new Map(), lastSeen: 0 };
 }
 
 function push(list, item, max) {
@@ -85,7 +98,10 @@ export class Fleet {
     if (!topic.startsWith(ROOT)) return undefined;
     const [id, channel, ...rest] = topic.slice(ROOT.length).split('/');
     if (!id || !channel) return undefined;
-    if (text === '' && channel !== 'state') return id; // a cleared retained message
+    // What the operator publishes for a device (offers, chunks) says nothing about the device:
+    // an offer to a mistyped id must not make a device appear.
+    if (channel === 'ota' && (rest[0] === 'offer' || rest[0] === 'chunk')) return undefined;
+    if (text === '' && channel !== 'state') return this.devices.has(id) ? id : undefined; // a cleared retained message
     const device = this.device(id);
     device.lastSeen = now;
     const payload = parse(text);
@@ -136,11 +152,23 @@ export class Fleet {
   }
 
   #ota(device, rest, payload, now) {
-    // Only `ota/status` says how an install goes; offers, chunks and `installed` are the transfer
-    // and the slot list (docs/topics.md, docs/package-format.md).
+    // `ota/installed` is the device's list of packages installed over the air (what can be
+    // removed, and rolled back when it has a previous version); `ota/status` says how an install
+    // goes (docs/topics.md, docs/package-format.md).
+    if (rest[0] === 'installed' && isObject(payload) && Array.isArray(payload.mods)) {
+      device.installed = new Map(payload.mods.filter(isObject).map((entry) => [String(entry.id), entry]));
+      return;
+    }
     if (rest[0] !== 'status' || !isObject(payload) || payload.id === undefined) return;
     const body = payload;
     const mod = String(body.id);
+    if (body.step === 'removed') {
+      // The mod is gone: its row goes with it (the next state lists the mods that remain).
+      device.ota.delete(mod);
+      device.mods = device.mods.filter((entry) => String(entry.id) !== mod);
+      device.installed.delete(mod);
+      return;
+    }
     device.ota.set(mod, { ...device.ota.get(mod), ...body, mod, t: now });
   }
 }

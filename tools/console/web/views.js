@@ -49,6 +49,19 @@ function otaText(ota) {
   return [ota.version, ota.step ?? ota.state ?? ota.status, fraction !== undefined ? `${Math.round(fraction * 100)} %` : '', ota.error ?? ota.reason ?? ''].filter(Boolean).join(' ');
 }
 
+/**
+ * The actions a mod's row offers: release when it is quarantined; roll back only when the device
+ * keeps a previous version of it; remove only for a mod installed over the air (`ota/installed`).
+ */
+export function modActions(device, id, mod) {
+  const installed = device.installed?.get(id);
+  const buttons = [];
+  if (mod.state === 'quarantined') buttons.push(`<button data-action="release" data-mod="${escape(id)}" title="${escape(`quarantined: ${mod.quarantine ?? ''}`)}">release</button>`);
+  if (installed?.previous) buttons.push(`<button data-action="rollback" data-mod="${escape(id)}" title="${escape(`back to ${installed.previous.version ?? installed.previous}`)}">roll back</button>`);
+  if (installed) buttons.push(`<button data-action="remove" data-mod="${escape(id)}">remove</button>`);
+  return buttons.join(' ');
+}
+
 export function renderDetail(panel, device, now) {
   if (!device) return;
   panel.querySelector('.detail-title').innerHTML = `${escape(device.id)} <span class="status status-${device.status}">${device.status}</span>`;
@@ -63,7 +76,7 @@ export function renderDetail(panel, device, now) {
       <td><span class="state state-${escape(mod.state ?? 'unknown')}">${escape(mod.state ?? '')}</span>${problems ? ` <span class="hint">${escape(problems)}</span>` : ''}</td>
       <td class="grants">${escape(describeGrants(mod.grants ?? mod.permissions))}</td>
       <td class="ota">${escape(otaText(device.ota.get(id)))}</td>
-      <td><button data-action="rollback" data-mod="${escape(id)}">roll back</button> <button data-action="remove" data-mod="${escape(id)}">remove</button></td></tr>`;
+      <td class="mod-actions">${modActions(device, id, mod)}</td></tr>`;
   }).join('') || '<tr><td colspan="6" class="empty">No mods reported.</td></tr>';
   const series = [...device.series.values()].sort((a, b) => a.key.localeCompare(b.key));
   panel.querySelector('.charts').innerHTML = series.map((s) => `<figure class="telemetry" data-series="${escape(s.key)}">${lineChart(s.points, { label: `${s.mod} · ${s.name}` })}</figure>`).join('') || '<p class="empty">No telemetry yet.</p>';
