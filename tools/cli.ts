@@ -9,6 +9,8 @@ import { buildCommand, keygenCommand, signCommand, verifyCommand } from './comma
 import { installCommand, releaseCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
 import { offersCommand } from './commands/offers.ts';
 import { firmwareImageCommand } from './firmware/image-command.ts';
+import { firmwareCommand } from './firmware/command.ts';
+import { emuCommand } from './emu/command.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -83,6 +85,19 @@ const USAGE = `mote: Mote's command-line tool
       Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
       failures pass --max-failures.
 
+  mote firmware build --board pico|pico_w|esp32 [--out DIR] [--verbose]
+      Build the host firmware (manifest.json) with the Moddable SDK's mcconfig into DIR (default
+      build/firmware/BOARD) and print where the .uf2/.elf went and its text/data/bss. Needs
+      MODDABLE (and PICO_SDK_DIR for the Picos); esp32 needs ESP-IDF (docs/building-the-host.md).
+
+  mote emu IMAGE [--board-file FILE] [--duration 10s] [--report FILE.json] [--elf FILE]
+                 [--no-warp] [--cut-at-write N] [--quiet]
+      Run a Pico firmware image (.uf2 or raw) on an emulated RP2040 (rp2040js with the RP2040
+      boot ROM of MOTE_RP2040_BOOTROM): its console as output, the board file's chips on I2C, its
+      buttons on GPIO, pins recorded; idle waits skipped unless --no-warp. Exits 1 when the
+      firmware aborts, panics, faults or exits. --cut-at-write cuts the power at the Nth flash
+      program/erase.
+
   mote firmware image --board pico|pico_w [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote...
                       --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] --out FILE
       The flash a factory writes (docs/building-the-host.md): the firmware, signed mod packages in
@@ -113,6 +128,8 @@ export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
     if (command === 'firmware' && rest[0] === 'image') return firmwareImageCommand(rest.slice(1));
+    if (command === 'firmware') return await firmwareCommand(rest);
+    if (command === 'emu') return emuCommand(rest);
     if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
     if (command === 'sim') return await simCommand(rest);
     if (command === 'new') return newCommand(rest);

@@ -1,0 +1,177 @@
+// An RP2040 running a firmware image on rp2040js: the kit's B1 boot ROM, the image in a SPI-NOR
+// flash model, the firmware's console, fatal stops (XS abort, pico-sdk panic, hard fault, exit)
+// and warp (idle waits skipped on the emulated clock).
+import { ConsoleLogger, LogLevel, RP2040 } from 'rp2040js';
+import { ConsoleCapture, attachCdc, readBytes, readCString } from './console.ts';
+import { applyFixes } from './fixes.ts';
+import { loadImage, XIP_BASE } from './image.ts';
+import { QspiBus } from './qspi.ts';
+import { SpiNorFlash, type FlashWrite } from './spi-nor.ts';
+import type { FirmwareElf } from './elf.ts';
+
+/** The parts of rp2040js's SimulationClock the run loop drives (its IClock type hides them). */
+interface DrivenClock { readonly nanos: number; readonly nanosToNextAlarm: number; tick(nanos: number): void }
+
+export type StopKind = 'abort' | 'panic' | 'hard-fault' | 'exit' | 'power-cut' | 'lockup';
+export interface Stop { kind: StopKind; message: string; atMs: number }
+export interface WatchdogReset { atMs: number; scratch: number[] }
+
+export interface EmulatorOptions {
+  /** The 16 KB RP2040 boot ROM (MOTE_RP2040_BOOTROM). */
+  bootrom: Uint8Array;
+  /** A UF2 or raw image, written into the flash before reset. */
+  image?: Uint8Array;
+  /** Flash contents to start from (e.g. what a power cut left), the chip's full size. */
+  flash?: Uint8Array;
+  /** The chip's size; default 2 MB, the Pico's W25Q16JV. */
+  flashBytes?: number;
+  /** Symbols of the image's ELF: console hook, fault hooks, warp. Without it the console comes over USB CDC. */
+  elf?: FirmwareElf;
+  /** Cut the power during this flash program/erase (1-based). */
+  cutAtWrite?: number;
+  /** Skip idle waits (default true). */
+  warp?: boolean;
+  /** Each console line, as printed. */
+  onLine?: (line: string) => void;
+}
+
+const MB = 1024 * 1024;
+const BATCH = 20000;
+const FATAL_LINE = /XS abort: (.*)|\*\*\* PANIC \*\*\*|^(Hard assert)/;
+
+export class Emulator {
+  readonly mcu: RP2040;
+  readonly flash: SpiNorFlash;
+  readonly console: ConsoleCapture;
+  readonly resets: WatchdogReset[] = [];
+  stop: Stop | undefined;
+  /** Emulated nanoseconds skipped while the firmware waited idle. */
+  skippedNanos = 0;
+  readonly #clock: DrivenClock;
+  readonly #hooks = new Map<number, () => void>();
+  readonly #warp: boolean;
+  #pendingFatal: { kind: StopKind; message: string } | undefined;
+
+  constructor(options: EmulatorOptions) {
+    this.mcu = new RP2040();
+    this.mcu.logger = new ConsoleLogger(LogLevel.Error, true);
+    this.#clock = this.mcu.clock as unknown as DrivenClock;
+    this.#warp = options.warp ?? true;
+    if (options.bootrom.length !== 16384) throw new RangeError(`the RP2040 boot ROM is 16384 bytes, got ${options.bootrom.length}; point MOTE_RP2040_BOOTROM at the kit's bootrom-b1.bin`);
+    this.mcu.loadBootrom(new Uint32Array(Uint8Array.from(options.bootrom).buffer));
+    const size = options.flashBytes ?? 2 * MB;
+    const memory = this.mcu.flash.subarray(0, size);
+    if (options.flash) {
+      if (options.flash.length !== size) throw new RangeError(`flash contents are ${options.flash.length} bytes, the chip has ${size}`);
+      memory.set(options.flash);
+    }
+    if (options.image) loadImage(options.image, memory);
+    this.flash = new SpiNorFlash(memory, { cutAtWrite: options.cutAtWrite, onPowerCut: (write) => this.#powerCut(write) });
+    new QspiBus(this.flash).install(this.mcu);
+    applyFixes(this.mcu);
+    this.console = new ConsoleCapture((line) => {
+      options.onLine?.(line);
+      const fatal = FATAL_LINE.exec(line);
+      if (fatal && !this.#pendingFatal) this.#pendingFatal = fatal[1] !== undefined ? { kind: 'abort', message: `XS abort: ${fatal[1]}` } : { kind: 'panic', message: line.trim() };
+    });
+    this.mcu.onBreak = () => this.#halt();
+    this.#watchdog().onWatchdogTrigger = () => this.#watchdogReset();
+    this.#hookElf(options.elf);
+    this.mcu.core.PC = XIP_BASE; // boot2, as the rp2040js demos start
+  }
+
+  get nowMs(): number {
+    return this.#clock.nanos / 1e6;
+  }
+
+  #watchdog(): { onWatchdogTrigger: () => void; scratchData: Uint32Array } {
+    return (this.mcu.peripherals as unknown as Record<number, unknown>)[0x40058] as never;
+  }
+
+  #hookElf(elf: FirmwareElf | undefined): void {
+    const { mcu } = this;
+    const at = (name: string, hook: () => void) => {
+      const address = elf?.functions.get(name);
+      if (address !== undefined) this.#hooks.set(address, hook);
+      return address !== undefined;
+    };
+    const r = mcu.core.registers;
+    if (!at('stdio_usb_out_chars', () => this.console.write(readBytes(mcu, r[0], r[1])))) attachCdc(mcu, this.console);
+    at('isr_hardfault', () => {
+      // The exception frame holds the faulting PC at SP+24 (ARMv6-M ARM, B1.5.6).
+      const pc = mcu.readUint32((mcu.core.SP + 24) >>> 0);
+      this.#pendingFatal ??= { kind: 'hard-fault', message: `hard fault at PC 0x${pc.toString(16)}` };
+    });
+    at('panic', () => {
+      this.#pendingFatal ??= { kind: 'panic', message: `panic: ${readCString(mcu, r[0])}` };
+    });
+    // Moddable's pico c_exit (after an XS abort) is pico_reboot, a watchdog reboot: with a fatal
+    // line just printed, the run stops there with it; otherwise it is a deliberate reboot.
+    at('pico_reboot', () => {
+      if (this.#pendingFatal) this.#halt();
+    });
+    at('_exit', () => {
+      this.#pendingFatal ??= { kind: 'exit', message: `exit(${r[0] | 0})` };
+    });
+    if (this.#warp) {
+      // best_effort_wfe_or_timeout(absolute_time_t until): the idle wait of modMessageService
+      // and sleep_ms. `until` (µs since boot, uint64 in r0:r1) is reached by moving the clock
+      // there, stopping at every earlier alarm so that interrupts arrive on time.
+      at('best_effort_wfe_or_timeout', () => this.#skipTo((r[0] + r[1] * 2 ** 32) * 1000));
+    }
+  }
+
+  #skipTo(untilNanos: number): void {
+    const clock = this.#clock;
+    let delta = untilNanos - clock.nanos;
+    if (delta <= 0) return;
+    if (clock.nanosToNextAlarm > 0) delta = Math.min(delta, clock.nanosToNextAlarm);
+    clock.tick(delta);
+    this.skippedNanos += delta;
+  }
+
+  #halt(): void {
+    const fatal = this.#pendingFatal ?? { kind: 'exit' as const, message: `breakpoint at PC 0x${this.mcu.core.PC.toString(16)}` };
+    this.stop ??= { ...fatal, atMs: this.nowMs };
+  }
+
+  #powerCut(write: FlashWrite): void {
+    this.stop ??= { kind: 'power-cut', message: `power cut during flash ${write.kind} of ${write.bytes} bytes at 0x${write.offset.toString(16)}`, atMs: this.nowMs };
+  }
+
+  /** A watchdog reset: RAM and the scratch registers survive, the core restarts through the boot ROM. */
+  #watchdogReset(): void {
+    this.resets.push({ atMs: this.nowMs, scratch: [...this.#watchdog().scratchData] });
+    this.mcu.core.reset();
+  }
+
+  /** Runs until `ms` of emulated time have passed since reset, or the firmware stops. */
+  runUntil(ms: number): Stop | undefined {
+    const { mcu } = this;
+    const core = mcu.core;
+    const clock = this.#clock;
+    const hooks = this.#hooks;
+    const until = ms * 1e6;
+    while (!this.stop && clock.nanos < until) {
+      const cycleNanos = 1e9 / mcu.clkSys;
+      for (let i = 0; i < BATCH && !this.stop; i++) {
+        if (core.waiting) {
+          const next = clock.nanosToNextAlarm;
+          if (next <= 0) {
+            // WFI/WFE with nothing scheduled: nothing will ever wake the core.
+            this.stop = { kind: 'lockup', message: 'the core waits for an event and no timer is armed', atMs: this.nowMs };
+            break;
+          }
+          clock.tick(Math.min(next, until - clock.nanos));
+          if (clock.nanos >= until) break;
+          continue;
+        }
+        const hook = hooks.get(core.PC);
+        if (hook) hook();
+        clock.tick(core.executeInstruction() * cycleNanos);
+      }
+    }
+    if (this.stop) this.console.flush();
+    return this.stop;
+  }
+}
