@@ -24,10 +24,10 @@ function start(home: string, ...extra: string[]) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function until(check: () => boolean, what: string, ms = 60000): Promise<void> {
+async function until(check: () => boolean, what: string | (() => string), ms = 60000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -111,7 +111,7 @@ describe('mote start (npm start)', function () {
 
   it('the next run resumes the same devices with their mods, installing nothing', async () => {
     const run = start(home);
-    await until(() => /Mote console:/.test(run.out()), 'the console');
+    await until(() => /Mote console:/.test(run.out()), () => `the console (stderr so far: ${run.err()})`);
     await until(() => new RegExp(`esp32-kitchen online esp32 ${BATTERY} thermometer@1\\.1\\.0, blink@1\\.0\\.0`).test(devices(home)), 'the kitchen device to report its mods');
     assert.doesNotMatch(run.err(), /installed over the air|created a development signing key/);
     // What the operator did stays done: blink, removed last time, is not installed again.
