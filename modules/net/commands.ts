@@ -11,6 +11,8 @@ export interface TextStore {
   set(value: string): void;
 }
 
+import { parseBoundedJson, MESSAGE_BOUNDS } from "permissions/bounded-json";
+
 export type CommandStatus = "ok" | "error" | "duplicate" | "expired" | "invalid";
 
 const MAX_KEY = 64;
@@ -46,14 +48,15 @@ export interface ParsedCommand {
   expiresAt?: number;
 }
 
-/** Parses a command message; returns a reason string when it is not a valid command. */
+/**
+ * Parses a command message; returns a reason string when it is not a valid command. Total: its
+ * size and nesting are bounded before it is parsed (permissions/bounded-json), so no message can
+ * overflow the parser; a refused command is acknowledged "invalid" once and never retried.
+ */
 export function parseCommand(text: string): ParsedCommand | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON; a command is {"key": "<unique id>", "args": <JSON>, "expiresAt": <Unix ms>}';
-  }
+  const parsed = parseBoundedJson(text, MESSAGE_BOUNDS);
+  if (!parsed.ok) return `${parsed.reason}; a command is {"key": "<unique id>", "args": <JSON>, "expiresAt": <Unix ms>}`;
+  const value = parsed.value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "a command must be a JSON object";
   const record = value as Record<string, unknown>;
   const key = record.key;

@@ -13,6 +13,7 @@ import type { ModModule } from "runtime/runtime";
 import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
 import type { Session } from "net/session";
 import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
+import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
 
 export interface MqttServices {
   session: Session;
@@ -75,21 +76,29 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
     }
   }
 
+  function ackInvalid(topic: string, reason: string): void {
+    const { session, now } = services!;
+    session.enqueue({ topic: ackTopicOf(topic), body: ackBody(undefined, "invalid", now(), reason), ts: now(), qos: 1, retain: false, batch: false, raw: true });
+  }
+
   function handlerFor(full: string, absolute: boolean, callback: Function) {
     const { session, ledger, now } = services!;
     const relativeOf = (topic: string) => (absolute ? topic : grant!.relativeOf(topic) ?? topic);
     return (topic: string, payload: ArrayBuffer) => {
-      const text = decoder.decode(payload);
       const relative = relativeOf(topic);
+      // Bounded before it is decoded or parsed; a message the mod cannot be given is dropped
+      // (and so acknowledged: never redelivered) with one line saying why.
+      if (payload.byteLength > MESSAGE_BOUNDS.maxLength) {
+        if (relative.startsWith("cmd/") && !absolute) return void ackInvalid(topic, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
+        return void context.log(`mqtt: ignored a message of ${payload.byteLength} bytes on ${relative} (more than ${MESSAGE_BOUNDS.maxLength})`);
+      }
+      const text = decoder.decode(payload);
       if (absolute || !relative.startsWith("cmd/")) {
         let value: unknown = text;
         if (!absolute) {
-          try {
-            value = JSON.parse(text);
-          } catch {
-            context.log(`mqtt: ignored a message on ${relative} that is not JSON`);
-            return;
-          }
+          const parsed = parseBoundedJson(text, MESSAGE_BOUNDS);
+          if (!parsed.ok) return void context.log(`mqtt: ignored a message on ${relative}: ${parsed.reason}`);
+          value = parsed.value;
         }
         context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, value, {});
         return;

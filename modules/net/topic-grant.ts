@@ -28,10 +28,12 @@ export class TopicError extends Error {
 /** Splits and checks an MQTT topic (`filter` false) or filter (`filter` true). */
 export function levelsOf(text: string, filter: boolean, what: string): string[] {
   if (text.length === 0 || text.length > MAX_TOPIC) throw new TopicError(`${what} "${text.slice(0, 40)}" must be 1-${MAX_TOPIC} characters`);
-  if (text.indexOf("\u0000") >= 0) throw new TopicError(`${what} contains a NUL character`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new TopicError(`${what} contains a NUL or another control character; topic levels are names`);
   const levels = text.split("/");
   levels.forEach((level, index) => {
     if (level === "") throw new TopicError(`${what} "${text}" has an empty level (a leading, trailing or double "/")`);
+    // Meaningless to MQTT, but a bridge that maps topics to paths would climb out with them.
+    if (level === "." || level === "..") throw new TopicError(`${what} "${text}" has a "${level}" level; use a name (a bridge mapping topics to paths would read it as a directory)`);
     const wild = level.indexOf("+") >= 0 || level.indexOf("#") >= 0;
     if (!wild) return;
     if (!filter) throw new TopicError(`${what} "${text}" contains a wildcard; a topic to publish to must be literal`);

@@ -5,7 +5,8 @@
 // and the broker resends the retained chunks still wanted, so the download resumes where it
 // stopped. Every step goes out retained on `ota/status`; what is installed, on `ota/installed`.
 import TextDecoder from "text/decoder";
-import type { Offer, OtaEvent } from "ota/protocol";
+import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
+import { txnProblem, type Offer, type OtaEvent } from "ota/protocol";
 import type { OtaService } from "ota/service";
 import type { SlotStore } from "ota/slot-store";
 
@@ -58,6 +59,8 @@ export class MqttOtaTransport {
   #transfer: { offer: InstallOffer; chunks: number; wanted: Set<number>; held: Map<number, Uint8Array>; lastProgress: number; stalls: number; generation: number } | undefined;
   #generation = 0;
   #reportedTenth = -1;
+  /** The last offer refused as unusable, so its retained copy is refused only once. */
+  #refusedOffer: string | undefined;
 
   constructor(options: MqttTransportOptions) {
     this.#o = options;
@@ -105,13 +108,19 @@ export class MqttOtaTransport {
 
   #offerArrived(payload: ArrayBuffer): void {
     if (!payload.byteLength) return; // the operator cleared the retained offer
-    let message: OfferMessage;
-    try {
-      message = JSON.parse(new TextDecoder().decode(payload));
-    } catch {
-      return this.report({ id: "?", step: "refused", code: "bad-offer", reason: "the offer on ota/offer is not JSON" });
+    // Bounded before it is decoded and parsed, and its txn checked before it names a topic. An
+    // offer the device cannot use is refused once (the retained offer comes back at every
+    // reconnect: the same bytes are then ignored), never retried.
+    const text = payload.byteLength > MESSAGE_BOUNDS.maxLength ? undefined : new TextDecoder().decode(payload);
+    if (text !== undefined && text === this.#refusedOffer) return;
+    const parsed = text === undefined ? { ok: false as const, reason: `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} accepted` } : parseBoundedJson(text, MESSAGE_BOUNDS);
+    const message = (parsed.ok ? parsed.value : undefined) as OfferMessage | undefined;
+    const problem = !parsed.ok ? `the offer on ota/offer is not usable JSON: ${parsed.reason}` : typeof message !== "object" || message === null ? "the offer on ota/offer is not a JSON object" : txnProblem(message.txn);
+    if (problem) {
+      this.#refusedOffer = text;
+      return this.report({ id: "?", step: "refused", code: "bad-offer", reason: problem });
     }
-    if (typeof message?.txn !== "string" || this.#o.done.has(message.txn)) return;
+    if (!message || this.#o.done.has(message.txn)) return;
     if (this.#transfer?.offer.txn === message.txn) return; // the same offer again (a resubscribe)
     const { service } = this.#o;
     if (message.op === "remove") return service.remove(message.txn, message.id);

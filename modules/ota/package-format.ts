@@ -12,6 +12,8 @@
 //   12+H+P  32    SHA-256 of bytes [0, 12+H+P)
 //   44+H+P  64    Ed25519 signature of SIGNING_CONTEXT || that SHA-256
 import { concatBytes, readU16, readU32, utf8Decode, utf8Encode, writeU16, writeU32 } from "ota/bytes";
+import { isVersion } from "ota/version";
+import { parseBoundedJson } from "permissions/bounded-json";
 
 export const PACKAGE_MAGIC = "MOTE";
 export const FORMAT_VERSION = 1;
@@ -80,16 +82,20 @@ export function readLayout(preamble: Uint8Array): Layout {
 
 /** Parses the header JSON and checks its shape against the layout. */
 export function parseHeader(bytes: Uint8Array, layout: Layout): PackageHeader {
-  let header: PackageHeader;
+  let text: string;
   try {
-    header = JSON.parse(utf8Decode(bytes));
+    text = utf8Decode(bytes);
   } catch (error) {
-    throw new PackageFormatError("malformed-header", `package header is not UTF-8 JSON: ${(error as Error).message}`);
+    throw new PackageFormatError("malformed-header", "package header is not UTF-8");
   }
+  const parsed = parseBoundedJson(text, { maxLength: MAX_HEADER_BYTES, maxDepth: 32 });
+  if (!parsed.ok) throw new PackageFormatError("malformed-header", `package header is not UTF-8 JSON: ${parsed.reason}`);
+  const header = parsed.value as PackageHeader;
   const problems: string[] = [];
   if (typeof header !== "object" || header === null) throw new PackageFormatError("malformed-header", "package header is not a JSON object");
   if (typeof header.id !== "string") problems.push('"id" must be a string');
-  if (typeof header.version !== "string") problems.push('"version" must be a string');
+  if (!isVersion(header.version)) problems.push('"version" must be a semantic version such as "1.2.0"');
+  if (header.key !== undefined && typeof header.key !== "string") problems.push('"key" must be a string when present');
   if (header.device !== undefined && typeof header.device !== "string") problems.push('"device" must be a string when present');
   if (!Array.isArray(header.sections)) problems.push('"sections" must be an array');
   else {
@@ -127,9 +133,16 @@ export function encodeSources(modules: Record<string, string>): Uint8Array {
 }
 
 export function decodeSources(bytes: Uint8Array): Record<string, string> {
-  const parsed = JSON.parse(utf8Decode(bytes)) as { modules?: unknown };
-  const modules = parsed?.modules;
-  if (typeof modules !== "object" || modules === null) throw new PackageFormatError("malformed-payload", 'the "source" section has no "modules" object');
+  let text: string;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    throw new PackageFormatError("malformed-payload", 'the "source" section is not UTF-8');
+  }
+  const parsed = parseBoundedJson(text, { maxLength: bytes.length, maxDepth: 4 });
+  if (!parsed.ok) throw new PackageFormatError("malformed-payload", `the "source" section is not JSON: ${parsed.reason}`);
+  const modules = (parsed.value as { modules?: unknown } | null)?.modules;
+  if (typeof modules !== "object" || modules === null || Array.isArray(modules)) throw new PackageFormatError("malformed-payload", 'the "source" section has no "modules" object');
   for (const [name, source] of Object.entries(modules)) {
     if (typeof source !== "string") throw new PackageFormatError("malformed-payload", `module "${name}" in the "source" section is not a string`);
   }

@@ -14,7 +14,7 @@ import { readSlotPackage } from "ota/installed";
 import { Activation, type OtaRuntime } from "ota/activation";
 import { parseHeader, readLayout, PREAMBLE_BYTES, type PackageHeader } from "ota/package-format";
 import type { ModRecord, SlotStore } from "ota/slot-store";
-import type { Offer, OtaEvent, Step } from "ota/protocol";
+import { txnProblem, type Offer, type OtaEvent, type Step } from "ota/protocol";
 import { checkHeaderFields, keyId, verifyPackage, refuse, type OtaCrypto, type Refused, type TrustedKey } from "ota/verify";
 
 
@@ -147,6 +147,8 @@ export class OtaService {
     if (typeof offer?.txn !== "string" || typeof offer.id !== "string" || typeof offer.version !== "string" || !Number.isInteger(offer.size) || offer.size <= 0) {
       return refuse("bad-offer", 'an offer needs "txn", "id", "version" (strings) and "size" (bytes)');
     }
+    const badTxn = txnProblem(offer.txn);
+    if (badTxn) return refuse("bad-offer", badTxn);
     if (offer.size > store.slotBytes) return refuse("too-large", `package is ${offer.size} bytes; this device accepts at most ${store.slotBytes} (one mod slot)`);
     if (offer.delta && !this.#installed(offer.id)) return refuse("no-base", `a delta needs ${offer.id} installed over the air; send the full package`);
     return checkHeaderFields({ id: offer.id, version: offer.version, manifest: null, sections: [] }, this.#verifyOptions(offer));

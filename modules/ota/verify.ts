@@ -4,7 +4,7 @@
 // Platform-free: the device passes its flash slot and platform crypto, the CLI a file and Node's.
 import { asBytes, equalBytes, toHex } from "ota/bytes";
 import { readLayout, parseHeader, sectionSpans, signedMessage, PackageFormatError, DIGEST_BYTES, PREAMBLE_BYTES, SIGNATURE_BYTES, type Layout, type PackageHeader } from "ota/package-format";
-import { compareVersions } from "ota/version";
+import { compareVersions, isVersion } from "ota/version";
 
 export interface Digest {
   write(bytes: Uint8Array): void;
@@ -84,7 +84,9 @@ export function checkHeaderFields(header: PackageHeader, options: VerifyOptions)
   if (header.device !== undefined && !options.anyDevice && header.device !== options.deviceId) {
     return refuse("wrong-device", `package is bound to device "${header.device}", this is device "${options.deviceId ?? "(no id)"}"; rebuild it with --device ${options.deviceId ?? "<id>"} or without --device`);
   }
+  if (!isVersion(header.version)) return refuse("malformed-header", `version ${JSON.stringify(String(header.version).slice(0, 64))} is not a semantic version such as "1.2.0"; fix the version in the mod's manifest`);
   if (options.installedVersion !== undefined && !options.force) {
+    if (!isVersion(options.installedVersion)) return undefined; // a record from before versions were checked: any version replaces it
     const order = compareVersions(header.version, options.installedVersion);
     if (order <= 0) {
       return refuse("downgrade", `${header.id} ${header.version} is ${order === 0 ? "the installed version" : `older than the installed ${options.installedVersion}`}; raise the version in its manifest, or force the install (--force)`);

@@ -40,7 +40,52 @@ function deepFreeze<T>(value: T): T {
 
 const KINDS = ["digital", "i2c", "mqtt", "storage", "timers", "power", "sampling"];
 
-/** Validates a policy (parsed JSON); throws a PolicyError naming every problem. */
+const isCount = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
+const isMs = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value >= 0;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Topic filters of a policy: an array of valid grant filters (or "*" where `any` allows it). */
+function filterListProblems(at: string, value: unknown, any: boolean, problems: string[]): void {
+  if (any && value === "*") return;
+  if (!Array.isArray(value)) return void problems.push(`${at}: expected ${any ? '"*" or ' : ""}an array of topic filters${any ? "" : ' (absolute topics are allowed by name, never "*")'}`);
+  value.forEach((filter: unknown, i: number) => {
+    const problem = typeof filter === "string" ? filterProblem(filter) : "is not a string";
+    if (problem) problems.push(`${at}[${i}]: ${JSON.stringify(filter) ?? String(filter)} ${problem}`);
+  });
+}
+
+/** Each kind's allowance: "*" or the shape checkPolicy reads (so checkPolicy never meets a surprise). */
+function allowanceProblems(at: string, kind: string, value: unknown, problems: string[]): void {
+  const shaped = (fields: Record<string, (v: unknown) => boolean>, hint: string) => {
+    if (value === "*") return;
+    if (!isObject(value) || Object.entries(fields).some(([field, test]) => !test(value[field]))) problems.push(`${at}: expected "*" or ${hint}`);
+  };
+  const list = (test: (item: Record<string, unknown>) => boolean, hint: string) => {
+    if (value === "*") return;
+    if (!Array.isArray(value)) return void problems.push(`${at}: expected "*" or an array of ${hint}`);
+    value.forEach((item: unknown, i: number) => {
+      if (!isObject(item) || !test(item)) problems.push(`${at}[${i}]: expected ${hint}`);
+    });
+  };
+  switch (kind) {
+    case "digital": return list((d) => isCount(d.pin) && (d.mode === "input" || d.mode === "output"), '{ "pin": <integer >= 0>, "mode": "input" | "output" }');
+    case "i2c": return list((d) => isCount(d.bus) && isCount(d.address) && (d.address as number) <= 0x7f, '{ "bus": <integer >= 0>, "address": <7-bit integer> }');
+    case "storage": return shaped({ bytes: isCount }, '{ "bytes": <integer >= 0> }');
+    case "timers": return shaped({ max: isCount, minInterval: isMs }, '{ "max": <integer >= 0>, "minInterval": <ms >= 0> }');
+    case "power": return shaped({ minWakeInterval: isMs, maxHoldAwake: isMs }, '{ "minWakeInterval": <ms >= 0>, "maxHoldAwake": <ms >= 0> }');
+    case "sampling": return shaped({ minInterval: isMs }, '{ "minInterval": <ms >= 0> }');
+    case "mqtt": {
+      if (!isObject(value)) return void problems.push(`${at}: expected { "publish"?, "subscribe"?, "absolute"? }`);
+      for (const way of ["publish", "subscribe"]) if (value[way] !== undefined) filterListProblems(`${at}.${way}`, value[way], true, problems);
+      const absolute = value.absolute;
+      if (absolute === undefined) return;
+      if (!isObject(absolute)) return void problems.push(`${at}.absolute: expected { "publish"?: [...], "subscribe"?: [...] }`);
+      for (const way of ["publish", "subscribe"]) if (absolute[way] !== undefined) filterListProblems(`${at}.absolute.${way}`, absolute[way], false, problems);
+    }
+  }
+}
+
+/** Validates a policy (parsed JSON); throws a PolicyError naming every problem. Total: any JSON value gives a policy or a PolicyError. */
 export function validatePolicy(json: unknown): OwnerPolicy {
   const problems: string[] = [];
   const rules = (json as { rules?: unknown } | null)?.rules;
@@ -51,16 +96,9 @@ export function validatePolicy(json: unknown): OwnerPolicy {
     for (const list of ["mods", "signers"]) {
       if (rule[list] !== undefined && !(Array.isArray(rule[list]) && rule[list].every((item: unknown) => typeof item === "string"))) problems.push(`${at}.${list}: expected an array of strings`);
     }
-    for (const kind of Object.keys(rule.allow)) if (!KINDS.includes(kind)) problems.push(`${at}.allow.${kind}: unknown permission kind; known kinds are ${KINDS.join(", ")}`);
-    const absolute = rule.allow.mqtt?.absolute;
-    for (const way of ["publish", "subscribe"]) {
-      const filters = absolute?.[way];
-      if (filters === undefined) continue;
-      if (!Array.isArray(filters)) problems.push(`${at}.allow.mqtt.absolute.${way}: expected an array of topic filters (absolute topics are allowed by name, never "*")`);
-      else filters.forEach((filter: unknown, i: number) => {
-        const problem = typeof filter === "string" ? filterProblem(filter) : "is not a string";
-        if (problem) problems.push(`${at}.allow.mqtt.absolute.${way}[${i}]: ${JSON.stringify(filter)} ${problem}`);
-      });
+    for (const kind of Object.keys(rule.allow)) {
+      if (!KINDS.includes(kind)) problems.push(`${at}.allow.${kind}: unknown permission kind; known kinds are ${KINDS.join(", ")}`);
+      else allowanceProblems(`${at}.allow.${kind}`, kind, rule.allow[kind], problems);
     }
   });
   if (problems.length) throw new PolicyError(problems.join("; "));

@@ -1,14 +1,20 @@
 // `mote/storage`: a small key-value store for one mod, within its `storage` grant (bytes). All of a
-// mod's entries live in one record of the host's `preference` store (NVS on ESP32), under a slot
-// named from the mod id; the record carries the id, so a slot collision is detected, never shared.
+// mod's entries live in one record of the host's `preference` store (NVS on ESP32). NVS keys are at
+// most 15 characters, too short for a mod id, so an index record maps each identity to its slot.
+// The identity is the mod id and the key that signed it: exact strings, never a hash (a 32-bit
+// hash of the id let a mod with a colliding id delete another's record), so another signer's mod
+// with the same id (a replacement) starts empty and never reads the data of the one it replaced.
+// The record carries its identity too, checked on load.
 // Keys are strings (1-64 characters, no control characters) within the mod's own map: no key
 // reaches another mod's data. Values are JSON data, serialized once when set (a getter or Proxy
-// is read once; what is counted is what is stored); `get` returns a fresh copy.
-// Usage counts the UTF-8 bytes of each key and serialized value.
+// is read once; what is counted is what is stored); `get` returns a fresh copy. Writes (`set`,
+// `delete`) are flash writes: they are rate-limited per mod ("storage"), so a mod cannot wear out
+// the flash. Usage counts the UTF-8 bytes of each key and serialized value.
 import type { StorageGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
 import type { ModModule } from "runtime/runtime";
 import { decodeUtf8, encodeUtf8, utf8Length } from "permissions/utf8";
+import { jsonDepth, parseBoundedJson } from "permissions/bounded-json";
 
 export interface HostPreference {
   get(domain: string, key: string): unknown;
@@ -17,38 +23,82 @@ export interface HostPreference {
 }
 
 const DOMAIN = "mote-store";
+const INDEX = "index";
 const MAX_KEY = 64;
+/** A record is an array of [key, value-as-JSON-text] pairs: shallow. */
+const RECORD_BOUNDS = { maxLength: 1 << 20, maxDepth: 8 };
+/** A stored value: refused at `set` if nested deeper, so `get` can always parse it back. */
+const VALUE_BOUNDS = { maxLength: 1 << 20, maxDepth: 256 };
 
-/** The preference key of a mod's record: NVS keys are at most 15 characters. */
-export function storageSlot(modId: string): string {
-  let hash = 0x811c9dc5; // FNV-1a, 32 bits
-  for (let i = 0; i < modId.length; i++) hash = Math.imul(hash ^ modId.charCodeAt(i), 0x01000193) >>> 0;
-  return `m${hash.toString(16).padStart(8, "0")}`;
+/** Who owns a storage record: the mod id and its signer's key id ("" for a mod installed unsigned). */
+export function storageIdentity(modId: string, signer: string | undefined): string {
+  return `${modId}/${signer ?? ""}`;
 }
 
-function load(preference: HostPreference, context: ModContext): Map<string, string> {
-  const stored = preference.get(DOMAIN, storageSlot(context.id));
-  const entries = new Map<string, string>();
-  if (!(stored instanceof ArrayBuffer)) return entries;
+function readJson(preference: HostPreference, key: string): unknown {
+  const stored = preference.get(DOMAIN, key);
+  if (!(stored instanceof ArrayBuffer)) return undefined;
   try {
-    const record = JSON.parse(decodeUtf8(stored)) as { mod: string; entries: [string, string][] };
-    if (record.mod !== context.id) {
-      context.log(`storage slot ${storageSlot(context.id)} belongs to mod "${record.mod}"; starting empty, the other mod's data is kept`);
-      return entries;
-    }
-    for (const [key, value] of record.entries) entries.set(key, value);
+    const parsed = parseBoundedJson(decodeUtf8(stored), RECORD_BOUNDS);
+    return parsed.ok ? parsed.value : undefined;
   } catch {
-    context.log("storage record is damaged; starting empty");
+    return undefined;
+  }
+}
+
+/** identity → slot key ("s0", "s1", …). */
+function readIndex(preference: HostPreference): Map<string, string> {
+  const index = new Map<string, string>();
+  const value = readJson(preference, INDEX);
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    for (const [identity, slot] of Object.entries(value)) if (typeof slot === "string" && /^s\d{1,6}$/.test(slot)) index.set(identity, slot);
+  }
+  return index;
+}
+
+/** The slot of an identity; with `create`, allocates the lowest free one and records it in the index. */
+export function storageSlot(preference: HostPreference, identity: string, create: boolean): string | undefined {
+  const index = readIndex(preference);
+  const known = index.get(identity);
+  if (known !== undefined || !create) return known;
+  const used = new Set(index.values());
+  let n = 0;
+  while (used.has(`s${n}`)) n++;
+  const slot = `s${n}`;
+  index.set(identity, slot);
+  preference.set(DOMAIN, INDEX, encodeUtf8(JSON.stringify(Object.fromEntries(index))));
+  return slot;
+}
+
+function load(preference: HostPreference, context: ModContext, identity: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  const slot = storageSlot(preference, identity, false);
+  if (slot === undefined) return entries;
+  const record = readJson(preference, slot) as { owner?: unknown; entries?: unknown } | undefined;
+  if (record === undefined) {
+    if (preference.get(DOMAIN, slot) !== undefined) context.log("storage record is damaged; starting empty");
+    return entries;
+  }
+  if (record.owner !== identity || !Array.isArray(record.entries)) {
+    context.log(`storage slot ${slot} does not hold this mod's record; starting empty, the other record is kept`);
+    return entries;
+  }
+  for (const pair of record.entries) {
+    if (Array.isArray(pair) && typeof pair[0] === "string" && typeof pair[1] === "string") entries.set(pair[0], pair[1]);
   }
   return entries;
 }
 
 export function makeStorageFacet(context: ModContext, grant: StorageGrant, preference: HostPreference) {
+  const identity = storageIdentity(context.id, context.signer);
   let entries: Map<string, string> | undefined;
   const opened = (method: string) => {
     context.assertLive(`storage.${method}`);
     if (!grant.bytes) context.deny(`storage.${method}: this mod has no storage granted; add "storage": { "bytes": 1024 } to mote.permissions in its manifest.json`);
-    return (entries ??= load(preference, context));
+    return (entries ??= load(preference, context, identity));
+  };
+  const writing = (method: string) => {
+    if (!context.allow("storage")) context.deny(`storage.${method}: more flash writes than this mod's rate limit allows; keep values in memory and write them less often`);
   };
   const keyOf = (method: string, key: unknown): string => {
     if (typeof key !== "string" || !key.length || key.length > MAX_KEY || /[\u0000-\u001f]/.test(key)) {
@@ -62,21 +112,26 @@ export function makeStorageFacet(context: ModContext, grant: StorageGrant, prefe
     return bytes;
   };
   const save = (map: Map<string, string>) => {
-    const slot = storageSlot(context.id);
+    const slot = storageSlot(preference, identity, map.size > 0);
+    if (slot === undefined) return;
     if (!map.size) preference.delete(DOMAIN, slot);
-    else preference.set(DOMAIN, slot, encodeUtf8(JSON.stringify({ mod: context.id, entries: [...map] })));
+    else preference.set(DOMAIN, slot, encodeUtf8(JSON.stringify({ owner: identity, entries: [...map] })));
   };
 
   return harden({
     get(key: string): unknown {
       const value = opened("get").get(keyOf("get", key));
-      return value === undefined ? undefined : JSON.parse(value);
+      if (value === undefined) return undefined;
+      const parsed = parseBoundedJson(value, VALUE_BOUNDS);
+      return parsed.ok ? parsed.value : undefined;
     },
     set(key: string, value: unknown): void {
       const map = opened("set");
       const name = keyOf("set", key);
+      writing("set");
       const text = JSON.stringify(value);
       if (typeof text !== "string") throw modError(TypeError, `storage.set("${name}"): the value must be JSON data (string, number, boolean, null, array or plain object)`);
+      if (jsonDepth(text) > VALUE_BOUNDS.maxDepth) throw modError(TypeError, `storage.set("${name}"): the value is nested more than ${VALUE_BOUNDS.maxDepth} deep`);
       const next = new Map(map);
       next.set(name, text);
       const bytes = used(next);
@@ -90,6 +145,7 @@ export function makeStorageFacet(context: ModContext, grant: StorageGrant, prefe
       const map = opened("delete");
       const name = keyOf("delete", key);
       if (!map.has(name)) return;
+      writing("delete");
       map.delete(name);
       save(map);
     },

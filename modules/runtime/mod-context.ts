@@ -81,8 +81,12 @@ export class ModContext {
   readonly #limits: Record<RateKind, RateLimit>;
   #logDropped = 0;
 
-  constructor(manifest: ModManifest, host: ContextHost) {
+  /** Key id of the package's signer (over-the-air installs); undefined for a mod installed unsigned. */
+  readonly signer: string | undefined;
+
+  constructor(manifest: ModManifest, host: ContextHost, signer?: string) {
     this.manifest = manifest;
+    this.signer = signer;
     this.#host = host;
     const limits = {} as Record<RateKind, RateLimit>;
     for (const kind of RATE_KINDS) limits[kind] = new RateLimit(host.rates[kind] ?? DEFAULT_RATES[kind], host.now);

@@ -120,7 +120,7 @@ export class Runtime {
         this.#audit.record(manifest.id, "refuse", refused.join("; "));
         throw new Error(`${where}: mod "${manifest.id}" asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`);
       }
-      const context = new ModContext(manifest, this.#host);
+      const context = new ModContext(manifest, this.#host, mod.signer);
       this.#mods.set(manifest.id, { context, sources: mod.modules });
       context.audit("grant", describeGrants(manifest).join("; ") || "no permissions");
       const quarantined = this.#quarantine.reason(manifest.id);

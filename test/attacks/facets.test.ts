@@ -89,8 +89,45 @@ export default { onStart() {
       '"mb8e3c4a9": undefined', '"": threw TypeError', '__proto__ set: {"polluted":1} undefined', 'object key: threw TypeError', 'keys: __proto__',
     ]);
     assert.equal((await modStatus(device, 'keeper')).state, 'running');
-    const stored = device.storage.preferenceKeys('mote-store');
+    const stored = device.storage.preferenceKeys('mote-store').filter((key) => key !== 'index');
     assert.equal(stored.length, 2, 'one record per mod');
+    await assertContained(device);
+  });
+
+  attack('storage slot collision: an id with the same 32-bit FNV-1a hash as the victim\'s sets, then deletes', async () => {
+    // "vault-2pfs" and "vault-jvja" share the FNV-1a hash 0x4b8e7fcf (found by a birthday search).
+    const device = await bootWithWitness([
+      { id: 'vault-2pfs', permissions: { storage: { bytes: 200 }, timers: { max: 1, minInterval: 100 } }, main: `import storage from "mote/storage";
+import Timer from "mote/timer";
+export default { onStart() { storage.set("secret", "s3cr3t"); Timer.set(() => trace('secret: ' + storage.get("secret")), 500); } };` },
+      { id: 'vault-jvja', permissions: { storage: { bytes: 200 } }, main: `import storage from "mote/storage";
+${TRY}
+export default { onStart() { tryIt('get', () => storage.get("secret")); tryIt('set', () => { storage.set("x", 1); return 'set'; }); tryIt('delete', () => { storage.delete("x"); return 'deleted'; }); } };` },
+    ]);
+    await device.runFor(300);
+    await device.modAction('stop', 'vault-2pfs');
+    await device.modAction('start', 'vault-2pfs');
+    await device.runFor(700);
+    assert.deepEqual(reported(device, 'vault-jvja'), ['get: undefined', 'set: set', 'delete: deleted']);
+    assert.deepEqual(reported(device, 'vault-2pfs'), ['secret: s3cr3t']);
+    await assertContained(device);
+  });
+
+  attack('storage writes are rate-limited (flash wear)', async () => {
+    const device = await bootWithWitness([{
+      id: 'wearer',
+      permissions: { storage: { bytes: 200 }, timers: { max: 1, minInterval: 100 } },
+      main: `import storage from "mote/storage";
+import Timer from "mote/timer";
+let n = 0;
+export default { onStart() { Timer.repeat(() => { for (let i = 0; i < 50; i++) { try { storage.set('k', n++); } catch {} } }, 100); } };`,
+    }]);
+    await device.runFor(10000);
+    const status = await modStatus(device, 'wearer');
+    const written = 100 * 50 - status.denials;
+    // A burst of 20, then 2 a second.
+    assert.ok(written <= 20 + 2 * 10 + 1, `${written} flash writes in 10 s`);
+    assert.equal(status.state, 'running');
     await assertContained(device);
   });
 
@@ -109,7 +146,7 @@ export default { onStart() {
     const status = await modStatus(device, 'filler');
     assert.equal(status.state, 'running');
     assert.ok(status.denials > 100, `${status.denials} refusals`);
-    const [slot] = device.storage.preferenceKeys('mote-store');
+    const [slot] = device.storage.preferenceKeys('mote-store').filter((key) => key !== 'index');
     const record = device.storage.preferenceGet('mote-store', slot) as { bytes: number[] };
     const entries = JSON.parse(Buffer.from(record.bytes).toString('utf8')).entries as [string, string][];
     const used = entries.reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);

@@ -32,6 +32,9 @@ export default { onStart() {
   tryIt('subscribe +/#', () => mqtt.subscribe('+/#', () => {}));
   tryIt('subscribe +/witness/#', () => mqtt.subscribe('+/witness/#', () => {}));
   tryIt('publish dots', () => mqtt.publish('telemetry/../../witness/x', 1));
+  tryIt('publish dot', () => mqtt.publish('telemetry/./x', 1));
+  tryIt('publish control', () => mqtt.publish('telemetry/a\u0007b', 1));
+  tryIt('publish literal', () => mqtt.publish('telemetry/x', 1));
   tryIt('subscribe cmd/#', () => mqtt.subscribe('cmd/#', (topic: string) => { heard.push(topic); trace('heard ' + topic); }));
 } };`,
     };
@@ -46,11 +49,13 @@ export default { onStart() {
     await device.runFor(3000);
     assert.deepEqual(reported(device, 'widener'), [
       'publish telemetry/+/x: refused', 'publish telemetry/#: refused', 'publish cmd/led: refused', 'publish +/x: refused',
-      'subscribe #: refused', 'subscribe +/#: refused', 'subscribe +/witness/#: refused', 'publish dots: ok', 'subscribe cmd/#: ok',
+      'subscribe #: refused', 'subscribe +/#: refused', 'subscribe +/witness/#: refused', 'publish dots: refused', 'publish dot: refused',
+      'publish control: refused', 'publish literal: ok', 'subscribe cmd/#: ok',
     ]);
     await until(() => published.some((message) => message.topic.includes('widener')), 'the literal publish at the broker');
     for (const message of published.filter((m) => m.topic.includes('widener'))) {
       assert.ok(message.topic.startsWith('mote/v1/dev1/telemetry/widener/'), message.topic);
+      assert.ok(!message.topic.split('/').some((level) => level === '.' || level === '..' || /[\u0000-\u001f]/.test(level)), message.topic);
     }
     assert.ok(!published.some((message) => message.topic.startsWith('$') || message.topic.includes('/witness/') && !message.topic.includes('/widener/')));
     await assertContained(device);
