@@ -21,6 +21,8 @@ export interface MqttServices {
   now(): number;
 }
 
+/** Live subscriptions one mod may hold (each is re-sent to the broker at every reconnect). */
+export const MAX_SUBSCRIPTIONS = 16;
 /** Telemetry bodies up to this size are batched with the mod's other readings. */
 const BATCHABLE_BYTES = 256;
 const decoder = new TextDecoder();
@@ -135,6 +137,9 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       const { absolute } = readOptions("subscribe", options);
       const full = resolve("subscribe", filter, absolute);
       if (typeof callback !== "function") throw new TypeError("mqtt.subscribe: callback must be a function");
+      // Each is a packet to the broker and a filter the session re-sends at every reconnect.
+      if (!subscriptions.has(full) && subscriptions.size >= MAX_SUBSCRIPTIONS) context.deny(`mqtt.subscribe: this mod already holds ${subscriptions.size} subscriptions, the most a mod may hold; unsubscribe one, or subscribe to a filter with a wildcard`);
+      if (!context.allow("subscriptions")) context.deny("mqtt.subscribe: more subscribe/unsubscribe calls than this mod's rate limit allows; subscribe once at start");
       const previous = subscriptions.get(full);
       if (previous) services!.session.unsubscribe(full, previous, false);
       const handler = handlerFor(full, absolute, callback);
@@ -146,6 +151,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       const full = resolve("subscribe", filter, absolute);
       const handler = subscriptions.get(full);
       if (!handler) return;
+      if (!context.allow("subscriptions")) context.deny("mqtt.unsubscribe: more subscribe/unsubscribe calls than this mod's rate limit allows");
       subscriptions.delete(full);
       services!.session.unsubscribe(full, handler, true);
     },

@@ -1,0 +1,50 @@
+// Attacks on budgets that must hold per mod over time, not per call: subscriptions (each a packet
+// to the broker and a filter re-sent at every reconnect), observed at a real broker.
+import assert from 'node:assert/strict';
+import { bootNetDevice, broker, driveUntil, modDirs } from '../net/helpers.ts';
+import { modStatus } from '../xs/helpers.ts';
+import { assertContained, attack, witness } from './harness.ts';
+
+describe('attack suite: budgets over time (real broker)', function () {
+  this.timeout(60000);
+
+  attack('subscribe/unsubscribe churn: hundreds a second, thousands of distinct filters', async () => {
+    const server = await broker();
+    const filters: string[] = [];
+    server.aedes.on('subscribe', (subscriptions, client) => {
+      if (client?.id === 'dev1') filters.push(...subscriptions.map((subscription) => subscription.topic).filter((topic) => topic.includes('/churner/')));
+    });
+    const churner = {
+      id: 'churner',
+      permissions: { mqtt: { subscribe: ['cmd/#'] }, timers: { max: 1, minInterval: 100 } },
+      main: `import mqtt from "mote/mqtt";
+import Timer from "mote/timer";
+let n = 0;
+export default { onStart() {
+  Timer.repeat(() => {
+    for (let i = 0; i < 30; i++) {
+      try { mqtt.subscribe('cmd/a' + n++, () => {}); } catch {}
+      try { mqtt.unsubscribe('cmd/a' + (n - 2)); } catch {}
+    }
+  }, 100);
+} };`,
+    };
+    const { device } = await bootNetDevice(modDirs([churner, witness]), { broker: server.url });
+    await driveUntil(device, () => filters.length > 0, 'the first subscription');
+    await device.runFor(10000);
+    const status = await modStatus(device, 'churner');
+    assert.equal(status.state, 'running');
+    // A burst of 20 operations, then 2 a second: at most ~40 subscriptions in 10 s (not 3,000).
+    assert.ok(filters.length <= 20 + 2 * 11, `${filters.length} filters subscribed at the broker`);
+    assert.ok(status.denials > 1000, `${status.denials} refusals`);
+    // A reconnect re-sends only the live subscriptions (at most 16 per mod).
+    const before = filters.length;
+    await server.stop();
+    await device.runFor(2000);
+    await server.start();
+    await driveUntil(device, () => filters.length > before, 'the resubscription');
+    await device.runFor(2000);
+    assert.ok(filters.length - before <= 16, `${filters.length - before} filters re-sent`);
+    await assertContained(device);
+  });
+});
