@@ -100,6 +100,23 @@ export async function driveUntil(device: SimulatedDevice, predicate: () => boole
   }
 }
 
+/**
+ * Watches `client` (call it before the broker stops): `wait()` resolves at its next CONNACK.
+ * Mosquitto (2.0.x) does not route messages to a persistent session restored from its
+ * persistence file until that client reconnects (eclipse-mosquitto/mosquitto#769): whatever a
+ * device publishes in between is acknowledged to the device, then dropped for that subscriber.
+ * A test that restarts the broker lets its consumer back in before the device may publish again.
+ */
+export function nextConnect(client: MqttClient): { wait(timeoutMs?: number): Promise<void> } {
+  let connected = false;
+  client.once('connect', () => (connected = true));
+  return {
+    async wait(timeoutMs = 30_000) {
+      await until(() => connected, `the consumer to reconnect after the broker restart`, timeoutMs);
+    },
+  };
+}
+
 /** Waits (wall clock) until `predicate` holds. */
 export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

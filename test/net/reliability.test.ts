@@ -3,26 +3,12 @@
 import assert from 'node:assert/strict';
 import { bootNetDevice, broker, brokerTap, consumer, driveUntil, modDirs, readings } from './helpers.ts';
 import { REPORTER, ACTUATOR, assertEveryReading, sendCommand } from './scenarios.ts';
+import { brokerOutage } from './outage.ts';
 
 describe('MQTT that loses nothing (embedded Aedes broker, warped virtual time)', () => {
   it('broker down for 10 virtual minutes while a mod reports every second: every reading arrives after the reconnect, in order, repeats marked', async () => {
     const server = await broker();
-    const dirs = modDirs([REPORTER]);
-    const { device } = await bootNetDevice(dirs, { broker: server.url });
-    const messages = brokerTap(server);
-    await device.runFor(30_000);
-    await server.stop();
-    await device.runFor(600_000);
-    const beforeRestart = readings(messages).length;
-    await server.start();
-    await device.runFor(120_500);
-    const total = 750; // one reading per virtual second
-    await driveUntil(device, () => new Set(readings(messages).map((r) => r.seq)).size >= total, `${total} distinct readings`);
-    assertEveryReading(readings(messages), total);
-    assert.ok(beforeRestart <= 31, `readings arrived while the broker was down (${beforeRestart})`);
-    const status = await device.status();
-    assert.ok(status, 'host alive');
-    assert.deepEqual(device.uncaught, []);
+    await brokerOutage(server, brokerTap(server), { upMs: 30_000, downMs: 600_000, afterMs: 120_000 });
   });
 
   it('a reboot while offline loses nothing queued, and the sequence goes on', async () => {
