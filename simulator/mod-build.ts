@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { findSourceFile, transpileDeviceModule } from './transpile.ts';
 import { checkManifestKeys, parseManifestText } from './manifest-text.ts';
+import { insideModFolder } from './mod-paths.ts';
 
 export interface ModBuild {
   manifest: unknown;
@@ -14,7 +15,7 @@ export interface ModBuild {
 
 function sourceFile(dir: string, path: string): string {
   const file = findSourceFile(resolve(dir, path));
-  if (file) return file;
+  if (file) return insideModFolder(dir, file, join(dir, 'manifest.json'), `module "${path}"`);
   throw new Error(`${join(dir, 'manifest.json')}: module "${path}" was not found (looked for ${path}.ts and ${path}.js)`);
 }
 
@@ -24,6 +25,7 @@ export function buildMod(modDir: string): ModBuild {
   if (!existsSync(manifestPath)) {
     throw new Error(`${modDir}: no manifest.json; a mod folder needs one with "modules" and a "mote" section (docs/mod-contract.md)`);
   }
+  insideModFolder(dir, manifestPath, manifestPath, 'manifest.json');
   const manifest = parseManifestText(readFileSync(manifestPath, 'utf8'), manifestPath) as { modules?: Record<string, string | string[]> };
   checkManifestKeys(manifest, manifestPath);
   const modules: Record<string, string> = {};
