@@ -14,6 +14,7 @@ import { benchDrivers } from './drivers.ts';
 import { benchDigitalWrite } from './digital-write.ts';
 import { benchOta } from './ota.ts';
 import { benchNet } from './net.ts';
+import { benchChip } from './chip.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   ota: benchOta,
   'digital-write': benchDigitalWrite,
   net: benchNet,
+  chip: benchChip,
 };
 
 const { values, positionals: selected } = parseArgs({

@@ -84,6 +84,17 @@ export class Emulator {
     return this.#clock.nanos / 1e6;
   }
 
+  /**
+   * Calls `hook` whenever the core is about to execute the instruction at `address` (a function's
+   * entry from `FirmwareElf.functions`), after any hook already there: how benchmarks read the
+   * machine at chosen points without changing the firmware.
+   */
+  onExecute(address: number, hook: () => void): void {
+    const at = address & ~1;
+    const previous = this.#hooks.get(at);
+    this.#hooks.set(at, previous ? () => (previous(), hook()) : hook);
+  }
+
   #watchdog(): { onWatchdogTrigger: () => void; scratchData: Uint32Array } {
     return (this.mcu.peripherals as unknown as Record<number, unknown>)[0x40058] as never;
   }

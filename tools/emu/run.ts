@@ -34,7 +34,10 @@ export interface EmuRunOptions {
   /** Flash contents to start from instead of erased flash (e.g. after a power cut). */
   flash?: Uint8Array;
   bootrom?: string;
-  onLine?: (line: string) => void;
+  /** Each console line as printed, with the emulated ms since reset. */
+  onLine?: (line: string, atMs: number) => void;
+  /** Called with the emulator before it runs (e.g. to hook functions with `onExecute`). */
+  beforeRun?: (emulator: Emulator) => void;
 }
 
 /** Kinds of stop that mean the firmware failed (a power cut is asked for, not a failure). */
@@ -71,10 +74,11 @@ export function runImage(options: EmuRunOptions): { emulator: Emulator; report: 
     cutAtWrite: options.cutAtWrite,
     onLine: (line) => {
       lines.push(line);
-      options.onLine?.(line);
+      options.onLine?.(line, emulator.nowMs);
     },
   });
   const hardware = new EmulatedBoard(emulator.mcu, board, () => emulator.nowMs);
+  options.beforeRun?.(emulator);
   const stop = emulator.runUntil(options.durationMs);
   emulator.console.flush();
   const fatal = stop && FATAL_STOPS.has(stop.kind);

@@ -1,0 +1,84 @@
+// One measured run of the Pico firmware on the emulated RP2040 for the chip benchmark: a factory
+// image with the given mods, the XS heap read after the machine's garbage collections, the
+// console with emulated times, and the core's cycle counter at chosen console lines.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFactoryImage } from '../tools/firmware/image.ts';
+import { readFirmwareElf } from '../tools/emu/elf.ts';
+import { runImage, type EmuReport } from '../tools/emu/run.ts';
+import type { FirmwareBuild } from '../tools/firmware/build.ts';
+import { DEVICE_ID, factoryKey, packageOf } from '../test/scenarios/packages.ts';
+import { xsHeapReader, type XsHeap } from './chip-machine.ts';
+
+/** The chips every benchmark mod may talk to: a TMP102 (thermometer) and an SHT4x (climate-sleeper) on bus 0. */
+const BOARD = {
+  extends: 'pico-w',
+  i2c: [
+    { bus: 0, address: 72, chip: 'tmp102', source: { constant: 21.5 } },
+    { bus: 0, address: 68, chip: 'sht4x', source: { temperature: { constant: 21.5 }, humidity: { constant: 40 } } },
+  ],
+};
+
+let boardFile: string | undefined;
+function benchBoardFile(): string {
+  if (!boardFile) {
+    boardFile = join(mkdtempSync(join(tmpdir(), 'mote-chip-bench-')), 'board.json');
+    writeFileSync(boardFile, JSON.stringify(BOARD));
+  }
+  return boardFile;
+}
+
+export interface ChipRun {
+  report: EmuReport;
+  /** Console lines with the emulated ms and core cycles at which they were printed. */
+  lines: { text: string; ms: number; cycles: number }[];
+  /** The heap at the last idle wait after a garbage collection (live objects, little garbage). */
+  heap: XsHeap | undefined;
+}
+
+/** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number): ChipRun {
+  const elf = readFirmwareElf(firmware.elf);
+  const image = buildFactoryImage({
+    board: 'pico',
+    firmware: new Uint8Array(readFileSync(firmware.image)),
+    packages: mods.map((dir) => ({ bytes: packageOf(dir), name: dir })),
+    trusted: factoryKey().trusted,
+    deviceId: DEVICE_ID,
+  });
+  const lines: ChipRun['lines'] = [];
+  let heap: XsHeap | undefined;
+  let cycles = () => 0;
+  const { report } = runImage({
+    image: firmware.image,
+    elf: firmware.elf,
+    flash: image.raw,
+    boardFile: benchBoardFile(),
+    durationMs,
+    warp: true,
+    onLine: (text, ms) => lines.push({ text, ms, cycles: cycles() }),
+    beforeRun: (emulator) => {
+      cycles = () => emulator.mcu.core.cycles;
+      const read = xsHeapReader(emulator.mcu, elf);
+      const collect = elf.functions.get('fxCollect');
+      const idle = elf.functions.get('best_effort_wfe_or_timeout');
+      if (collect === undefined || idle === undefined) throw new Error('the firmware ELF lacks fxCollect or best_effort_wfe_or_timeout');
+      let collected = false;
+      emulator.onExecute(collect, () => void (collected = true));
+      emulator.onExecute(idle, () => {
+        if (!collected) return;
+        collected = false;
+        heap = read();
+      });
+    },
+  });
+  return { report, lines, heap };
+}
+
+/** The first console line matching `pattern`; throws with the console's tail when there is none. */
+export function lineOf(run: ChipRun, pattern: RegExp): ChipRun['lines'][number] {
+  const found = run.lines.find((line) => pattern.test(line.text));
+  if (!found) throw new Error(`chip bench: no console line matches ${pattern}${run.report.stop ? ` (stopped: ${run.report.stop.message})` : ''}; last lines:\n${run.lines.slice(-15).map((line) => line.text).join('\n')}`);
+  return found;
+}

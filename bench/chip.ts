@@ -1,0 +1,105 @@
+// `npm run bench -- chip`: figures of the real Pico firmware on the emulated RP2040 (rp2040js,
+// tools/emu), each with its baseline from the same run:
+//   - XS heap (chunk + slot bytes, as the SDK's instrumentation counts them) of the host alone,
+//     and what one started blink, thermometer and climate-sleeper add;
+//   - how many blink copies start before the 128 KB XS arena is full;
+//   - Ed25519 verification (the device's verifier) in core cycles and ms at 125 MHz;
+//   - boot to the first mod running, in emulated ms;
+//   - firmware text/data/bss (arm-none-eabi-size) and the flash left for mod slots.
+// Needs the toolchain kit's environment (MODDABLE, PICO_SDK_DIR, MOTE_RP2040_BOOTROM); the
+// firmware is built once (test/scenarios/firmware.ts, build/firmware/pico).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../simulator/module-map.ts';
+import { boardLayout, partition } from '../tools/firmware/flash-layout.ts';
+import { readFirmwareElf } from '../tools/emu/elf.ts';
+import { firmwareUnavailable, sharedFirmware } from '../test/scenarios/firmware.ts';
+import type { FirmwareBuild } from '../tools/firmware/build.ts';
+import { lineOf, runMods, type ChipRun } from './chip-run.ts';
+import { blinkCopy, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
+import type { BenchOptions } from './run.ts';
+import type { Figure } from './figures.ts';
+
+const CLOCK_HZ = 125_000_000;
+const WATCHDOG_MS = 8000; // host/platform/watchdog.ts
+const SETTLE_MS = 3000;
+const mod = (name: string) => join(PROJECT_ROOT, 'mods', name);
+
+/** Bytes the XS heap holds after the run (chunks + slots); throws when no collection was seen. */
+function heapBytes(run: ChipRun, what: string): number {
+  if (!run.report.hostAlive) throw new Error(`chip bench: ${what}: the firmware stopped: ${run.report.hostStopReason}`);
+  if (!run.heap) throw new Error(`chip bench: ${what}: no garbage collection in ${run.report.virtualTimeMs} ms, no heap reading`);
+  return run.heap.chunkBytes + run.heap.slotBytes;
+}
+
+/** Berkeley sizes from arm-none-eabi-size (the brief's tool), checked against the ELF reader. */
+function firmwareSizes(build: FirmwareBuild): { text: number; data: number; bss: number } {
+  const result = spawnSync('arm-none-eabi-size', ['-B', build.elf], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`arm-none-eabi-size failed: ${result.stderr || result.error?.message}`);
+  const [text, data, bss] = result.stdout.trim().split('\n')[1].trim().split(/\s+/).map(Number);
+  const elf = readFirmwareElf(build.elf).sizes;
+  if (elf.text !== text || elf.data !== data || elf.bss !== bss) throw new Error(`arm-none-eabi-size (${text}/${data}/${bss}) and the ELF sections (${elf.text}/${elf.data}/${elf.bss}) disagree`);
+  return { text, data, bss };
+}
+
+/** Starts 1, 2, … blink copies until one does not start or the firmware stops. */
+function blinkCopiesThatStart(build: FirmwareBuild): { started: number; limit: string } {
+  const copies: string[] = [];
+  for (let n = 0; n < MAX_BLINK_COPIES; n++) {
+    copies.push(blinkCopy(n));
+    const run = runMods(build, copies, SETTLE_MS);
+    const started = new Set(run.lines.map((line) => /^\[(blink-\d+)\] blinking pin/.exec(line.text)?.[1]).filter(Boolean)).size;
+    if (!run.report.hostAlive || started < copies.length) {
+      return { started, limit: run.report.hostAlive ? `copy ${n + 1} did not start: ${run.lines.filter((line) => line.text.startsWith(`[blink-${n}]`) || /memory/i.test(line.text)).map((line) => line.text).slice(-2).join(' / ')}` : `the firmware stopped: ${run.report.hostStopReason}` };
+    }
+  }
+  return { started: MAX_BLINK_COPIES, limit: 'the header pins ran out first' };
+}
+
+export async function benchChip(options: BenchOptions): Promise<Figure[]> {
+  const missing = firmwareUnavailable();
+  if (missing) {
+    if (options.explicit) throw new Error(`chip bench: ${missing}`);
+    process.stderr.write(`bench: chip skipped: ${missing}\n`);
+    return [];
+  }
+  const build = await sharedFirmware('pico');
+  const figures: Figure[] = [];
+
+  const host = runMods(build, [], SETTLE_MS);
+  const hostBytes = heapBytes(host, 'host alone');
+  const arena = host.heap!.arenaBytes;
+  figures.push({ name: 'XS heap used by the host alone (chunks + slots)', value: hostBytes, unit: 'bytes', baseline: arena, baselineName: 'the Pico\'s XS arena (creation.static)' });
+  const hostReady = lineOf(host, /^\[host\] installed 0 mod/).ms;
+
+  const perMod: Record<string, number> = {};
+  for (const name of ['blink', 'thermometer', 'climate-sleeper']) {
+    const run = runMods(build, [mod(name)], SETTLE_MS);
+    perMod[name] = heapBytes(run, name) - hostBytes;
+    figures.push({ name: `XS heap one started ${name} adds`, value: perMod[name], unit: 'bytes', baseline: hostBytes, baselineName: 'the host alone' });
+    if (name === 'blink') {
+      const first = lineOf(run, /^\[blink\] blinking pin 2/).ms;
+      figures.push({ name: 'boot to the first mod running (blink\'s onStart), emulated', value: Number(first.toFixed(1)), unit: 'ms', baseline: Number(hostReady.toFixed(1)), baselineName: 'boot to the host ready with no mods' });
+    }
+  }
+
+  const copies = blinkCopiesThatStart(build);
+  const predicted = Math.floor(host.heap!.arenaFreeBytes / perMod.blink);
+  process.stderr.write(`bench: chip: ${copies.started} blink copies started; limit: ${copies.limit}\n`);
+  figures.push({ name: `blink copies started before the XS arena is full (${copies.limit})`, value: copies.started, unit: 'copies', baseline: predicted, baselineName: 'arena left after the host ÷ one blink\'s heap' });
+
+  const ed = runMods(build, [ed25519Mod()], 12000);
+  const [mark1, mark2, start, end] = [lineOf(ed, /^\[ed25519-bench\] mark$/), ed.lines.filter((line) => line.text === '[ed25519-bench] mark')[1], lineOf(ed, /verify start$/), lineOf(ed, /verify end true$/)];
+  const cycles = end.cycles - start.cycles - (mark2.cycles - mark1.cycles);
+  figures.push({ name: 'Ed25519 verification on the chip (SHA-512 precomputed), core cycles', value: cycles, unit: 'cycles', baseline: mark2.cycles - mark1.cycles, baselineName: 'one trace line' });
+  figures.push({ name: 'Ed25519 verification on the chip at 125 MHz', value: Number(((cycles / CLOCK_HZ) * 1000).toFixed(1)), unit: 'ms', baseline: WATCHDOG_MS, baselineName: 'the hardware watchdog period (a longer turn resets the chip)' });
+
+  const sizes = firmwareSizes(build);
+  const layout = boardLayout('pico');
+  const xs = partition(layout, 'xs');
+  const firmwareRoom = layout.partitions[0].offset;
+  figures.push({ name: 'firmware in flash (text + data, arm-none-eabi-size)', value: sizes.text + sizes.data, unit: 'bytes', baseline: firmwareRoom, baselineName: 'flash before the first partition' });
+  figures.push({ name: 'firmware static RAM (data + bss)', value: sizes.data + sizes.bss, unit: 'bytes', baseline: 264 * 1024, baselineName: 'RP2040 SRAM' });
+  figures.push({ name: 'flash for mod slots ("xs" partition)', value: xs.size, unit: 'bytes', baseline: firmwareRoom - (sizes.text + sizes.data), baselineName: 'flash left unused between the firmware and the partitions' });
+  return figures;
+}
