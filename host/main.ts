@@ -20,6 +20,7 @@ import { sessionRadio } from "host/radio";
 import type { BoardProvider } from "permissions/device-facet";
 import { startOta } from "host/ota";
 import { storageModule } from "permissions/storage-facet";
+import storage from "platform/storage";
 import { readPolicy } from "permissions/policy-store";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
@@ -66,7 +67,7 @@ function refreshBattery(power: HostPower, announce: () => void): void {
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), storageModule(Preference), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
+  const modules = [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
   return new Runtime({
     device: provider,
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),

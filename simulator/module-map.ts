@@ -30,6 +30,7 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   'platform/mod-flash': 'platform-mod-flash.ts',
   'platform/ota-link': 'platform-ota-link.ts',
   'platform/watchdog': 'platform-watchdog.ts',
+  'platform/storage': 'platform-storage.ts',
   time: 'time.ts',
   'platform/sleep': 'platform-sleep.ts',
   'sim/bytes': 'bytes.ts',

@@ -145,3 +145,13 @@ declare module "native/watchdog" {
   /** After a watchdog reset: the mod recorded then ("" for the host); else undefined. Once per boot. */
   export function lastReset(): string | undefined;
 }
+
+declare module "platform/storage" {
+  /** Where `mote/storage` keeps mod records: the "storage" flash partition (Pico), else `preference`. */
+  const storage: {
+    get(domain: string, key: string): unknown;
+    set(domain: string, key: string, value: ArrayBuffer): void;
+    delete(domain: string, key: string): void;
+  };
+  export default storage;
+}
