@@ -28,8 +28,17 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PATCHES = [
   { file: 'xsnapPlatform.c', from: 'case XS_STACK_OVERFLOW_EXIT:', to: 'case XS_JAVASCRIPT_STACK_OVERFLOW_EXIT: case XS_NATIVE_STACK_OVERFLOW_EXIT:' },
   { file: 'xsnap-worker.c', from: 'case xsStackOverflowExit:', to: 'case xsJavaScriptStackOverflowExit: case xsNativeStackOverflowExit:' },
+  // XS 17's meter is 64 bits and counts 1 << 16 per byte code (xsCommon.h XS_CODE_METERING;
+  // a builtin step is 1 << 14); its metering callback already gets it shifted back. The worker's
+  // get/set of the current meter (the crank's reported computrons and the `resetMeter` global
+  // that limits the rest of a turn) read and wrote the raw 64-bit count as 32 bits, so the
+  // count wrapped and a limit set from it could be never reached: a runaway mod ran forever.
+  // They now speak computrons (one per byte code) as with XS 13, and moving the meter back also
+  // moves the next check (meterCount) so a new limit takes effect at once.
+  { file: 'xsnapPlatform.c', from: '\treturn the->meterIndex;', to: '\treturn (txUnsigned)(the->meterIndex >> 16);' },
+  { file: 'xsnapPlatform.c', from: '\tthe->meterIndex = value;', to: '\tthe->meterIndex = ((txU8)value) << 16;\n\tif (the->meterInterval) the->meterCount = the->meterIndex + the->meterInterval;' },
 ];
-const BUILD_SCRIPT_VERSION = 1;
+const BUILD_SCRIPT_VERSION = 2;
 
 /**
  * The XS version the SDK's sources declare (xs/sources/xsCommon.h: XS_MAJOR/MINOR/PATCH_VERSION,

@@ -36,6 +36,20 @@ describe('the simulator\'s XS engine', function () {
     }
   });
 
+  it('meters computrons as XS 13 did (one per byte code), so crank and turn limits hold', async () => {
+    // XS 17 counts 1 << 16 per byte code in 64 bits; the worker reports and limits computrons.
+    const worker = new XsWorker({ onQuery: () => new Uint8Array(), stdout: 'ignore' });
+    try {
+      const { meter } = await worker.evaluate('let n = 0; for (let i = 0; i < 100000; i++) n++;');
+      assert.ok(meter.compute > 1e6 && meter.compute < 4e6, `computrons for 100,000 loop turns: ${meter.compute}`);
+      // A limit set from inside the machine (the watchdog's meter.limit does this) stops a runaway.
+      await assert.rejects(worker.evaluate('const index = resetMeter(0, 0); resetMeter(index + 100000, index); for (;;) {}'));
+      assert.equal(worker.exitReason, 'too much computation');
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('the fork server that boots woken devices is linked from the same XS', () => {
     const binary = forkServerBinary();
     if (!binary) return; // no C compiler here: woken devices start from the snapshot instead
