@@ -2,9 +2,9 @@
 // and transpiles the modules it lists. The runtime on the device validates the "mote" section;
 // here we only make sure there is something to give it, with errors that say which file.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { findSourceFile, transpileDeviceModule } from './transpile.ts';
-import { checkManifestKeys, parseManifestText } from './manifest-text.ts';
+import { parseManifestText } from './manifest-text.ts';
 import { insideModFolder } from './mod-paths.ts';
 
 export interface ModBuild {
@@ -27,7 +27,6 @@ export function buildMod(modDir: string): ModBuild {
   }
   insideModFolder(dir, manifestPath, manifestPath, 'manifest.json');
   const manifest = parseManifestText(readFileSync(manifestPath, 'utf8'), manifestPath) as { modules?: Record<string, string | string[]> };
-  checkManifestKeys(manifest, manifestPath);
   const modules: Record<string, string> = {};
   for (const [key, value] of Object.entries(manifest.modules ?? {})) {
     for (const path of Array.isArray(value) ? value : [value]) {
@@ -36,7 +35,7 @@ export function buildMod(modDir: string): ModBuild {
       if (name.startsWith('mote/') || name.includes(':')) {
         throw new Error(`${manifestPath}: module name "${name}" is reserved; mods cannot define "mote/*" or "scheme:" modules`);
       }
-      modules[name] = transpileDeviceModule(file);
+      modules[name] = transpileDeviceModule(file, `${basename(dir)}/${relative(dir, file).split(sep).join('/')}`);
     }
   }
   if (!Object.keys(modules).length) {

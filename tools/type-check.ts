@@ -3,9 +3,10 @@
 // which drops types, so without this `let n: number = "zero"` would run. Uses the project's
 // device tsconfig.json (strict, Moddable typings, no Node types) with only the mod's own sources
 // and the declaration files as roots, so a mod anywhere on disk is checked like the ones in mods/.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { checkManifestKeys, parseManifestText } from '../simulator/manifest-text.ts';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
 
 let declarations: { options: ts.CompilerOptions; files: string[] } | undefined;
@@ -55,8 +56,15 @@ export function typeCheckMod(modDir: string): string[] {
     });
 }
 
-/** Throws an Error listing the mod's type errors (the commands print it and exit 1). */
+/**
+ * The author's checks before a mod folder is run, tested, built or installed: the manifest's
+ * keys (an unknown one is refused with the one it probably meant), then the types. Throws an
+ * Error saying what to fix (the commands print it and exit 1). The simulator's own loader
+ * (simulator/mod-build.ts) does not, so tests can hand the device what an author must not.
+ */
 export function typeCheckOrThrow(modDir: string): void {
+  const manifestPath = join(resolve(modDir), 'manifest.json');
+  if (existsSync(manifestPath)) checkManifestKeys(parseManifestText(readFileSync(manifestPath, 'utf8'), manifestPath), manifestPath);
   const errors = typeCheckMod(modDir);
   if (errors.length) throw new Error(`${modDir} does not type-check against the mod typings (typings/mote.d.ts); fix these first:\n  ${errors.join('\n  ')}`);
 }

@@ -47,6 +47,23 @@ export function asModError(error: unknown): Error {
 }
 
 /**
+ * Where in the mod's TypeScript an error was thrown ("hello/main.ts:9"), from the first frame of
+ * its stack that names a mod source (the simulator and `mote build` give mod modules line
+ * directives, simulator/transpile.ts); "" when there is none (host errors carry no frames). Read
+ * once, never throws.
+ */
+export function sourceLineOf(error: unknown): string {
+  try {
+    const stack: unknown = typeof error === "object" && error !== null ? (error as { stack?: unknown }).stack : undefined;
+    if (typeof stack !== "string") return "";
+    const match = /\(([^()\s]+\.[jt]s:\d+)\)/.exec(stack.slice(0, 2048));
+    return match ? match[1] : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
  * The message of a thrown value, read defensively and once: a mod can throw anything, including
  * an object whose `message` getter answers differently on each read or throws. Always a string
  * of at most MAX_LINE characters; never throws.
@@ -148,7 +165,8 @@ export class ModContext {
    */
   fail(where: string, error: unknown): void {
     this.errors++;
-    this.lastError = `${where}: ${messageOf(error)}`;
+    const at = sourceLineOf(error);
+    this.lastError = `${where}: ${messageOf(error)}${at ? ` (${at})` : ""}`;
     if (this.#limits.errors.take()) this.log(`error in ${this.lastError}`);
   }
 

@@ -23,7 +23,7 @@ describe('failure containment on XS', () => {
     assert.equal(thrower.state, 'quarantined');
     assert.equal(thrower.starts, 4);
     assert.equal(thrower.errors, 4);
-    assert.match(thrower.quarantine ?? '', /crashed 4 times in a row \(last: onStart: boom\)/);
+    assert.match(thrower.quarantine ?? '', /crashed 4 times in a row \(last: onStart: boom \(mote-mod-thrower-\w+\/main\.ts:1\)\)/);
     const restarts = linesOf(device, 'thrower').filter((line) => line.startsWith('crashed'));
     assert.deepEqual(restarts, ['crashed; its resources are closed; restart in 1000 ms', 'crashed; its resources are closed; restart in 4000 ms', 'crashed; its resources are closed; restart in 16000 ms']);
     assert.equal(linesOf(device, 'ticker').at(-1), 'tick 300'); // 30.9 s at one tick per 100 ms, a line every 10
