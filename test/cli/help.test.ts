@@ -47,6 +47,14 @@ describe('mote help, README and the first error', function () {
     }
   });
 
+  it('the commands README and getting-started show write no file into the repository root', () => {
+    const guide = readFileSync(join(PROJECT_ROOT, 'docs/getting-started.md'), 'utf8');
+    const commands = [README, guide].flatMap((text) => text.split('\n').filter((line) => /^(npx )?mote |`npx mote /.test(line.trim())));
+    const outputs = commands.flatMap((line) => [...line.matchAll(/--(?:out|report) (\S+?)`?$|--(?:out|report) (\S+?)[`\s]/g)].map((m) => m[1] ?? m[2]));
+    assert.ok(outputs.length >= 2, `found ${outputs.join(', ')}`);
+    for (const path of outputs) assert.match(path, /^(\/tmp\/|\.mote\/|[A-Z]+(\.|$)|FILE|DIR)/, `a documented command writes ${path} into the repository root`);
+  });
+
   it("the Node version README and package.json ask for satisfies every installed dependency's engines", () => {
     const wanted = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).engines.node as string;
     const minimum = semver.minVersion(wanted)!.version;
