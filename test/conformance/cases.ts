@@ -123,3 +123,28 @@ try {
 trace("conformance " + JSON.stringify(outcome) + "\\n");
 `;
 }
+
+/**
+ * Every case of `cases` in one module, for a target where a boot per case is dear (the emulated
+ * chip): each case runs in turn in the same machine and traces `conformance <index> <outcome>`.
+ * Every case closes what it opened, so the batch gives the same outcomes as one machine per case.
+ */
+export function conformanceBatch(cases: readonly ConformanceCase[]): string {
+  const bodies = cases.map((testCase) => `() => { ${testCase.body} }`).join(',\n  ');
+  return `const { Digital, I2C, PWM } = device.io;
+const bus = device.I2C.default;
+const cases = [
+  ${bodies}
+];
+cases.forEach((body, index) => {
+  let outcome;
+  try {
+    outcome = { returns: String(body()) };
+  } catch (error) {
+    outcome = { throws: error instanceof Error ? error.name : typeof error };
+  }
+  trace("conformance " + index + " " + JSON.stringify(outcome) + "\\n");
+});
+`;
+}
+

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { builtInBoard } from '../../simulator/boards.ts';
 import { linesOf, runModule } from '../xs/helpers.ts';
-import { CASES, conformanceModule, expectedOn, type Board } from './cases.ts';
+import { CASES, conformanceBatch, conformanceModule, expectedOn, type Board } from './cases.ts';
 
 const BOARDS: Board[] = ['esp32', 'pico-w'];
 
@@ -27,3 +27,18 @@ for (const board of BOARDS) {
     }
   });
 }
+
+describe('ECMA-419 conformance in one machine (the batch the emulated chip runs)', () => {
+  for (const board of BOARDS) {
+    it(`${board}: every case in one module gives the outcome it gives alone`, async () => {
+      const cases = CASES.filter((testCase) => expectedOn(testCase, board));
+      const device = await runModule(conformanceBatch(cases), builtInBoard(board));
+      const outcomes = linesOf(device, 'host').filter((line) => line.startsWith('conformance ')).map((line) => {
+        const [, index, json] = /^conformance (\d+) (.*)$/.exec(line)!;
+        return [cases[Number(index)].name, JSON.parse(json)];
+      });
+      assert.deepEqual(outcomes, cases.map((testCase) => [testCase.name, expectedOn(testCase, board)]));
+    });
+  }
+});
+
