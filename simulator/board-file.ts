@@ -76,7 +76,7 @@ export function boardFromJson(json: unknown, where: string, dir: string, base = 
   const problems: string[] = [];
   for (const key of Object.keys(json)) if (!FIELDS.includes(key)) problems.push(`${key}: unknown field; a board file has ${FIELDS.join(', ')}`);
   const name = json.extends ?? base;
-  if (typeof name !== 'string' || !BUILT_IN_BOARDS[name]) {
+  if (typeof name !== 'string' || !Object.hasOwn(BUILT_IN_BOARDS, name)) {
     throw new Error(`${where}: extends: expected one of ${Object.keys(BUILT_IN_BOARDS).map((b) => `"${b}"`).join(', ')}, got ${JSON.stringify(name)}`);
   }
   const board = builtInBoard(name);

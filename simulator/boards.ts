@@ -70,7 +70,7 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
 });
 
 export function builtInBoard(name: string): BoardSpec {
-  const board = BUILT_IN_BOARDS[name];
+  const board = Object.hasOwn(BUILT_IN_BOARDS, name) ? BUILT_IN_BOARDS[name] : undefined;
   if (!board) throw new Error(`unknown board "${name}"; built-in boards are ${Object.keys(BUILT_IN_BOARDS).join(', ')}`);
   return structuredClone(board);
 }

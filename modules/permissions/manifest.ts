@@ -212,7 +212,7 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
   const result: ModManifest = Object.freeze({
     id,
     version,
-    entry: String(entry),
+    entry: typeof entry === "string" ? entry : "main", // a non-string entry is a problem reported below
     permissions: Object.freeze({
       digital: Object.freeze(digitalGrants(check, permissions.digital)),
       i2c: Object.freeze(i2cGrants(check, permissions.i2c)),

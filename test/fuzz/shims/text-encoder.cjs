@@ -1,0 +1,2 @@
+// Moddable's `text/encoder` for device modules loaded in Node by the fuzz run: the engine's own.
+module.exports = { __esModule: true, default: TextEncoder };
