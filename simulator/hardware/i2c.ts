@@ -118,8 +118,15 @@ export class I2CController {
         this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: bus stuck, SDA held low (by the ${other.name} at 0x${Number(key.split(':')[1]).toString(16)}); the ${op} to 0x${hex(address)} failed`);
       }
     }
-    if (!chip || chip.faults?.active('nack', now)) this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: no device acknowledged address 0x${hex(address)} (${op})`);
+    if (!chip || chip.faults?.active('nack', now)) this.#fail(bus, address, op, bytes, `I2C bus ${bus.port}: no device acknowledged address 0x${hex(address)} (${op}); ${this.#answering(bus, now)}`);
     return { bus, address, chip };
+  }
+
+  /** Which addresses answer on the bus, for a wrong-address error ("answering on bus 0: 0x44 (sht4x)"). */
+  #answering(bus: I2CBusSpec, now: number): string {
+    const found = [...this.#chips].filter(([key, chip]) => key.startsWith(`${bus.port}:`) && !chip.faults?.active('nack', now))
+      .map(([key, chip]) => ({ address: Number(key.split(':')[1]), name: chip.name })).sort((a, b) => a.address - b.address);
+    return found.length ? `answering on bus ${bus.port}: ${found.map(({ address, name }) => `0x${hex(address)} (${name})`).join(', ')}` : `nothing answers on bus ${bus.port}`;
   }
 
   /** Runs the chip's side of a transfer; a chip's I2CNack becomes a failed transfer. */

@@ -47,7 +47,7 @@ describe('mote help, README and the first error', function () {
     }
   });
 
-  it('the commands README and getting-started show write no file into the repository root', () => {
+  it('the commands README and getting-started write no file into the repository root', () => {
     const guide = readFileSync(join(PROJECT_ROOT, 'docs/getting-started.md'), 'utf8');
     const commands = [README, guide].flatMap((text) => text.split('\n').filter((line) => /^(npx )?mote |`npx mote /.test(line.trim())));
     const outputs = commands.flatMap((line) => [...line.matchAll(/--(?:out|report) (\S+?)`?$|--(?:out|report) (\S+?)[`\s]/g)].map((m) => m[1] ?? m[2]));

@@ -82,9 +82,9 @@ trace(probe(device.I2C.default, 0x44));
 `, board());
     assert.deepEqual(linesOf(device, 'host'), [
       'ok',
-      'I2C bus 0: no device acknowledged address 0x23 (write)',
+      'I2C bus 0: no device acknowledged address 0x23 (write); answering on bus 0: 0x44 (sht4x)',
       'ok',
-      'I2C bus 1: no device acknowledged address 0x44 (write)',
+      'I2C bus 1: no device acknowledged address 0x44 (write); answering on bus 1: 0x23 (bh1750)',
       'I2C: write after close',
       'ok',
     ]);

@@ -25,8 +25,8 @@ try { i2c.read(1); } catch (e) { trace((e as Error).message); }
 try { i2c.write(Uint8Array.of(1)); } catch (e) { trace((e as Error).message); }
 `, withTmp102());
     assert.deepEqual(linesOf(device, 'host'), [
-      'I2C bus 0: no device acknowledged address 0x77 (read)',
-      'I2C bus 0: no device acknowledged address 0x77 (write)',
+      'I2C bus 0: no device acknowledged address 0x77 (read); answering on bus 0: 0x48 (tmp102)',
+      'I2C bus 0: no device acknowledged address 0x77 (write); answering on bus 0: 0x48 (tmp102)',
     ]);
     assert.equal(device.i2c.transactions.filter((t) => !t.ok).length, 2);
   });

@@ -47,7 +47,7 @@ sensor.close(); sensor.close();
 trace(attempt(() => sensor.sample()));
 `, chipBoard('bh1750', 0x23, { faults: { outOfRange: true } }));
     assert.deepEqual(linesOf(device, 'host'), [
-      'BH1750 at 0x5c: power on failed: I2C bus 0: no device acknowledged address 0x5c (write)',
+      'BH1750 at 0x5c: power on failed: I2C bus 0: no device acknowledged address 0x5c (write); answering on bus 0: 0x23 (bh1750)',
       'BH1750 at 0x23: saturated (65535 counts): more light than sensitivity 69 can measure; lower it with configure({ sensitivity })',
       'BH1750: sensitivity (MTreg) must be an integer from 31 to 254, got 300',
       'BH1750: used after close',

@@ -50,7 +50,7 @@ for (const at of [100, 200]) Timer.set(() => trace(attempt(() => sensor.sample()
 `, chipBoard('bme280', 0x76, { source: SOURCE, faults: { slowConversion: { from: 100, until: 200 }, outOfRange: { from: 200 } } }));
     await device.runUntilIdle();
     assert.deepEqual(linesOf(device, 'host'), [
-      'BME280 at 0x77: reading the chip id failed: I2C bus 0: no device acknowledged address 0x77 (write)',
+      'BME280 at 0x77: reading the chip id failed: I2C bus 0: no device acknowledged address 0x77 (write); answering on bus 0: 0x76 (bme280)',
       "BME280 at 0x76: still measuring 10 ms after the request (the datasheet's maximum); the reading is discarded",
       "BME280 at 0x76: pressure 1721.61 hPa is outside the sensor's range (300 to 1100 hPa); the reading is discarded",
     ]);

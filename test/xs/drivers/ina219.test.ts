@@ -45,7 +45,7 @@ sensor.close(); sensor.close();
 trace(attempt(() => sensor.sample()));
 `, chipBoard('ina219', 0x40, { faults: { outOfRange: true } }));
     assert.deepEqual(linesOf(device, 'host'), [
-      'INA219 at 0x41: writing the reset failed: I2C bus 0: no device acknowledged address 0x41 (write)',
+      'INA219 at 0x41: writing the reset failed: I2C bus 0: no device acknowledged address 0x41 (write); answering on bus 0: 0x40 (ina219)',
       'INA219 at 0x40: overflow (OVF): the current is beyond the shunt range of 3.2 A; raise configure({ maxCurrent }) if the circuit allows it',
       'INA219: 5 A through 0.1 Ω is 500 mV, beyond the 320 mV shunt range; lower maxCurrent or use a smaller shunt',
       'INA219: shuntOhms must be a positive number of ohms, got 0',

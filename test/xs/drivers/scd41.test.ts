@@ -53,7 +53,7 @@ for (const at of [5100, 10100]) Timer.set(() => trace(attempt(() => sensor.sampl
 `, chipBoard('scd41', 0x62, { source: SOURCE, faults: { crc: { from: 4000, until: 6000 }, outOfRange: { from: 9000, until: 11000 } } }));
     await device.runUntilIdle();
     assert.deepEqual(linesOf(device, 'host'), [
-      'SCD41 at 0x63: asking the serial number failed: I2C bus 0: no device acknowledged address 0x63 (write)',
+      'SCD41 at 0x63: asking the serial number failed: I2C bus 0: no device acknowledged address 0x63 (write); answering on bus 0: 0x62 (scd41)',
       'SCD41 at 0x62: CRC mismatch in the data-ready status; nothing was read',
       "SCD41 at 0x62: CO2 65535 ppm is outside the sensor's range (0 to 40000 ppm); the measurement is discarded",
     ]);

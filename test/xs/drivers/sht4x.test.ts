@@ -72,8 +72,8 @@ const Digital = device.io.Digital;
 trace(attempt(() => { new Digital({ pin: 21, mode: Digital.Output }).close(); return 'bus pins free'; }));
 `, sht4x({ faults: { nack: true } }));
     assert.deepEqual(linesOf(device, 'host'), [
-      'SHT4x at 0x45: soft reset failed: I2C bus 0: no device acknowledged address 0x45 (write)',
-      'SHT4x at 0x44: soft reset failed: I2C bus 0: no device acknowledged address 0x44 (write)',
+      'SHT4x at 0x45: soft reset failed: I2C bus 0: no device acknowledged address 0x45 (write); nothing answers on bus 0',
+      'SHT4x at 0x44: soft reset failed: I2C bus 0: no device acknowledged address 0x44 (write); nothing answers on bus 0',
       '"bus pins free"',
     ]);
   });
@@ -85,7 +85,7 @@ Timer.set(() => trace(attempt(() => sensor.sample().hygrometer.humidity > 0)), 1
 `, sht4x());
     device.i2c.chipAt(0, 0x44)!.faults!.set('nack', true);
     await device.runUntilIdle();
-    assert.deepEqual(linesOf(device, 'host'), ['SHT4x at 0x44: starting a measurement failed: I2C bus 0: no device acknowledged address 0x44 (write)']);
+    assert.deepEqual(linesOf(device, 'host'), ['SHT4x at 0x44: starting a measurement failed: I2C bus 0: no device acknowledged address 0x44 (write); nothing answers on bus 0']);
   });
 
   it('close() twice is fine; sample and configure check their input and the state', async () => {
