@@ -16,6 +16,8 @@ import type { ModModule } from "runtime/runtime";
 const DOMAIN = "mote-net";
 /** At most this many unacknowledged messages wait in the outbox; then the oldest are dropped. */
 const OUTBOX_MESSAGES = 2000;
+/** A clean shutdown sends what the outbox holds for at most this long (device ms). */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface HostNetwork {
   module: ModModule;
@@ -37,8 +39,12 @@ function preferenceText(key: string) {
 export function createNetwork(describe?: () => Record<string, unknown>): HostNetwork {
   const config = network.config();
   const client = config && network.mqtt(config.secure);
-  if (!config || !client) return { module: mqttModule(undefined), session: undefined, now: () => network.now() };
+  // Whole milliseconds: every `ts` on the wire is an integer (docs/topics.md).
+  const now = () => Math.floor(network.now());
+  if (!config || !client) return { module: mqttModule(undefined), session: undefined, now };
+  let session: Session | undefined;
   const outbox = new Outbox(new Flash("outbox"), {
+    onDrop: (owner, seq, reason) => session?.dropped(owner, seq, reason),
     maxMessages: OUTBOX_MESSAGES,
     dropped: {
       get: () => {
@@ -48,17 +54,20 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
       set: (value) => Preference.set(DOMAIN, "dropped", value),
     },
   });
-  const session = new Session({
+  session = new Session({
     config,
     network: client,
     timer: Timer,
     outbox,
-    now: () => network.now(),
+    now,
     random: () => Math.random(),
     log: (text) => platformConsole.write("net", text),
     describe,
     ...(config.batch ? { batch: config.batch } : {}),
   });
   const ledger = new CommandLedger(preferenceText("cmd-keys"));
-  return { module: mqttModule({ session, ledger, now: () => network.now() }), session, now: () => network.now() };
+  const live = session;
+  // A clean shutdown (the simulator's end of run; a board's orderly power-down) drains first.
+  network.onShutdown?.((graceMs, done) => live.drain(graceMs ?? SHUTDOWN_GRACE_MS, done));
+  return { module: mqttModule({ session: live, ledger, now }), session: live, now };
 }

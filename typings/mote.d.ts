@@ -31,6 +31,8 @@ declare module "mote/mqtt" {
   export interface MessageInfo {
     /** The command's idempotency key (commands only). */
     key?: string;
+    /** `desired` only: the operator cleared it (an empty retained message); `payload` is null. */
+    cleared?: boolean;
   }
   /**
    * `topic` is relative (`cmd/led`, `desired`) or absolute for absolute subscriptions. `payload`

@@ -38,6 +38,12 @@ declare module "platform/network" {
     mqtt(secure: boolean): { io: new (options: any) => any; [option: string]: unknown } | undefined;
     /** Unix ms (wall clock). */
     now(): number;
+    /**
+     * Where the platform announces a clean shutdown: `drain(graceMs, done)` sends what the outbox
+     * holds for at most `graceMs` (undefined: the host's default), then calls `done` with what
+     * stayed behind. Absent on platforms without an orderly shutdown.
+     */
+    onShutdown?(drain: (graceMs: number | undefined, done: (report: { left: number; firstSeq?: number; lastSeq?: number; ms: number }) => void) => void): void;
   };
   export default network;
 }

@@ -94,6 +94,12 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
         if (relative.startsWith("cmd/") && !absolute) return void ackInvalid(topic, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
         return void context.log(`mqtt: ignored a message of ${payload.byteLength} bytes on ${relative} (more than ${MESSAGE_BOUNDS.maxLength})`);
       }
+      // An empty retained message is how an operator clears desired state (MQTT 3.1.1 §3.3.1.3):
+      // the mod is told so, with `null` and `{ cleared: true }`, rather than a parse error.
+      if (!absolute && relative === "desired" && payload.byteLength === 0) {
+        context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, null, { cleared: true });
+        return;
+      }
       const text = decoder.decode(payload);
       if (absolute || !relative.startsWith("cmd/")) {
         let value: unknown = text;
@@ -133,7 +139,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       const { session, now } = services!;
       return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? JSON.stringify(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
     },
-    subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string }) => void, options?: { absolute?: boolean }): void {
+    subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
       const { absolute } = readOptions("subscribe", options);
       const full = resolve("subscribe", filter, absolute);
       if (typeof callback !== "function") throw new TypeError("mqtt.subscribe: callback must be a function");

@@ -1,21 +1,21 @@
-// The persistent store-and-forward outbox: every message a mod publishes is appended to a flash
-// partition before it is sent, and stays there until the broker acknowledges it (PUBACK), so it
-// survives a lost connection, a reboot and deep sleep. Bounded by the partition's bytes and by
-// `maxMessages`; when full the OLDEST unacknowledged messages are dropped, counted (`dropped`,
-// persisted) and reported in the device's state.
+// The persistent store-and-forward outbox: every message a mod publishes is committed to a flash
+// partition before `append` returns, and stays there until the broker acknowledges it (PUBACK),
+// so it survives a lost connection, a reboot and deep sleep. The partition is a ring of erase
+// blocks, records never span blocks; the record format (net/outbox-record) stores per message
+// only what its block does not already hold, which is what makes the flash last (docs/topics.md,
+// "Flash endurance").
 //
-// Layout: the partition is a ring of erase blocks; records never span blocks. A record:
-//   0      state   0xFF free; bit 7 cleared: committed; bit 5 cleared: sent at least once;
-//                  bit 6 cleared: acknowledged or dropped. NOR flash only clears bits, so each
-//                  step is one single-byte write, and a record torn by a power cut stays
-//                  uncommitted and is skipped.
-//   1-2    length  u16, whole record
-//   3-6    seq     u32, device-wide message sequence (the id consumers deduplicate on)
-//   7-14   ts      float64, Unix ms when the mod published
-//   15     flags   bits 0-1 QoS, bit 2 retain, bit 3 batchable, bit 4 raw (no envelope)
-//   16-17  topic length u16, then the topic and the body (UTF-8)
+// Bounded by `maxMessages` and by the partition's bytes, shared fairly: each owner (the mod a
+// message belongs to, or "host") may hold 1/n of both when n owners have messages waiting; an
+// owner over its share loses its own oldest message, never another's. Past that, when the ring
+// must erase a block that still holds messages, those (the oldest) go. Every drop is counted
+// (`dropped`, persisted) and reported to `onDrop` with its owner.
 import TextEncoder from "text/encoder";
 import TextDecoder from "text/decoder";
+import {
+  BLOCK_HEADER, COMMITTED, CONTINUES_BIT, DONE_BIT, MAX_TOPICS, RECORD_HEADER, SENT_BIT,
+  applyChange, blockHeader, encodeChange, encodeRecord, parseRecord, readBlockHeader,
+} from "net/outbox-record";
 
 export interface FlashPartition {
   readonly byteLength: number;
@@ -39,8 +39,12 @@ export interface OutboxEntry {
   readonly retain: boolean;
   readonly batch: boolean;
   readonly raw: boolean;
+  /** The mod it belongs to ("host" for the host's own messages). */
+  readonly owner: string;
   /** Sent before (in an earlier connection or boot): a redelivery if sent again. */
   sent: boolean;
+  /** Sent in the same publish as the live entry before it (a batch). */
+  continues: boolean;
   readonly offset: number;
   readonly length: number;
 }
@@ -48,33 +52,52 @@ export interface OutboxEntry {
 export interface NewMessage {
   topic: string;
   body: string;
+  /** Unix ms; stored to the millisecond. */
   ts: number;
   qos: 0 | 1;
   retain: boolean;
   batch: boolean;
   raw: boolean;
+  /** Defaults to the mod named by the topic (`…/telemetry/<mod>/…`, `cmd-ack`, `reported`), else "host". */
+  owner?: string;
 }
 
-const HEADER = 18;
-const COMMITTED = 0x7f;
-const SENT_BIT = 0x20;
-const DONE_BIT = 0x40;
+export interface OutboxOptions {
+  maxMessages: number;
+  dropped: Counter;
+  /** Told of every message dropped before it was acknowledged, and why. */
+  onDrop?(owner: string, seq: number, reason: string): void;
+}
+
+/** The owner a topic implies: `mote/v1/<dev>/(telemetry|cmd-ack|reported)/<mod>/…` → mod. */
+export function ownerOf(topic: string): string {
+  const levels = topic.split("/");
+  return levels.length > 4 && (levels[3] === "telemetry" || levels[3] === "cmd-ack" || levels[3] === "reported") ? levels[4] : "host";
+}
+
+const MAX_TS_DELTA = 0xffffffff;
 
 export class Outbox {
   readonly #flash: FlashPartition;
-  readonly #dropped: Counter;
+  readonly #options: OutboxOptions;
   readonly maxMessages: number;
   readonly #blocks: number;
   /** Unacknowledged entries in seq order. */
   readonly #live: OutboxEntry[] = [];
+  readonly #owners = new Map<string, { messages: number; bytes: number }>();
   #head = 0; // next write offset
+  #block = -1; // the block being written, -1: none (the next append opens the one at #head)
+  #base = { seq: 0, ts: 0 };
+  #topics: string[] = [];
+  #previousBody: Uint8Array | undefined;
+  #cached: { offset: number; body: Uint8Array } | undefined;
   #nextSeq = 1;
   readonly #encoder = new TextEncoder();
   readonly #decoder = new TextDecoder();
 
-  constructor(flash: FlashPartition, options: { maxMessages: number; dropped: Counter }) {
+  constructor(flash: FlashPartition, options: OutboxOptions) {
     this.#flash = flash;
-    this.#dropped = options.dropped;
+    this.#options = options;
     this.maxMessages = options.maxMessages;
     this.#blocks = Math.floor(flash.byteLength / flash.blockSize);
     if (this.#blocks < 2) throw new RangeError(`outbox: the flash partition needs at least 2 blocks of ${flash.blockSize} bytes`);
@@ -82,7 +105,7 @@ export class Outbox {
   }
 
   get dropped(): number {
-    return this.#dropped.get();
+    return this.#options.dropped.get();
   }
 
   get nextSeq(): number {
@@ -94,63 +117,9 @@ export class Outbox {
     return this.#live;
   }
 
-  /** Largest body + topic a record can hold. */
+  /** Largest topic + payload (UTF-8 bytes) one message may have: a block less its headers and the topic's length field. */
   get maxRecord(): number {
-    return this.#flash.blockSize - HEADER;
-  }
-
-  /** Appends a message (committed to flash on return) and returns its seq. */
-  append(message: NewMessage): number {
-    const topic = this.#encoder.encode(message.topic);
-    const body = this.#encoder.encode(message.body);
-    const length = HEADER + topic.length + body.length;
-    if (length > this.#flash.blockSize) {
-      throw new RangeError(`message of ${topic.length + body.length} bytes (topic + payload) is larger than the outbox's ${this.maxRecord}-byte record limit`);
-    }
-    const blockSize = this.#flash.blockSize;
-    if (Math.floor(this.#head / blockSize) !== Math.floor((this.#head + length - 1) / blockSize) || this.#head % blockSize === 0) {
-      this.#enterBlock(this.#head % blockSize === 0 ? this.#head / blockSize : Math.floor(this.#head / blockSize) + 1);
-    }
-    while (this.#live.length >= this.maxMessages) this.#dropOldest();
-    const seq = this.#nextSeq++;
-    const record = new Uint8Array(length);
-    const view = new DataView(record.buffer);
-    record[0] = 0xff;
-    view.setUint16(1, length, true);
-    view.setUint32(3, seq, true);
-    view.setFloat64(7, message.ts, true);
-    record[15] = (message.qos & 3) | (message.retain ? 4 : 0) | (message.batch ? 8 : 0) | (message.raw ? 16 : 0);
-    view.setUint16(16, topic.length, true);
-    record.set(topic, HEADER);
-    record.set(body, HEADER + topic.length);
-    const offset = this.#head;
-    this.#flash.write(offset + 1, length - 1, record.subarray(1));
-    this.#setState(offset, COMMITTED);
-    this.#head = offset + length;
-    this.#live.push({ seq, topic: message.topic, ts: message.ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, sent: false, offset, length });
-    return seq;
-  }
-
-  /** The body of a live entry, read back from flash. */
-  body(entry: OutboxEntry): string {
-    const bytes = new Uint8Array(<ArrayBuffer>this.#flash.read(entry.offset, entry.length));
-    const topicLength = bytes[16] | (bytes[17] << 8);
-    return this.#decoder.decode(bytes.subarray(HEADER + topicLength));
-  }
-
-  /** Records that an entry went out at least once (so a resend is marked as a redelivery). */
-  markSent(entry: OutboxEntry): void {
-    if (entry.sent) return;
-    entry.sent = true;
-    this.#setState(entry.offset, COMMITTED & ~SENT_BIT);
-  }
-
-  /** The broker has it: forget the entry. */
-  acknowledge(seq: number): void {
-    const index = this.#live.findIndex((entry) => entry.seq === seq);
-    if (index < 0) return;
-    const [entry] = this.#live.splice(index, 1);
-    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & ~DONE_BIT);
+    return this.#flash.blockSize - BLOCK_HEADER - RECORD_HEADER - 2;
   }
 
   get bytes(): number {
@@ -159,66 +128,222 @@ export class Outbox {
     return total;
   }
 
+  /** Appends a message (committed to flash on return) and returns its seq. */
+  append(message: NewMessage): number {
+    const topic = this.#encoder.encode(message.topic);
+    const body = this.#encoder.encode(message.body);
+    if (topic.length + body.length > this.maxRecord) {
+      throw new RangeError(`message of ${topic.length + body.length} bytes (topic + payload) is larger than the outbox's ${this.maxRecord}-byte limit (docs/topics.md, "Limits"); send less per message`);
+    }
+    const owner = message.owner ?? ownerOf(message.topic);
+    const ts = Math.round(message.ts);
+    const seq = this.#nextSeq;
+    let record = this.#encode(seq, ts, message, topic, body);
+    if (!record) {
+      this.#enterBlock(this.#block < 0 ? Math.floor(this.#head / this.#flash.blockSize) : this.#block + 1, seq, ts);
+      record = this.#encode(seq, ts, message, topic, body)!;
+    }
+    this.#makeRoom(owner, record.length);
+    this.#nextSeq++;
+    const offset = this.#head;
+    this.#flash.write(offset + 1, record.length - 1, record.subarray(1));
+    this.#setState(offset, COMMITTED);
+    this.#head = offset + record.length;
+    if (record[9] & 0x20) this.#topics.push(message.topic);
+    this.#previousBody = body;
+    this.#cached = { offset, body };
+    this.#push({ seq, topic: message.topic, ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, owner, sent: false, continues: false, offset, length: record.length });
+    return seq;
+  }
+
+  /** The body of a live entry, read back from flash. */
+  body(entry: OutboxEntry): string {
+    return this.#decoder.decode(this.#bodyBytes(entry));
+  }
+
+  /** Records that an entry went out (so a resend is a redelivery); `continues`: in the previous entry's publish. */
+  markSent(entry: OutboxEntry, continues = false): void {
+    if (entry.sent) return;
+    entry.sent = true;
+    entry.continues = continues;
+    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & (continues ? ~CONTINUES_BIT : 0xff));
+  }
+
+  /** The broker has it: forget the entry. */
+  acknowledge(seq: number): void {
+    const index = this.#indexOf(seq);
+    if (index < 0) return;
+    const [entry] = this.#live.splice(index, 1);
+    this.#forget(entry);
+  }
+
+  /** The record for this append in the current block, or undefined when it needs a new block. */
+  #encode(seq: number, ts: number, message: NewMessage, topic: Uint8Array, body: Uint8Array): Uint8Array | undefined {
+    if (this.#block < 0) return undefined;
+    const seqDelta = seq - this.#base.seq;
+    const tsDelta = ts - this.#base.ts;
+    if (seqDelta > 0xffff || tsDelta < 0 || tsDelta > MAX_TS_DELTA) return undefined;
+    let topicIndex = this.#topics.indexOf(message.topic);
+    const inline = topicIndex < 0;
+    if (inline && this.#topics.length >= MAX_TOPICS) return undefined;
+    if (inline) topicIndex = this.#topics.length;
+    const flags = (message.qos & 3) | (message.retain ? 4 : 0) | (message.batch ? 8 : 0) | (message.raw ? 16 : 0);
+    const record = encodeRecord({ seqDelta, tsDelta, flags, topicIndex, ...(inline ? { topic } : {}), body: encodeChange(body, this.#previousBody) });
+    const blockEnd = (this.#block + 1) * this.#flash.blockSize;
+    return this.#head + record.length <= blockEnd ? record : undefined;
+  }
+
+  #push(entry: OutboxEntry): void {
+    this.#live.push(entry);
+    const counts = this.#owners.get(entry.owner);
+    if (counts) {
+      counts.messages++;
+      counts.bytes += entry.length;
+    } else this.#owners.set(entry.owner, { messages: 1, bytes: entry.length });
+  }
+
+  #forget(entry: OutboxEntry): void {
+    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & ~DONE_BIT & (entry.continues ? ~CONTINUES_BIT : 0xff));
+    const counts = this.#owners.get(entry.owner);
+    if (!counts) return;
+    counts.messages--;
+    counts.bytes -= entry.length;
+    if (counts.messages <= 0) this.#owners.delete(entry.owner);
+  }
+
+  #indexOf(seq: number): number {
+    let low = 0;
+    let high = this.#live.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const at = this.#live[middle].seq;
+      if (at === seq) return middle;
+      if (at < seq) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+
+  /** Fair shares (see the top of this file) before `owner` adds a record of `length` bytes. */
+  #makeRoom(owner: string, length: number): void {
+    const owners = this.#owners.size + (this.#owners.has(owner) ? 0 : 1);
+    const messageShare = Math.max(1, Math.floor(this.maxMessages / owners));
+    const byteShare = Math.floor(((this.#blocks - 1) * (this.#flash.blockSize - BLOCK_HEADER)) / owners);
+    let mine = this.#owners.get(owner);
+    while (mine && (mine.messages >= messageShare || mine.bytes + length > byteShare)) {
+      const oldest = this.#live.findIndex((entry) => entry.owner === owner);
+      if (oldest < 0) break;
+      this.#drop(oldest, `${owner} is over its share of the outbox (${messageShare} messages, ${byteShare} bytes while ${owners} owners have messages waiting)`);
+      mine = this.#owners.get(owner);
+    }
+    while (this.#live.length >= this.maxMessages) {
+      let heaviest = owner;
+      for (const [name, counts] of this.#owners) if (counts.messages > (this.#owners.get(heaviest)?.messages ?? 0)) heaviest = name;
+      const oldest = this.#live.findIndex((entry) => entry.owner === heaviest);
+      this.#drop(oldest < 0 ? 0 : oldest, `the outbox is full (${this.maxMessages} messages)`);
+    }
+  }
+
+  #drop(index: number, reason: string): void {
+    if (index < 0) return;
+    const [entry] = this.#live.splice(index, 1);
+    this.#forget(entry);
+    this.#options.dropped.set(this.#options.dropped.get() + 1);
+    this.#options.onDrop?.(entry.owner, entry.seq, reason);
+  }
+
   #setState(offset: number, state: number): void {
     this.#flash.write(offset, 1, Uint8Array.of(state));
   }
 
-  #dropOldest(): void {
-    const entry = this.#live.shift();
-    if (!entry) return;
-    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & ~DONE_BIT);
-    this.#dropped.set(this.#dropped.get() + 1);
-  }
-
-  /** Moves the head to the start of `block` (wrapping), dropping what is still live there. */
-  #enterBlock(block: number): void {
+  /** Opens `block` (wrapping) for a record of `seq`/`ts`, dropping what is still live there. */
+  #enterBlock(block: number, seq: number, ts: number): void {
     const blockSize = this.#flash.blockSize;
     const index = block % this.#blocks;
     const start = index * blockSize;
-    while (this.#live.length && this.#live[0].offset >= start && this.#live[0].offset < start + blockSize) this.#dropOldest();
     // Live entries are in seq order and the ring is written in order, so only the oldest can sit here.
+    while (this.#live.length && this.#live[0].offset >= start && this.#live[0].offset < start + blockSize) {
+      this.#drop(0, "the outbox's flash ring wrapped (no room left for newer messages)");
+    }
     this.#flash.erase(index);
-    this.#head = start;
+    this.#flash.write(start, BLOCK_HEADER, blockHeader(seq, ts));
+    this.#block = index;
+    this.#base = { seq, ts };
+    this.#head = start + BLOCK_HEADER;
+    this.#topics = [];
+    this.#previousBody = undefined;
+  }
+
+  #bodyBytes(entry: OutboxEntry): Uint8Array {
+    const cached = this.#cached;
+    if (cached && cached.offset === entry.offset) return cached.body;
+    // Decode the block from its start: a change record needs the bodies before it.
+    const blockSize = this.#flash.blockSize;
+    const start = Math.floor(entry.offset / blockSize) * blockSize;
+    const data = new Uint8Array(<ArrayBuffer>this.#flash.read(start, entry.offset + entry.length - start));
+    let found: Uint8Array | undefined;
+    this.#walk(data, start, (offset, body) => {
+      if (offset === entry.offset) found = body;
+    });
+    if (!found) throw new Error(`outbox: the record of seq ${entry.seq} is no longer readable`);
+    this.#cached = { offset: entry.offset, body: found };
+    return found;
+  }
+
+  /**
+   * Decodes the committed records of one block image (`start`: its flash offset), calling
+   * `visit(offset, body, record, topic)`; returns the block context at its end.
+   */
+  #walk(data: Uint8Array, start: number, visit: (offset: number, body: Uint8Array, record: NonNullable<ReturnType<typeof parseRecord>>, topic: string) => void) {
+    const base = readBlockHeader(data);
+    const topics: string[] = [];
+    let previous: Uint8Array | undefined;
+    let at = BLOCK_HEADER;
+    let end = base ? BLOCK_HEADER : 0;
+    if (base) {
+      for (let record = parseRecord(data, at, base); record; record = parseRecord(data, at, base)) {
+        end = at + record.length;
+        if (!(record.state & 0x80)) {
+          if (record.topic) topics.push(this.#decoder.decode(record.topic));
+          const change = record.prefix + record.suffix > 0;
+          // A reference that is missing or too short: damaged, so the rest of the block is unreadable.
+          if (change && (!previous || record.prefix + record.suffix > previous.length)) break;
+          const body = change ? applyChange(previous!, record.prefix, record.suffix, record.middle) : record.middle;
+          previous = body;
+          visit(start + at, body, record, topics[record.topicIndex]);
+        }
+        at += record.length;
+      }
+    }
+    return { base, topics, previous, end };
   }
 
   /** Rebuilds the index from flash at boot. */
   #scan(): void {
     const blockSize = this.#flash.blockSize;
     let newest = -1;
-    let newestEnd = 0;
     for (let block = 0; block < this.#blocks; block++) {
-      const data = new Uint8Array(<ArrayBuffer>this.#flash.read(block * blockSize, blockSize));
-      const view = new DataView(data.buffer);
-      let at = 0;
-      while (at + HEADER <= blockSize) {
-        const state = data[at];
-        const length = view.getUint16(at + 1, true);
-        if (length === 0xffff && state === 0xff) break; // free space
-        if (length < HEADER || at + length > blockSize) break; // torn header: the rest of the block is unusable
-        const seq = view.getUint32(at + 3, true);
-        if (!(state & 0x80)) {
-          if (seq > newest) {
-            newest = seq;
-            newestEnd = block * blockSize + at + length;
-          }
-          if (state & DONE_BIT) {
-            const flags = data[at + 15];
-            const topicLength = view.getUint16(at + 16, true);
-            const topic = this.#decoder.decode(data.subarray(at + HEADER, at + HEADER + topicLength));
-            this.#live.push({ seq, topic, ts: view.getFloat64(at + 7, true), qos: (flags & 3) as 0 | 1, retain: !!(flags & 4), batch: !!(flags & 8), raw: !!(flags & 16), sent: !(state & SENT_BIT), offset: block * blockSize + at, length });
-          }
-        }
-        at += length;
-      }
+      const start = block * blockSize;
+      const data = new Uint8Array(<ArrayBuffer>this.#flash.read(start, blockSize));
+      let newestHere = -1;
+      const context = this.#walk(data, start, (offset, body, record, topic) => {
+        if (record.seq > newestHere) newestHere = record.seq;
+        if (!(record.state & DONE_BIT)) return;
+        const flags = record.flags;
+        this.#push({ seq: record.seq, topic, ts: record.ts, qos: (flags & 3) as 0 | 1, retain: !!(flags & 4), batch: !!(flags & 8), raw: !!(flags & 16), owner: ownerOf(topic), sent: !(record.state & SENT_BIT), continues: !(record.state & CONTINUES_BIT), offset, length: record.length });
+      });
+      if (newestHere <= newest) continue;
+      newest = newestHere;
+      // Continue in this block after its last record, unless something (a torn write) follows it.
+      const free = context.end + RECORD_HEADER > blockSize || data.subarray(context.end).every((byte) => byte === 0xff);
+      this.#head = free ? start + context.end : start + blockSize;
+      this.#block = free && context.base ? block : -1;
+      if (context.base) this.#base = context.base;
+      this.#topics = context.topics;
+      this.#previousBody = context.previous;
     }
     this.#live.sort((a, b) => a.seq - b.seq);
-    this.#nextSeq = newest + 1 > 0 ? newest + 1 : 1;
-    // Continue after the newest record; a torn record after it is skipped by starting a new block
-    // only if the next bytes are not free.
-    this.#head = newestEnd;
-    if (newest >= 0 && newestEnd % blockSize !== 0) {
-      const probe = new Uint8Array(<ArrayBuffer>this.#flash.read(newestEnd, Math.min(HEADER, blockSize - (newestEnd % blockSize))));
-      if (probe.some((byte) => byte !== 0xff)) this.#head = (Math.floor(newestEnd / blockSize) + 1) * blockSize;
-    }
+    this.#nextSeq = newest >= 0 ? newest + 1 : 1;
+    if (this.#head >= this.#blocks * blockSize) this.#head = 0;
   }
 }

@@ -63,6 +63,21 @@ const SUBSCRIBE = 8;
 const UNSUBSCRIBE = 10;
 const DISCONNECT = 14;
 const CONNECT_TIMEOUT_MS = 20000;
+/**
+ * Packet ids (MQTT 3.1.1 §2.3.1): an outbox publish takes 1 + (seq of its first message mod
+ * OUTBOX_IDS), so a resend after a reconnect or a reboot carries its original id (§4.4) without
+ * storing it; `state`, SUBSCRIBE and UNSUBSCRIBE take the ids above.
+ */
+const OUTBOX_IDS = 60000;
+
+/** What a clean shutdown left in the outbox (still in flash, sent at the next connection). */
+export interface DrainReport {
+  left: number;
+  firstSeq?: number;
+  lastSeq?: number;
+  /** Wall ms the drain took. */
+  ms: number;
+}
 
 export class Session {
   readonly deviceId: string;
@@ -81,7 +96,10 @@ export class Session {
   #retryTimer: object | undefined;
   #connectTimer: object | undefined;
   #pumpTimer: object | undefined;
-  #packetId = 0;
+  #controlId = OUTBOX_IDS;
+  #draining: { deadline: number; poll: object; done: (report: DrainReport) => void; started: number } | undefined;
+  /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
+  readonly #dropListeners = new Map<string, (seq: number, reason: string) => void>();
   /** Packet id → the outbox seqs its PUBACK acknowledges. */
   readonly #inflight = new Map<number, number[]>();
   /** Seqs written in the current connection (awaiting PUBACK). */
@@ -134,6 +152,45 @@ export class Session {
     this.#drop();
   }
 
+  /**
+   * Clean shutdown (docs/topics.md, "Shutdown"): keeps sending what the outbox holds for at most
+   * `graceMs` (device ms), then leaves as `stop()` does. `done` gets what stayed behind (it stays
+   * in flash and goes out at the next connection), and the session log says it.
+   */
+  drain(graceMs: number, done: (report: DrainReport) => void): void {
+    if (this.#draining) return;
+    const started = this.#options.now();
+    const check = () => {
+      const draining = this.#draining;
+      if (!draining) return;
+      const entries = this.outbox.entries;
+      if (entries.length && this.#options.now() < draining.deadline && !this.#stopped) return;
+      this.#options.timer.clear(draining.poll);
+      this.#draining = undefined;
+      const report: DrainReport = { left: entries.length, ms: this.#options.now() - draining.started };
+      if (entries.length) {
+        report.firstSeq = entries[0].seq;
+        report.lastSeq = entries[entries.length - 1].seq;
+      }
+      this.#options.log(entries.length ? `shutdown: ${entries.length} message(s) left in the outbox (seq ${report.firstSeq}-${report.lastSeq}), kept in flash for the next connection` : `shutdown: outbox drained in ${report.ms} ms`);
+      this.stop();
+      done(report);
+    };
+    this.#draining = { deadline: started + graceMs, poll: this.#options.timer.set(check, 10, 10), done, started };
+    check();
+  }
+
+  /** `listener(seq, reason)` runs when the outbox drops a message of `owner` (fairness audit). */
+  onDropped(owner: string, listener: ((seq: number, reason: string) => void) | undefined): void {
+    if (listener) this.#dropListeners.set(owner, listener);
+    else this.#dropListeners.delete(owner);
+  }
+
+  /** Called by the outbox (through the host) when it drops a message. */
+  dropped(owner: string, seq: number, reason: string): void {
+    this.#dropListeners.get(owner)?.(seq, reason);
+  }
+
   /** Publishes the retained `state` again (its mods changed); the next connect sends it anyway. */
   announce(): void {
     if (this.#connected) this.#publishState(true);
@@ -161,7 +218,7 @@ export class Session {
     if (!handlers) {
       handlers = new Set();
       this.#filters.set(filter, handlers);
-      if (this.#connected) this.#write(null, { operation: SUBSCRIBE, id: this.#nextPacketId(), items: [{ topic: filter, QoS: 1 }] });
+      if (this.#connected) this.#write(null, { operation: SUBSCRIBE, id: this.#nextControlId(), items: [{ topic: filter, QoS: 1 }] });
     }
     handlers.add(handler);
   }
@@ -177,7 +234,7 @@ export class Session {
     handlers.delete(handler);
     if (handlers.size) return;
     this.#filters.delete(filter);
-    if (atBroker && this.#connected) this.#write(null, { operation: UNSUBSCRIBE, id: this.#nextPacketId(), items: [{ topic: filter }] });
+    if (atBroker && this.#connected) this.#write(null, { operation: UNSUBSCRIBE, id: this.#nextControlId(), items: [{ topic: filter }] });
   }
 
   status(): Record<string, unknown> {
@@ -239,7 +296,7 @@ export class Session {
       this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
       this.#publishState(true);
       const items = [...this.#filters.keys()].map((topic) => ({ topic, QoS: 1 }));
-      if (items.length) this.#write(null, { operation: SUBSCRIBE, id: this.#nextPacketId(), items });
+      if (items.length) this.#write(null, { operation: SUBSCRIBE, id: this.#nextControlId(), items });
       this.#pump();
     } else if (message.operation === PUBACK && message.id !== undefined) {
       const seqs = this.#inflight.get(message.id);
@@ -303,7 +360,7 @@ export class Session {
   #publishState(online: boolean, more: Record<string, unknown> = {}): void {
     const extra = this.#options.describe?.() ?? {};
     const state = { v: WIRE_VERSION, online, ...more, ts: this.#options.now(), ...extra, session: this.status() };
-    this.#write(new TextEncoder().encode(JSON.stringify(state)), { topic: this.stateTopic, QoS: 1, retain: true, id: this.#nextPacketId() });
+    this.#write(new TextEncoder().encode(JSON.stringify(state)), { topic: this.stateTopic, QoS: 1, retain: true, id: this.#nextControlId() });
   }
 
   #schedulePump(): void {
@@ -325,17 +382,26 @@ export class Session {
     }
   }
 
-  /** `first` and, when batchable, later unsent entries of the same mod's telemetry. */
+  /**
+   * `first` and, when batchable, later unsent entries of the same mod's telemetry. A message sent
+   * before goes out again with the very entries it was first sent with (they were acknowledged
+   * together, so they are live together): same packet id, DUP set (MQTT 3.1.1 §3.3.1.1, §4.4).
+   */
   #group(entries: readonly OutboxEntry[], index: number): OutboxEntry[] {
     const first = entries[index];
     const group = [first];
+    if (first.sent) {
+      for (let j = index + 1; j < entries.length && entries[j].continues && entries[j].sent; j++) group.push(entries[j]);
+      return group;
+    }
     const split = first.batch ? splitTelemetry(first.topic) : undefined;
     if (!split || this.#batch.maxItems < 2) return group;
     let bytes = first.length;
     for (let j = index + 1; j < entries.length && group.length < this.#batch.maxItems; j++) {
       const next = entries[j];
-      if (this.#written.has(next.seq) || !next.batch || next.qos !== first.qos) continue;
-      if (splitTelemetry(next.topic)?.root !== split.root) continue;
+      // Contiguous runs only, so that a resend can rebuild the publish from its first entry on.
+      if (next.sent || this.#written.has(next.seq) || !next.batch || next.qos !== first.qos) break;
+      if (splitTelemetry(next.topic)?.root !== split.root) break;
       if (bytes + next.length > this.#batch.maxBytes) break;
       bytes += next.length;
       group.push(next);
@@ -356,12 +422,15 @@ export class Session {
       payload = batchEnvelope(group.map((entry) => batchItem(entry, splitTelemetry(entry.topic)!.relative, outbox.body(entry), entry.sent)));
       this.stats.batches++;
     }
-    const id = first.qos ? this.#nextPacketId() : undefined;
-    if (!this.#write(new TextEncoder().encode(payload), { topic, QoS: first.qos, retain: first.retain, ...(id !== undefined ? { id } : {}) })) return false;
-    for (const entry of group) {
+    const id = first.qos ? 1 + (first.seq % OUTBOX_IDS) : undefined;
+    if (id !== undefined && this.#inflight.has(id)) return false; // its namesake is still in flight
+    const duplicate = first.qos > 0 && first.sent;
+    if (!this.#write(new TextEncoder().encode(payload), { topic, QoS: first.qos, retain: first.retain, ...(duplicate ? { duplicate: true } : {}), ...(id !== undefined ? { id } : {}) })) return false;
+    for (let i = 0; i < group.length; i++) {
+      const entry = group[i];
       if (entry.sent) this.stats.redelivered++;
       this.stats.published++;
-      outbox.markSent(entry);
+      outbox.markSent(entry, i > 0);
       this.#written.add(entry.seq);
     }
     if (id !== undefined) this.#inflight.set(id, group.map((entry) => entry.seq));
@@ -381,9 +450,8 @@ export class Session {
     }
   }
 
-  #nextPacketId(): number {
-    this.#packetId = (this.#packetId % 65535) + 1;
-    while (this.#inflight.has(this.#packetId)) this.#packetId = (this.#packetId % 65535) + 1;
-    return this.#packetId;
+  #nextControlId(): number {
+    this.#controlId = this.#controlId >= 65535 ? OUTBOX_IDS + 1 : this.#controlId + 1;
+    return this.#controlId;
   }
 }

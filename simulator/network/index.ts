@@ -24,6 +24,17 @@ export interface NetworkOptions {
   epochAtBoot?: number;
 }
 
+/** What a clean shutdown left in the outbox (host/network, Session.drain). */
+export interface DrainReport {
+  left: number;
+  firstSeq?: number;
+  lastSeq?: number;
+  /** Device ms the drain took. */
+  ms: number;
+  /** false: the device has no MQTT session. */
+  session?: boolean;
+}
+
 /** What the XS side asks (`platform/net-config`). */
 export interface DeviceNetConfig extends BrokerAddress {
   deviceId: string;
@@ -36,6 +47,7 @@ export class SimulatedNetwork {
   readonly config: DeviceNetConfig;
   readonly #device: SimulatedDevice;
   readonly #epochAtBoot: number;
+  #drained: DrainReport | undefined;
 
   constructor(device: SimulatedDevice, options: NetworkOptions) {
     this.#device = device;
@@ -56,11 +68,30 @@ export class SimulatedNetwork {
       ...this.connections.queries(),
       'net.config': () => this.config,
       'net.time': () => ({ now: device.clock.now, epoch: this.#epochAtBoot + device.clock.now }),
+      'net.drained': (query) => {
+        this.#drained = query.report as DrainReport;
+        return null;
+      },
     });
     device.addSettle(() => this.connections.settle());
     // Power off: connections drop without a DISCONNECT, so the broker publishes the last will.
     device.addShutdown(() => this.connections.closeAll());
     this.#scheduleLinkChanges(0);
+  }
+
+  /**
+   * Clean shutdown, before `device.shutdown()`: the host sends what its outbox holds for at most
+   * `graceMs` of device time (the device runs meanwhile), closes its session cleanly and reports
+   * what stayed behind in flash. Undefined when the host never answered (not running).
+   */
+  async drain(graceMs = 10_000): Promise<DrainReport | undefined> {
+    const device = this.#device;
+    if (!device.alive || device.sleep.asleep) return undefined;
+    this.#drained = undefined;
+    const limit = device.clock.now + graceMs + 1_000;
+    void device.inject({ type: 'net', event: 'drain', graceMs });
+    while (!this.#drained && device.alive && device.clock.now < limit) await device.runFor(20);
+    return this.#drained;
   }
 
   /** Fault injection: takes the Wi-Fi link down (cutting every connection) or brings it back. */

@@ -5,6 +5,16 @@ import type { NetConfig } from "platform/network";
 import MQTTClient from 'embedded:network/mqtt/client';
 
 let attached: boolean | undefined;
+type Drain = (graceMs: number | undefined, done: (report: object) => void) => void;
+let drain: Drain | undefined;
+
+// Node's clean shutdown (`SimulatedNetwork.drain`): the host drains its outbox, then says what is left.
+sim.on('net', (event: { event: string; graceMs?: number }) => {
+  if (event.event !== 'drain') return;
+  const report = (value: object) => sim.ask({ op: 'net.drained', report: value });
+  if (drain) drain(event.graceMs, report);
+  else report({ left: 0, ms: 0, session: false });
+});
 
 export default harden({
   config(): NetConfig | undefined {
@@ -25,5 +35,8 @@ export default harden({
   },
   now(): number {
     return sim.ask({ op: 'net.time' }).epoch;
+  },
+  onShutdown(callback: Drain): void {
+    drain = callback;
   },
 });

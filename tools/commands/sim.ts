@@ -73,7 +73,7 @@ export async function simCommand(args: string[]): Promise<number> {
   // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
   if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
   const deviceId = values['device-id'] ?? `sim-${board.name}`;
-  attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
+  const network = attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
   const forget = stopOnInterrupt(device);
   const wallStart = performance.now();
@@ -81,6 +81,9 @@ export async function simCommand(args: string[]): Promise<number> {
   try {
     await device.boot();
     await device.runFor(duration);
+    // A clean end: the outbox is sent (bounded) before the device stops, and what is left is said.
+    const drained = await network.drain();
+    if (drained?.left) process.stderr.write(`mote: ${drained.left} message(s) (seq ${drained.firstSeq}-${drained.lastSeq}) were not acknowledged by the broker in time; they stay in the device's outbox${values['device-dir'] ? ' and go out at its next run' : ''}\n`);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the last messages in flight to the recorder
     const report = await buildReport(device, { publishedByMod: published.byMod });
     await device.shutdown();

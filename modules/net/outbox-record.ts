@@ -1,0 +1,163 @@
+// The outbox's on-flash format, version 2 (net/outbox keeps the ring; docs/topics.md, "Flash
+// endurance"). NOR flash wears by erases: a ring of B blocks erases each block once per
+// B x (records per block) messages, so the fewer bytes a record takes, the longer the flash
+// lives. A record therefore stores only what differs from what its block already holds:
+//
+// Block header, written right after the block is erased (16 bytes):
+//   0-3    magic "MOB" + format version 2
+//   4-7    base seq  u32  (seq of the block's first record)
+//   8-15   base ts   float64 (Unix ms of the block's first record)
+// Record (11 bytes + topic when new to the block + body):
+//   0      state   0xFF free; bit 7 cleared: committed; bit 5 cleared: sent at least once;
+//                  bit 4 cleared: sent in the same publish as the previous live record;
+//                  bit 6 cleared: acknowledged or dropped. NOR only clears bits, so each step
+//                  is one single-byte write; a record torn by a power cut stays uncommitted.
+//   1-2    length  u16, whole record
+//   3-4    seq - base seq, u16
+//   5-8    ts - base ts, u32 ms
+//   9      flags   bits 0-1 QoS, 2 retain, 3 batchable, 4 raw (no envelope), 5 topic inline,
+//                  6 body stored as a change of the previous committed record's body
+//   10     topic index: the n-th topic stored inline in this block
+//   [topic inline: u16 length, the topic (UTF-8)]
+//   [change: u8 bytes kept from the start, u8 bytes kept from the end of the previous body]
+//   then the body bytes (all of it, or the middle that changed)
+
+export const BLOCK_HEADER = 16;
+export const RECORD_HEADER = 11;
+export const FORMAT_MAGIC = Object.freeze([0x4d, 0x4f, 0x42, 0x02]);
+export const COMMITTED = 0x7f;
+export const SENT_BIT = 0x20;
+export const CONTINUES_BIT = 0x10;
+export const DONE_BIT = 0x40;
+export const FLAG_TOPIC_INLINE = 0x20;
+export const FLAG_CHANGE = 0x40;
+/** Topics one block can name (the index is a byte). */
+export const MAX_TOPICS = 255;
+const MAX_KEEP = 255;
+
+export interface EncodedBody {
+  /** Bytes kept from the previous body's start and end (0, 0: stored whole). */
+  prefix: number;
+  suffix: number;
+  middle: Uint8Array;
+}
+
+/** `body` as a change of `previous` when that is shorter than the body itself. */
+export function encodeChange(body: Uint8Array, previous: Uint8Array | undefined): EncodedBody {
+  if (!previous) return { prefix: 0, suffix: 0, middle: body };
+  const limit = Math.min(body.length, previous.length, MAX_KEEP);
+  let prefix = 0;
+  while (prefix < limit && body[prefix] === previous[prefix]) prefix++;
+  let suffix = 0;
+  const suffixLimit = Math.min(body.length - prefix, previous.length - prefix, MAX_KEEP);
+  while (suffix < suffixLimit && body[body.length - 1 - suffix] === previous[previous.length - 1 - suffix]) suffix++;
+  if (prefix + suffix <= 2) return { prefix: 0, suffix: 0, middle: body };
+  return { prefix, suffix, middle: body.subarray(prefix, body.length - suffix) };
+}
+
+/** The body of a change record, given the previous committed body of its block. */
+export function applyChange(previous: Uint8Array, prefix: number, suffix: number, middle: Uint8Array): Uint8Array {
+  if (prefix + suffix > previous.length) throw new RangeError("outbox: a change record keeps more bytes than its reference has (damaged block)");
+  const body = new Uint8Array(prefix + middle.length + suffix);
+  body.set(previous.subarray(0, prefix), 0);
+  body.set(middle, prefix);
+  body.set(previous.subarray(previous.length - suffix), prefix + middle.length);
+  return body;
+}
+
+export interface ParsedRecord {
+  state: number;
+  length: number;
+  seq: number;
+  ts: number;
+  flags: number;
+  topicIndex: number;
+  /** The topic, when stored inline. */
+  topic?: Uint8Array;
+  prefix: number;
+  suffix: number;
+  middle: Uint8Array;
+}
+
+export function blockHeader(seq: number, ts: number): Uint8Array {
+  const header = new Uint8Array(BLOCK_HEADER);
+  header.set(FORMAT_MAGIC, 0);
+  const view = new DataView(header.buffer);
+  view.setUint32(4, seq, true);
+  view.setFloat64(8, ts, true);
+  return header;
+}
+
+/** The block's base seq and ts, or undefined when it holds no version-2 header. */
+export function readBlockHeader(data: Uint8Array): { seq: number; ts: number } | undefined {
+  for (let i = 0; i < 4; i++) if (data[i] !== FORMAT_MAGIC[i]) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, BLOCK_HEADER);
+  return { seq: view.getUint32(4, true), ts: view.getFloat64(8, true) };
+}
+
+/** Parses the record at `at` of a block image; undefined at free space or a torn header. */
+export function parseRecord(data: Uint8Array, at: number, base: { seq: number; ts: number }): ParsedRecord | undefined {
+  if (at + RECORD_HEADER > data.length) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.length);
+  const state = data[at];
+  const length = view.getUint16(at + 1, true);
+  if (state === 0xff && length === 0xffff) return undefined;
+  if (length < RECORD_HEADER || at + length > data.length) return undefined;
+  const flags = data[at + 9];
+  let cursor = at + RECORD_HEADER;
+  let topic: Uint8Array | undefined;
+  if (flags & FLAG_TOPIC_INLINE) {
+    const topicLength = view.getUint16(cursor, true);
+    if (cursor + 2 + topicLength > at + length) return undefined;
+    topic = data.subarray(cursor + 2, cursor + 2 + topicLength);
+    cursor += 2 + topicLength;
+  }
+  let prefix = 0;
+  let suffix = 0;
+  if (flags & FLAG_CHANGE) {
+    if (cursor + 2 > at + length) return undefined;
+    prefix = data[cursor];
+    suffix = data[cursor + 1];
+    cursor += 2;
+  }
+  return {
+    state,
+    length,
+    seq: base.seq + view.getUint16(at + 3, true),
+    ts: base.ts + view.getUint32(at + 5, true),
+    flags,
+    topicIndex: data[at + 10],
+    topic,
+    prefix,
+    suffix,
+    middle: data.subarray(cursor, at + length),
+  };
+}
+
+/** Encodes a record (state byte left 0xFF: the commit is a separate one-byte write). */
+export function encodeRecord(fields: { seqDelta: number; tsDelta: number; flags: number; topicIndex: number; topic?: Uint8Array; body: EncodedBody }): Uint8Array {
+  const { topic, body } = fields;
+  const change = body.prefix + body.suffix > 0;
+  const length = RECORD_HEADER + (topic ? 2 + topic.length : 0) + (change ? 2 : 0) + body.middle.length;
+  const record = new Uint8Array(length);
+  const view = new DataView(record.buffer);
+  record[0] = 0xff;
+  view.setUint16(1, length, true);
+  view.setUint16(3, fields.seqDelta, true);
+  view.setUint32(5, fields.tsDelta, true);
+  record[9] = fields.flags | (topic ? FLAG_TOPIC_INLINE : 0) | (change ? FLAG_CHANGE : 0);
+  record[10] = fields.topicIndex;
+  let cursor = RECORD_HEADER;
+  if (topic) {
+    view.setUint16(cursor, topic.length, true);
+    record.set(topic, cursor + 2);
+    cursor += 2 + topic.length;
+  }
+  if (change) {
+    record[cursor] = body.prefix;
+    record[cursor + 1] = body.suffix;
+    cursor += 2;
+  }
+  record.set(body.middle, cursor);
+  return record;
+}
