@@ -15,6 +15,8 @@ export interface OtaRuntime {
   uninstall(id: string): void;
   /** Lets a quarantined mod run again (the owner's `mote release`). */
   release(id: string): void;
+  /** Records an event in the audit log (a signer change the owner allowed). */
+  record?(mod: string, kind: "signer", detail: string): void;
   status(): RuntimeStatus;
 }
 

@@ -180,6 +180,9 @@ export class OtaService {
     }
     // The manifest and policy, before the first byte is written. The header is not verified yet
     // (the signature comes last), so this only refuses early; #finish checks again.
+    // The header's key id is not verified yet: a mismatch only refuses early; #finish checks the verified signer.
+    const signerRefusal = typeof header.key === "string" ? this.#checkSigner(offer.id, header.key) : undefined;
+    if (signerRefusal) return signerRefusal;
     const entry = (header.manifest as { mote?: { entry?: unknown } } | null)?.mote?.entry;
     return this.#checkRequest(header, [typeof entry === "string" ? entry : "main"], header.key).refusal;
   }
@@ -224,14 +227,31 @@ export class OtaService {
     const { mod } = readSlotPackage(store, ref, crypto);
     const { refusal } = this.#checkRequest(header, Object.keys(mod.modules), ref.signer);
     if (refusal) throw new RefusalError(refusal);
+    const signerRefusal = this.#checkSigner(offer.id, ref.signer);
+    if (signerRefusal) throw new RefusalError(signerRefusal);
     const healthMs = Math.min(MAX_HEALTH_MS, Math.max(0, offer.healthMs ?? this.#o.defaultHealthMs ?? 10000));
     const record = store.current();
     const old = record.mods.find((entry) => entry.id === offer.id);
+    if (old?.active.signer !== undefined && old.active.signer !== ref.signer) {
+      this.#o.runtime.record?.(offer.id, "signer", `replaced: ${offer.id} ${old.active.version} signed by key ${old.active.signer} by ${header.version} signed by key ${ref.signer}, as the owner's policy allows (replaceSigners); the old signer's stored data is not handed over`);
+    }
     const entry: ModRecord = { id: offer.id, active: ref, ...(old ? { previous: old.active } : {}), trial: { txn: offer.txn, healthMs } };
     store.commit({ mods: [...record.mods.filter((other) => other.id !== offer.id), entry], outcomes: record.outcomes });
     this.#download = undefined;
     this.#event(offer, "activating");
     this.#activation.activate(entry, mod);
+  }
+
+  /**
+   * A mod id belongs to the key that signed its installed version: a package signed by another
+   * key may replace it only if the owner's policy says so (replaceSigners). Its stored data and
+   * retained memory are keyed by signer, so a replacement starts empty either way.
+   */
+  #checkSigner(id: string, signer: string): Refused | undefined {
+    const owner = this.#installed(id)?.active.signer;
+    if (owner === undefined || owner === signer) return undefined;
+    if (this.#o.policy().replaceSigners?.some((allowed) => allowed.mod === id && allowed.signer === signer)) return undefined;
+    return refuse("signer-mismatch", `${id} is installed signed by key ${owner}, this package by key ${signer}: a mod id belongs to its signer. Another signer may replace it only if the owner allows it in the policy ("replaceSigners": [{ "mod": "${id}", "signer": "${signer}" }]); the old signer's data is not handed over`);
   }
 
   #installed(id: string): ModRecord | undefined {

@@ -18,7 +18,12 @@ export interface PolicyAllowance {
   sampling?: Any | { minInterval: number };
 }
 export interface PolicyRule { mods?: readonly string[]; signers?: readonly string[]; allow: PolicyAllowance }
-export interface OwnerPolicy { rules: readonly PolicyRule[] }
+/**
+ * The owner lets a package signed by `signer` (a key id) replace the installed mod `mod` signed by
+ * another key. Without it a mod id belongs to the key that first installed it over the air.
+ */
+export interface SignerReplacement { mod: string; signer: string }
+export interface OwnerPolicy { rules: readonly PolicyRule[]; replaceSigners?: readonly SignerReplacement[] }
 
 /** With no policy stored: anything a manifest can ask for, except absolute MQTT topics. */
 export const DEFAULT_POLICY: OwnerPolicy = deepFreeze({
@@ -101,6 +106,10 @@ export function validatePolicy(json: unknown): OwnerPolicy {
       else allowanceProblems(`${at}.allow.${kind}`, kind, rule.allow[kind], problems);
     }
   });
+  const replacements = (json as { replaceSigners?: unknown }).replaceSigners;
+  if (replacements !== undefined && !(Array.isArray(replacements) && replacements.every((r: unknown) => isObject(r) && typeof r.mod === "string" && typeof r.signer === "string"))) {
+    problems.push('owner policy replaceSigners: expected [{ "mod": "<mod id>", "signer": "<key id>" }, ...]');
+  }
   if (problems.length) throw new PolicyError(problems.join("; "));
   return deepFreeze(JSON.parse(JSON.stringify(json))) as OwnerPolicy;
 }

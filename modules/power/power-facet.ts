@@ -35,7 +35,8 @@ function milliseconds(method: string, name: string, value: unknown): number {
 
 export function makePowerFacet(context: ModContext, manager: PowerManager, retained: RetainedStore) {
   const owner = context.id;
-  const section = `mod:${owner}`;
+  // Keyed by signer too: a mod of the same id from another signer never reads this one's state.
+  const section = context.signer === undefined ? `mod:${owner}` : `mod:${owner}@${context.signer}`;
   const need = (method: string): PowerGrant => {
     context.assertLive(`power.${method}`);
     const grant = powerGrantOf(context);

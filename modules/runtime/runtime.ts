@@ -6,7 +6,7 @@
 import { validateManifest } from "permissions/manifest";
 import { makeDeviceFacet, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
-import { AuditLog } from "permissions/audit-log";
+import { AuditLog, type AuditKind } from "permissions/audit-log";
 import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "permissions/policy";
 import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
@@ -254,6 +254,11 @@ export class Runtime {
       if (timer) timer.set(deliver, 0);
       else deliver();
     }
+  }
+
+  /** Records an event about a mod in the audit log (the installer's signer decisions). */
+  record(mod: string, kind: AuditKind, detail: string): void {
+    this.#audit.record(mod, kind, detail);
   }
 
   status(): RuntimeStatus {

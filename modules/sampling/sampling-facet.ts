@@ -127,7 +127,7 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
       } catch (error) {
         throw asModError(error);
       }
-      const key = `sampling:${owner}:${name}`;
+      const key = `sampling:${owner}${context.signer === undefined ? "" : `@${context.signer}`}:${name}`;
       const saved = retained.get(key) as { sampler?: unknown; reporter?: unknown } | undefined;
       if (saved) {
         sampler?.restore(saved.sampler as never);

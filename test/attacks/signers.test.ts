@@ -1,0 +1,59 @@
+// Attacks on mod identity over the air: a mod id belongs to the key that signed it. Another
+// trusted vendor's key shipping the same id must not replace the mod (and read its secrets); the
+// owner may allow a replacement in the policy, which is audited, and the old data stays behind.
+import assert from 'node:assert/strict';
+import { keyId } from '../../modules/ota/verify.ts';
+import { nodeCrypto } from '../../tools/ota/node-crypto.ts';
+import { makeKeys, otaDevice, packageOf, runningVersions } from '../ota/helpers.ts';
+import { linesOf } from '../xs/helpers.ts';
+import { attack } from './harness.ts';
+
+const vendorA = makeKeys();
+const vendorB = makeKeys();
+const STORAGE = { storage: { bytes: 200 } };
+
+const vaultA = {
+  id: 'vault', version: '1.0.0', permissions: STORAGE,
+  main: `import storage from "mote/storage";
+export default { onStart() { if (storage.get("secret") === undefined) storage.set("secret", "vendor A's secret"); trace("vault A holds " + storage.get("secret")); } };`,
+};
+const vaultB = {
+  id: 'vault', version: '9.0.0', permissions: STORAGE,
+  main: `import storage from "mote/storage";
+export default { onStart() { trace("vault B found " + JSON.stringify(storage.get("secret"))); } };`,
+};
+
+describe('attack suite: a mod id belongs to its signer', () => {
+  attack('another trusted vendor ships the same id at a higher version to read the stored secret', async () => {
+    const { device, link } = await otaDevice({ trust: [vendorA.publicKey, vendorB.publicKey] });
+    link.offer(packageOf(vaultA, vendorA), { id: 'vault', version: '1.0.0' });
+    await device.runFor(5000);
+    assert.deepEqual(await runningVersions(device), { vault: '1.0.0' });
+    const takeover = link.offer(packageOf(vaultB, vendorB), { id: 'vault', version: '9.0.0' });
+    await device.runFor(5000);
+    const last = link.eventsOf(takeover).at(-1)!;
+    assert.equal(last.step, 'refused');
+    assert.equal(last.code, 'signer-mismatch');
+    assert.match(last.reason ?? '', /replaceSigners/);
+    assert.deepEqual(await runningVersions(device), { vault: '1.0.0' });
+    assert.deepEqual(linesOf(device, 'vault').filter((line) => line.startsWith('vault B')), []);
+  });
+
+  attack('the owner allows the replacement: it is audited and the old signer\'s data is not handed over', async () => {
+    const policy = {
+      rules: [{ allow: { storage: '*' } }],
+      replaceSigners: [{ mod: 'vault', signer: keyId(vendorB.publicKey, nodeCrypto) }],
+    };
+    const { device, link } = await otaDevice({ trust: [vendorA.publicKey, vendorB.publicKey], policy });
+    link.offer(packageOf(vaultA, vendorA), { id: 'vault', version: '1.0.0' });
+    await device.runFor(5000);
+    const replaced = link.offer(packageOf(vaultB, vendorB), { id: 'vault', version: '9.0.0' });
+    await device.runFor(5000);
+    assert.equal(link.eventsOf(replaced).at(-1)!.step, 'confirmed');
+    assert.deepEqual(await runningVersions(device), { vault: '9.0.0' });
+    assert.deepEqual(linesOf(device, 'vault').filter((line) => line.startsWith('vault')), ["vault A holds vendor A's secret", 'vault B found undefined']);
+    const audit = (await device.status())!.audit.filter((entry) => entry.kind === 'signer');
+    assert.equal(audit.length, 1);
+    assert.match(audit[0].detail, /signed by key .* by 9\.0\.0 signed by key .*the old signer's stored data is not handed over/);
+  });
+});
