@@ -70,3 +70,21 @@ export default {
 `;
   return writeMod('ed25519-bench', {}, { main, ed25519: verifier, bytes });
 }
+
+export const DIGITAL_WRITES = 500;
+
+/** A mod that writes its granted pin 2 `DIGITAL_WRITES` times between two trace lines, after an empty pair of marks. */
+export function digitalWriteMod(): string {
+  const main = `export default {
+  onStart() {
+    const pin = new device.io.Digital({ pin: 2, mode: device.io.Digital.Output });
+    trace("mark\\n");
+    trace("mark\\n");
+    trace("writes start\\n");
+    for (let i = 0; i < ${DIGITAL_WRITES}; i++) pin.write(i & 1);
+    trace("writes end\\n");
+  },
+};
+`;
+  return writeMod('digital-bench', { digital: [{ pin: 2, mode: 'output' }] }, { main });
+}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildFactoryImage } from '../tools/firmware/image.ts';
 import { readFirmwareElf } from '../tools/emu/elf.ts';
 import { runImage, type EmuReport } from '../tools/emu/run.ts';
+import type { Emulator } from '../tools/emu/emulator.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
 import { DEVICE_ID, factoryKey, packageOf } from '../test/scenarios/packages.ts';
 import { xsHeapReader, type XsHeap } from './chip-machine.ts';
@@ -35,10 +36,12 @@ export interface ChipRun {
   lines: { text: string; ms: number; cycles: number }[];
   /** The heap at the last idle wait after a garbage collection (live objects, little garbage). */
   heap: XsHeap | undefined;
+  /** Calls of the `measure` function and core cycles spent from its entry to its return. */
+  measured: { calls: number; cycles: number };
 }
 
 /** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
-export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number): ChipRun {
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string): ChipRun {
   const elf = readFirmwareElf(firmware.elf);
   const image = buildFactoryImage({
     board: 'pico',
@@ -50,6 +53,7 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
   const lines: ChipRun['lines'] = [];
   let heap: XsHeap | undefined;
   let cycles = () => 0;
+  const measured = { calls: 0, cycles: 0 };
   const { report } = runImage({
     image: firmware.image,
     elf: firmware.elf,
@@ -71,9 +75,33 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
         collected = false;
         heap = read();
       });
+      if (measure) measureFunction(emulator, elf.functions.get(measure), measure, measured);
     },
   });
-  return { report, lines, heap };
+  return { report, lines, heap, measured };
+}
+
+/**
+ * Counts the core cycles between the entry of a (non-recursive) function and its return: at the
+ * entry, the return address (LR) gets a hook of its own, which closes the measurement.
+ */
+function measureFunction(emulator: Emulator, address: number | undefined, name: string, into: ChipRun['measured']): void {
+  if (address === undefined) throw new Error(`the firmware ELF has no function ${name}`);
+  const core = emulator.mcu.core;
+  const returns = new Set<number>();
+  let entered: number | undefined;
+  emulator.onExecute(address, () => {
+    entered = core.cycles;
+    const back = core.registers[14] & ~1;
+    if (returns.has(back)) return;
+    returns.add(back);
+    emulator.onExecute(back, () => {
+      if (entered === undefined) return;
+      into.calls++;
+      into.cycles += core.cycles - entered;
+      entered = undefined;
+    });
+  });
 }
 
 /** The first console line matching `pattern`; throws with the console's tail when there is none. */
@@ -81,4 +109,22 @@ export function lineOf(run: ChipRun, pattern: RegExp): ChipRun['lines'][number] 
   const found = run.lines.find((line) => pattern.test(line.text));
   if (!found) throw new Error(`chip bench: no console line matches ${pattern}${run.report.stop ? ` (stopped: ${run.report.stop.message})` : ''}; last lines:\n${run.lines.slice(-15).map((line) => line.text).join('\n')}`);
   return found;
+}
+
+/**
+ * Core cycles of the work a mod did between its `startLine` and `endLine`, less the cost of one
+ * trace line (the mod prints two `mark` lines back to back first).
+ */
+export function cyclesBetween(run: ChipRun, tag: string, startLine: RegExp, endLine: RegExp): number {
+  const marks = run.lines.filter((line) => line.text === `[${tag}] mark`);
+  if (marks.length < 2) lineOf(run, new RegExp(`^\\[${tag}\\] mark$`)); // throws with the console
+  const start = lineOf(run, startLine);
+  const end = lineOf(run, endLine);
+  return end.cycles - start.cycles - (marks[1].cycles - marks[0].cycles);
+}
+
+/** Core cycles of one trace line (the two marks). */
+export function traceCycles(run: ChipRun, tag: string): number {
+  const marks = run.lines.filter((line) => line.text === `[${tag}] mark`);
+  return marks.length < 2 ? Number.NaN : marks[1].cycles - marks[0].cycles;
 }

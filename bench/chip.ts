@@ -15,8 +15,8 @@ import { boardLayout, partition } from '../tools/firmware/flash-layout.ts';
 import { readFirmwareElf } from '../tools/emu/elf.ts';
 import { firmwareUnavailable, sharedFirmware } from '../test/scenarios/firmware.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
-import { lineOf, runMods, type ChipRun } from './chip-run.ts';
-import { blinkCopy, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
+import { cyclesBetween, lineOf, runMods, traceCycles, type ChipRun } from './chip-run.ts';
+import { blinkCopy, digitalWriteMod, DIGITAL_WRITES, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
 import type { BenchOptions } from './run.ts';
 import type { Figure } from './figures.ts';
 
@@ -89,10 +89,16 @@ export async function benchChip(options: BenchOptions): Promise<Figure[]> {
   figures.push({ name: `blink copies started before the XS arena is full (${copies.limit})`, value: copies.started, unit: 'copies', baseline: predicted, baselineName: 'arena left after the host ÷ one blink\'s heap' });
 
   const ed = runMods(build, [ed25519Mod()], 12000);
-  const [mark1, mark2, start, end] = [lineOf(ed, /^\[ed25519-bench\] mark$/), ed.lines.filter((line) => line.text === '[ed25519-bench] mark')[1], lineOf(ed, /verify start$/), lineOf(ed, /verify end true$/)];
-  const cycles = end.cycles - start.cycles - (mark2.cycles - mark1.cycles);
-  figures.push({ name: 'Ed25519 verification on the chip (SHA-512 precomputed), core cycles', value: cycles, unit: 'cycles', baseline: mark2.cycles - mark1.cycles, baselineName: 'one trace line' });
+  const cycles = cyclesBetween(ed, 'ed25519-bench', /^\[ed25519-bench\] verify start$/, /^\[ed25519-bench\] verify end true$/);
+  figures.push({ name: 'Ed25519 verification on the chip (SHA-512 precomputed), core cycles', value: cycles, unit: 'cycles', baseline: traceCycles(ed, 'ed25519-bench'), baselineName: 'one trace line' });
   figures.push({ name: 'Ed25519 verification on the chip at 125 MHz', value: Number(((cycles / CLOCK_HZ) * 1000).toFixed(1)), unit: 'ms', baseline: WATCHDOG_MS, baselineName: 'the hardware watchdog period (a longer turn resets the chip)' });
+
+  // The SDK's native write (modules/io/digital/pico/digitalbank.c: xs_digitalbank_write, which the SDK's Digital.write calls), timed inside the function.
+  const digital = runMods(build, [digitalWriteMod()], SETTLE_MS, 'xs_digitalbank_write');
+  const checked = cyclesBetween(digital, 'digital-bench', /^\[digital-bench\] writes start$/, /^\[digital-bench\] writes end$/) / DIGITAL_WRITES;
+  if (digital.measured.calls < DIGITAL_WRITES) throw new Error(`chip bench: xs_digitalbank_write ran ${digital.measured.calls} times for ${DIGITAL_WRITES} writes`);
+  const native = digital.measured.cycles / digital.measured.calls;
+  figures.push({ name: 'permission-checked Digital.write from a mod, core cycles per write', value: Math.round(checked), unit: 'cycles', baseline: Math.round(native), baselineName: 'the SDK\'s native write alone (xs_digitalbank_write, below the SDK digital.js write)' });
 
   const sizes = firmwareSizes(build);
   const layout = boardLayout('pico');
