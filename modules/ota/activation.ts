@@ -12,7 +12,8 @@ import type { OtaCrypto } from "ota/verify";
 export interface OtaRuntime {
   install(mod: InstalledMod, where: string): unknown;
   start(id: string): void;
-  uninstall(id: string): void;
+  /** `forget`: also erase the mod's stored data and retained state (the owner removed it). */
+  uninstall(id: string, options?: { forget?: boolean }): void;
   /** Lets a quarantined mod run again (the owner's `mote release`). */
   release(id: string): void;
   /** Records an event in the audit log (a signer change the owner allowed). */
@@ -94,7 +95,7 @@ export class Activation {
   }
 
   /** Stops and unregisters the mod if the runtime has it. */
-  uninstall(id: string): void {
-    if (this.#o.runtime.status().mods.some((mod) => mod.id === id)) this.#o.runtime.uninstall(id);
+  uninstall(id: string, options?: { forget?: boolean }): void {
+    if (this.#o.runtime.status().mods.some((mod) => mod.id === id)) this.#o.runtime.uninstall(id, options);
   }
 }

@@ -120,7 +120,7 @@ export class OtaService {
     const record = this.#o.store.current();
     if (!record.mods.some((mod) => mod.id === id)) return this.#o.report({ txn, id, step: "refused", code: "not-installed", reason: `no mod "${id}" is installed over the air on this device` });
     this.#o.store.commit({ mods: record.mods.filter((mod) => mod.id !== id), outcomes: record.outcomes });
-    this.#activation.uninstall(id);
+    this.#activation.uninstall(id, { forget: true });
     this.#o.report({ txn, id, step: "removed" });
   }
 

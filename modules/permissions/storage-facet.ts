@@ -159,7 +159,22 @@ export function makeStorageFacet(context: ModContext, grant: StorageGrant, prefe
   });
 }
 
+/** Erases an identity's record and its index entry (the owner removed the mod). */
+export function forgetStorage(preference: HostPreference, identity: string): void {
+  const index = readIndex(preference);
+  const slot = index.get(identity);
+  if (slot === undefined) return;
+  preference.delete(DOMAIN, slot);
+  index.delete(identity);
+  if (index.size) preference.set(DOMAIN, INDEX, encodeUtf8(JSON.stringify(Object.fromEntries(index))));
+  else preference.delete(DOMAIN, INDEX);
+}
+
 /** `mote/storage` for the runtime, over the host's `preference` module. */
 export function storageModule(preference: HostPreference): ModModule {
-  return { specifier: "mote/storage", make: (context) => ({ default: makeStorageFacet(context, context.manifest.permissions.storage, preference) }) };
+  return {
+    specifier: "mote/storage",
+    make: (context) => ({ default: makeStorageFacet(context, context.manifest.permissions.storage, preference) }),
+    forget: (context) => forgetStorage(preference, storageIdentity(context.id, context.signer)),
+  };
 }

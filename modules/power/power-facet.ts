@@ -33,10 +33,14 @@ function milliseconds(method: string, name: string, value: unknown): number {
   return ms;
 }
 
+/** A mod's retained section, keyed by signer too: a mod of the same id from another signer never reads this one's state. */
+function retainedSection(context: ModContext): string {
+  return context.signer === undefined ? `mod:${context.id}` : `mod:${context.id}@${context.signer}`;
+}
+
 export function makePowerFacet(context: ModContext, manager: PowerManager, retained: RetainedStore) {
   const owner = context.id;
-  // Keyed by signer too: a mod of the same id from another signer never reads this one's state.
-  const section = context.signer === undefined ? `mod:${owner}` : `mod:${owner}@${context.signer}`;
+  const section = retainedSection(context);
   const need = (method: string): PowerGrant => {
     context.assertLive(`power.${method}`);
     const grant = powerGrantOf(context);
@@ -116,5 +120,9 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
 }
 
 export function powerModule(manager: PowerManager, retained: RetainedStore): ModModule {
-  return { specifier: "mote/power", make: (context) => ({ default: makePowerFacet(context, manager, retained) }) };
+  return {
+    specifier: "mote/power",
+    make: (context) => ({ default: makePowerFacet(context, manager, retained) }),
+    forget: (context) => retained.delete(retainedSection(context)),
+  };
 }

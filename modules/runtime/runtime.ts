@@ -33,6 +33,8 @@ export interface InstalledMod {
 export interface ModModule {
   specifier: string;
   make(context: ModContext): object;
+  /** Erases what the module keeps for the mod beyond its life (stored data, retained state), when the owner removes it. */
+  forget?(context: ModContext): void;
 }
 
 /** `platform/watchdog`: records the running mod in retained memory and arms its compute budget. */
@@ -182,11 +184,21 @@ export class Runtime {
    * and whatever it left queued (promise jobs, finalization callbacks) is never delivered. Its
    * stored data is kept.
    */
-  uninstall(id: string): void {
+  uninstall(id: string, options: { forget?: boolean } = {}): void {
     const entry = this.#entry(id);
     this.stop(id, "uninstalled");
     entry.context.state = "uninstalled";
     this.#mods.delete(id);
+    if (!options.forget) return;
+    // Removed by the owner: a later install of the same id starts empty, never silently inheriting.
+    for (const module of this.#options.modules) {
+      try {
+        module.forget?.(entry.context);
+      } catch (error) {
+        this.#options.log.write("host", `erasing ${module.specifier} data of ${id} failed: ${messageOf(error)}`);
+      }
+    }
+    entry.context.audit("stop", "removed by the owner; its stored data and retained state are erased");
   }
 
   /** Stops a mod and keeps it from starting again (also after reboots) until `release`. */

@@ -56,4 +56,26 @@ describe('attack suite: a mod id belongs to its signer', () => {
     assert.equal(audit.length, 1);
     assert.match(audit[0].detail, /signed by key .* by 9\.0\.0 signed by key .*the old signer's stored data is not handed over/);
   });
+
+  attack('a removed and reinstalled id does not silently inherit storage or retained memory', async () => {
+    const keeper = {
+      id: 'keeper', version: '1.0.0', permissions: STORAGE,
+      main: `import storage from "mote/storage";
+import power from "mote/power";
+export default { onStart() {
+  trace("found " + JSON.stringify(storage.get("secret")) + " " + JSON.stringify(power.retained()));
+  storage.set("secret", "kept"); power.retain({ token: 42 });
+} };`,
+    };
+    const { device, link } = await otaDevice({ trust: [vendorA.publicKey] });
+    link.offer(packageOf(keeper, vendorA), { id: 'keeper', version: '1.0.0' });
+    await device.runFor(5000);
+    const removed = link.remove('keeper');
+    await device.runFor(2000);
+    assert.equal(link.eventsOf(removed).at(-1)!.step, 'removed');
+    link.offer(packageOf({ ...keeper, version: '1.0.1' }, vendorA), { id: 'keeper', version: '1.0.1' });
+    await device.runFor(5000);
+    assert.deepEqual(await runningVersions(device), { keeper: '1.0.1' });
+    assert.deepEqual(linesOf(device, 'keeper').filter((line) => line.startsWith('found')), ['found undefined undefined', 'found undefined undefined']);
+  });
 });
