@@ -26,13 +26,14 @@ function open(): Store {
   } catch {
     // No such partition on this board: the preference module is the store.
   }
+  let opened = Preference as unknown as Store;
   try {
-    store = partition ? new FlashKv(partition as unknown as FlashLike) : (Preference as unknown as Store);
+    if (partition) opened = new FlashKv(partition as unknown as FlashLike);
   } catch (error) {
     platformConsole.write("host", `storage partition unusable (${(error as Error).message}); using preferences`);
-    store = Preference as unknown as Store;
   }
-  return store;
+  store = opened;
+  return opened;
 }
 
 export default Object.freeze({
