@@ -12,6 +12,8 @@ import type { ModContext } from "runtime/mod-context";
 import type { ModModule } from "runtime/runtime";
 import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
 import type { Session } from "net/session";
+import { OutboxShareError } from "net/outbox";
+import { modError } from "runtime/mod-context";
 import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
 import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
 
@@ -137,7 +139,13 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       const body = serialize(payload);
       const telemetry = !absolute && full.split("/")[3] === "telemetry";
       const { session, now } = services!;
-      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? JSON.stringify(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+      try {
+        return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? JSON.stringify(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+      } catch (error) {
+        // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
+        if (error instanceof OutboxShareError) throw modError(RangeError, `mqtt.publish: ${error.message}`);
+        throw error;
+      }
     },
     subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
       const { absolute } = readOptions("subscribe", options);
@@ -162,8 +170,18 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       services!.session.unsubscribe(full, handler, true);
     },
   };
+  if (services) {
+    // The outbox dropped one of this mod's messages before the broker had it (over its share,
+    // or the ring wrapped): audited at the 1st, 10th, 100th… drop, so a flood cannot flood the log.
+    let drops = 0;
+    services.session.onDropped(context.id, (seq, reason) => {
+      drops++;
+      if (String(drops).replace(/0/g, "") === "1") context.audit("drop", `${drops} message(s) dropped from the outbox so far, the latest ${seq ? `seq ${seq}` : "refused before it was stored"}: ${reason}`);
+    });
+  }
   context.track({
     close() {
+      services?.session.onDropped(context.id, undefined);
       // The broker keeps the subscriptions (persistent session): commands sent while the mod is
       // stopped wait for it. Only an explicit unsubscribe drops them there.
       for (const [full, handler] of subscriptions) services?.session.unsubscribe(full, handler, false);

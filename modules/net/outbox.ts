@@ -5,11 +5,12 @@
 // only what its block does not already hold, which is what makes the flash last (docs/topics.md,
 // "Flash endurance").
 //
-// Bounded by `maxMessages` and by the partition's bytes, shared fairly: each owner (the mod a
-// message belongs to, or "host") may hold 1/n of both when n owners have messages waiting; an
-// owner over its share loses its own oldest message, never another's. Past that, when the ring
-// must erase a block that still holds messages, those (the oldest) go. Every drop is counted
-// (`dropped`, persisted) and reported to `onDrop` with its owner.
+// Bounded by `maxMessages` and by the partition's bytes, shared fairly: while n owners (the mod a
+// message belongs to, or "host") have messages waiting, each may hold 1/n of both. A message
+// that would take an owner past its share is refused (`OutboxShareError`, nothing stored, the
+// caller is told), so one mod cannot push the ring over the others' messages. An owner alone
+// may use it all; when the ring must erase a block that still holds messages, those (the
+// oldest) go. Every drop is counted (`dropped`, persisted) and reported to `onDrop`.
 import TextEncoder from "text/encoder";
 import TextDecoder from "text/decoder";
 import {
@@ -77,6 +78,15 @@ export function ownerOf(topic: string): string {
 
 const MAX_TS_DELTA = 0xffffffff;
 
+/** A message refused because its owner holds its whole share of the outbox (see above). */
+export class OutboxShareError extends RangeError {
+  readonly owner: string;
+  constructor(owner: string, message: string) {
+    super(message);
+    this.owner = owner;
+  }
+}
+
 export class Outbox {
   readonly #flash: FlashPartition;
   readonly #options: OutboxOptions;
@@ -136,6 +146,7 @@ export class Outbox {
       throw new RangeError(`message of ${topic.length + body.length} bytes (topic + payload) is larger than the outbox's ${this.maxRecord}-byte limit (docs/topics.md, "Limits"); send less per message`);
     }
     const owner = message.owner ?? ownerOf(message.topic);
+    this.#checkShare(owner, RECORD_HEADER + topic.length + body.length);
     const ts = Math.round(message.ts);
     const seq = this.#nextSeq;
     let record = this.#encode(seq, ts, message, topic, body);
@@ -143,7 +154,7 @@ export class Outbox {
       this.#enterBlock(this.#block < 0 ? Math.floor(this.#head / this.#flash.blockSize) : this.#block + 1, seq, ts);
       record = this.#encode(seq, ts, message, topic, body)!;
     }
-    this.#makeRoom(owner, record.length);
+    while (this.#live.length >= this.maxMessages) this.#drop(0, `the outbox is full (${this.maxMessages} messages)`);
     this.#nextSeq++;
     const offset = this.#head;
     this.#flash.write(offset + 1, record.length - 1, record.subarray(1));
@@ -224,24 +235,19 @@ export class Outbox {
     return -1;
   }
 
-  /** Fair shares (see the top of this file) before `owner` adds a record of `length` bytes. */
-  #makeRoom(owner: string, length: number): void {
-    const owners = this.#owners.size + (this.#owners.has(owner) ? 0 : 1);
+  /** Fair shares (see the top of this file): throws when `owner` may not add `length` more bytes. */
+  #checkShare(owner: string, length: number): void {
+    const others = this.#owners.size - (this.#owners.has(owner) ? 1 : 0);
+    if (!others) return;
+    const owners = others + 1;
     const messageShare = Math.max(1, Math.floor(this.maxMessages / owners));
     const byteShare = Math.floor(((this.#blocks - 1) * (this.#flash.blockSize - BLOCK_HEADER)) / owners);
-    let mine = this.#owners.get(owner);
-    while (mine && (mine.messages >= messageShare || mine.bytes + length > byteShare)) {
-      const oldest = this.#live.findIndex((entry) => entry.owner === owner);
-      if (oldest < 0) break;
-      this.#drop(oldest, `${owner} is over its share of the outbox (${messageShare} messages, ${byteShare} bytes while ${owners} owners have messages waiting)`);
-      mine = this.#owners.get(owner);
-    }
-    while (this.#live.length >= this.maxMessages) {
-      let heaviest = owner;
-      for (const [name, counts] of this.#owners) if (counts.messages > (this.#owners.get(heaviest)?.messages ?? 0)) heaviest = name;
-      const oldest = this.#live.findIndex((entry) => entry.owner === heaviest);
-      this.#drop(oldest < 0 ? 0 : oldest, `the outbox is full (${this.maxMessages} messages)`);
-    }
+    const mine = this.#owners.get(owner) ?? { messages: 0, bytes: 0 };
+    if (mine.messages < messageShare && mine.bytes + length <= byteShare) return;
+    this.#options.dropped.set(this.#options.dropped.get() + 1);
+    const reason = `${owner} holds its share of the outbox (${mine.messages} messages, ${mine.bytes} bytes; a share is ${messageShare} messages or ${byteShare} bytes while ${owners} mods have messages waiting)`;
+    this.#options.onDrop?.(owner, 0, reason); // 0: it never had a seq
+    throw new OutboxShareError(owner, `${reason}: this message was not stored; publish less often until the broker is reachable again`);
   }
 
   #drop(index: number, reason: string): void {
