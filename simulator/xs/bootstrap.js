@@ -64,16 +64,18 @@
   // An error the engine raises inside a mod would list the host's frames below the mod's own
   // (`deliver (#31:126)`, `start (#9:107)`): names and module numbers of the firmware. The
   // `stack` accessor keeps the frames from the mod's first to its last (natives among them,
-  // like `map ()`), and drops the host's around them. Mod code is code loaded after the host's
-  // modules: XS numbers each ModuleSource in order (`#N` in a frame), and `markModCode` records
-  // the first number after the host's. An error with no mod frame keeps its whole stack.
+  // like `map ()`), and drops the host's around them. Host code is code without a file name
+  // loaded before the mods: XS numbers each ModuleSource in order (`#N` in a frame), and
+  // `markModCode` records the first number after the host's. A mod's modules carry their file
+  // name (line directives, simulator/mod-build.ts) or a later number. An error with no mod
+  // frame keeps its whole stack.
   let firstModCode = Infinity;
   const markModCode = () => {
     const probe = new Compartment({ modules: { probe: { source: new ModuleSource('export const stack = new Error().stack;') } } });
     const number = /\(#(\d+):\d+\)/.exec(probe.importNow('probe').stack);
     if (number) firstModCode = Number(number[1]) + 1;
   };
-  const frame = /^ at .*\((?:#(\d+):\d+)?\)$/;
+  const frame = /^ at .*\((.*)\)$/;
   const engineStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
   Object.defineProperty(Error.prototype, 'stack', {
     get() {
@@ -83,8 +85,9 @@
       const kinds = lines.map((line) => {
         const match = frame.exec(line);
         if (!match) return 'text';
-        if (match[1] === undefined) return 'native';
-        return Number(match[1]) >= firstModCode ? 'mod' : 'host';
+        if (match[1] === '') return 'native';
+        const number = /^#(\d+):\d+$/.exec(match[1]);
+        return number && Number(number[1]) < firstModCode ? 'host' : 'mod';
       });
       const last = kinds.lastIndexOf('mod');
       if (last < 0) return text;
@@ -107,11 +110,21 @@
   // The engine's meter, narrowed to one power: limit the rest of this turn to `budget` more
   // computrons (platform/watchdog arms it before each entry into a mod). The count of the turn
   // is kept, so the meter Node reads still covers the whole turn.
+  // `used` reads how many computrons ran since the last `limit` in this turn, leaving the limit as
+  // it was (the runtime's per-mod, per-second compute budget adds them up).
+  let limitedAt = 0;
   const meter = harden({
     limit(budget) {
       if (!(typeof budget === 'number' && budget > 0)) throw new RangeError('meter.limit: budget must be a positive number of computrons');
       const index = resetMeter(0, 0);
+      limitedAt = index;
       resetMeter(index + budget, index);
+    },
+    used() {
+      const limit = currentMeterLimit();
+      const index = resetMeter(0, 0);
+      resetMeter(limit, index);
+      return Math.max(0, index - limitedAt);
     },
   });
   const platform = new Compartment({
