@@ -10,6 +10,7 @@ import modStore from "platform/mod-store";
 import { Runtime } from "runtime/runtime";
 import type { LogSink } from "runtime/mod-context";
 import { tamed } from "host/lockdown";
+import { provideHarden } from "host/harden";
 import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
@@ -66,6 +67,7 @@ function refreshBattery(power: HostPower, announce: () => void): void {
 
 /** The runtime with this board's powers, no mods installed yet. */
 export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
+  provideHarden(); // before any facet is built: a device XS has no global harden
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   const modules = [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
   return new Runtime({
@@ -82,6 +84,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
 }
 
 export default function main(): Runtime {
+  provideHarden();
   if (!tamed) platformConsole.write("host", "warning: evaluator constructors are reachable from shared prototypes (host/lockdown was not preloaded); mods are not confined on this build");
   const net = createNetwork(() => {
     const status = runtime.status();

@@ -51,6 +51,8 @@ export class Emulator {
   readonly #hooks = new Map<number, () => void>();
   readonly #warp: boolean;
   #pendingFatal: { kind: StopKind; message: string } | undefined;
+  /** The end of the current runUntil: warp never jumps past it. */
+  #endNanos = Infinity;
 
   constructor(options: EmulatorOptions) {
     this.mcu = new RP2040();
@@ -125,16 +127,27 @@ export class Emulator {
       this.#pendingFatal ??= { kind: 'exit', message: `exit(${r[0] | 0})` };
     });
     if (this.#warp) {
-      // best_effort_wfe_or_timeout(absolute_time_t until): the idle wait of modMessageService
-      // and sleep_ms. `until` (µs since boot, uint64 in r0:r1) is reached by moving the clock
-      // there, stopping at every earlier alarm so that interrupts arrive on time.
+      // Moddable's pico main loop never waits: modMessageService(the, maxDelayMS) gets the time
+      // to the next XS timer, but its wait loop breaks at once (xs/platforms/pico/xsHost.c, the
+      // "workaround for best_effort_wfe_or_timeout"), so the core spins through the loop. When
+      // the message queue is empty at its entry, nothing can happen before the next timer but an
+      // interrupt, so the clock moves to the deadline, stopping at every earlier alarm so that
+      // interrupts arrive on time: what the spinning would have reached, without the spinning.
+      const queue = elf?.objects.get('gMessageQueue')?.address;
+      if (queue !== undefined) {
+        at('modMessageService', () => {
+          if (mcu.readUint32(queue) === 0 && (r[1] | 0) > 0) this.#skipTo(this.#clock.nanos + (r[1] | 0) * 1e6);
+        });
+      }
+      // best_effort_wfe_or_timeout(absolute_time_t until), where sleep_ms/sleep_until wait:
+      // `until` is µs since boot, a uint64 in r0:r1.
       at('best_effort_wfe_or_timeout', () => this.#skipTo((r[0] + r[1] * 2 ** 32) * 1000));
     }
   }
 
   #skipTo(untilNanos: number): void {
     const clock = this.#clock;
-    let delta = untilNanos - clock.nanos;
+    let delta = Math.min(untilNanos, this.#endNanos) - clock.nanos;
     if (delta <= 0) return;
     if (clock.nanosToNextAlarm > 0) delta = Math.min(delta, clock.nanosToNextAlarm);
     clock.tick(delta);
@@ -163,6 +176,7 @@ export class Emulator {
     const clock = this.#clock;
     const hooks = this.#hooks;
     const until = ms * 1e6;
+    this.#endNanos = until;
     while (!this.stop && clock.nanos < until) {
       const cycleNanos = 1e9 / mcu.clkSys;
       for (let i = 0; i < BATCH && !this.stop; i++) {
