@@ -26,6 +26,14 @@ export interface ContextHost {
   now(): number;
   /** Per-mod rates; a kind left out gets DEFAULT_RATES. */
   rates: Readonly<Partial<Record<RateKind, RateSpec>>>;
+  /** What the current entry cost so far (computrons), where the platform can meter it. */
+  spent?: () => number;
+  /** Computrons a mod's deliveries may use per second of `clock`. */
+  perSecond?: number;
+  /** Milliseconds since boot, read fresh (not per delivery). */
+  clock?: () => number;
+  /** The mod went over its compute budget per second. */
+  overBudget?(id: string, detail: string): void;
 }
 
 const MAX_LINE = 512;
@@ -97,6 +105,8 @@ export class ModContext {
   readonly #host: ContextHost;
   readonly #limits: Record<RateKind, RateLimit>;
   #logDropped = 0;
+  /** Start (host ms) and computrons of the current one-second compute window. */
+  #window = { start: -Infinity, used: 0, reported: false };
 
   /** Key id of the package's signer (over-the-air installs); undefined for a mod installed unsigned. */
   readonly signer: string | undefined;
@@ -180,6 +190,26 @@ export class ModContext {
     } catch (error) {
       this.fail(where, error);
       return false;
+    } finally {
+      this.#account();
+    }
+  }
+
+  /** Adds the delivery's cost to the mod's one-second window; over the budget, the runtime stops the mod. */
+  #account(): void {
+    const { spent, perSecond, clock, overBudget } = this.#host;
+    if (!spent || !perSecond || !clock) return;
+    const now = clock();
+    const window = this.#window;
+    if (now - window.start >= 1000) {
+      window.start = now;
+      window.used = 0;
+      window.reported = false;
+    }
+    window.used += spent();
+    if (window.used > perSecond && !window.reported) {
+      window.reported = true;
+      overBudget?.(this.id, `it used ${window.used} computrons within one second, more than its budget of ${perSecond} per second`);
     }
   }
 

@@ -40,6 +40,8 @@ export interface ModModule {
 /** `platform/watchdog`: records the running mod in retained memory and arms its compute budget. */
 export interface Watchdog {
   enter(mod: string, budget: number): void;
+  /** What the entry recorded by the last `enter` cost so far (computrons); absent where the platform cannot meter it. */
+  spent?(): number;
   lastReset(): { cause: string; mod?: string } | undefined;
 }
 
@@ -60,6 +62,8 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Computrons one delivery (and the promise jobs it queues) may use. */
   computeBudget?: number;
+  /** Computrons one mod's deliveries may use in any one second (host clock), where the watchdog can meter them. */
+  computePerSecond?: number;
   /** Per-mod rate limits; kinds left out get DEFAULT_RATES. */
   rates?: Readonly<Partial<Record<RateKind, RateSpec>>>;
 }
@@ -71,6 +75,8 @@ function frozenCopy(value: unknown): unknown {
 }
 
 export const DEFAULT_COMPUTE_BUDGET = 5_000_000;
+/** Four full deliveries' worth a second: a mod that keeps the CPU this busy starves the others. */
+export const DEFAULT_COMPUTE_PER_SECOND = 20_000_000;
 /** Delays before restarting a crashed mod; one more crash after the last quarantines it. */
 export const RESTART_BACKOFF_MS = Object.freeze([1000, 4000, 16000]);
 
@@ -106,6 +112,10 @@ export class Runtime {
       },
       now: () => (time ??= clock()),
       rates: options.rates ?? DEFAULT_RATES,
+      spent: watchdog?.spent && (() => watchdog.spent!()),
+      perSecond: options.computePerSecond ?? DEFAULT_COMPUTE_PER_SECOND,
+      clock,
+      overBudget: (id, detail) => this.#overBudget(id, detail),
     };
   }
 
@@ -307,6 +317,20 @@ export class Runtime {
       context.audit("restart", `after ${delay} ms (crash ${context.crashes})`);
       this.start(context.id);
     }, delay);
+  }
+
+  /**
+   * A mod went over its compute budget per second: it crashes (restart with backoff, then
+   * quarantine), in a turn of its own, never inside the delivery that is still on the stack.
+   */
+  #overBudget(id: string, detail: string): void {
+    const entry = this.#mods.get(id);
+    if (!entry || entry.context.state !== "running") return;
+    const crash = () => {
+      if (this.#mods.get(id) === entry && entry.context.state === "running") this.#crash(entry, "compute budget", new Error(detail));
+    };
+    if (this.#options.timer) this.#options.timer.set(crash, 0);
+    else crash();
   }
 
   /** Leaves the running state: everything the mod opened is closed, its instance dropped. */

@@ -8,6 +8,10 @@ export default harden({
     sim.ask({ op: 'watchdog.enter', mod: String(mod) });
     meter.limit(Number(budget));
   },
+  /** Computrons the entry recorded by the last `enter` has used so far. */
+  spent(): number {
+    return meter.used();
+  },
   lastReset(): { cause: string; mod?: string } | undefined {
     return sim.ask({ op: 'watchdog.lastReset' }) ?? undefined;
   },

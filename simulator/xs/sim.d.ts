@@ -11,4 +11,6 @@ declare const sim: {
 declare const meter: {
   /** Limits the rest of the current turn to `budget` more computrons; beyond, the machine aborts. */
   limit(budget: number): void;
+  /** Computrons run since the last `limit` in this turn (the limit is left as it was). */
+  used(): number;
 };

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { bootNetDevice, broker, driveUntil, modDirs } from '../net/helpers.ts';
 import { modStatus } from '../xs/helpers.ts';
-import { assertContained, attack, witness } from './harness.ts';
+import { assertContained, attack, bootWithWitness, witness } from './harness.ts';
 
 describe('attack suite: budgets over time (real broker)', function () {
   this.timeout(60000);
@@ -45,6 +45,26 @@ export default { onStart() {
     await driveUntil(device, () => filters.length > before, 'the resubscription');
     await device.runFor(2000);
     assert.ok(filters.length - before <= 16, `${filters.length - before} filters re-sent`);
+    await assertContained(device);
+  });
+});
+
+describe('attack suite: compute budget per mod per second', () => {
+  attack('four timers, each just under the per-delivery budget, every 100 ms', async () => {
+    const device = await bootWithWitness([{
+      id: 'hogger',
+      permissions: { timers: { max: 4, minInterval: 100 } },
+      main: `import Timer from "mote/timer";
+let x = 0;
+const burn = () => { for (let i = 0; i < 120000; i++) x = (x * 33 + i) | 0; };
+export default { onStart() { for (let t = 0; t < 4; t++) Timer.repeat(burn, 100); } };`,
+    }]);
+    await device.runFor(3000);
+    const status = await modStatus(device, 'hogger');
+    // No single delivery is over the 5 M budget: no watchdog reset; the per-second budget stops it.
+    assert.deepEqual(device.watchdog.resets, []);
+    assert.notEqual(status.state, 'running', JSON.stringify(status));
+    assert.match(status.lastError ?? '', /compute budget: it used \d+ computrons within one second, more than its budget of 20000000 per second/);
     await assertContained(device);
   });
 });
