@@ -204,8 +204,13 @@ export class PowerManager {
   #settle(): void {
     const { sleep, radio, log } = this.#options;
     let now = this.now();
+    let ran: string | undefined;
     for (const schedule of [...this.#schedules.values()]) {
       if (schedule.next > now || !schedule.run) continue;
+      // One owner's schedules per turn: the promise jobs a mod's callback queues run (and are
+      // blamed on it) before another mod is entered. The rest run, and the plan is made, next turn.
+      if (ran !== undefined && schedule.owner !== ran) return this.#soon();
+      ran = schedule.owner;
       const cause: WakeCause = schedule.clock ? { reason: "clock" } : this.cause;
       const interval = Math.max(1, schedule.run(cause));
       // Keep the phase (a 5-minute schedule stays on its 5-minute grid) unless it fell behind.

@@ -23,6 +23,21 @@ describe('attack suite: blame and thrown values', () => {
     await assertContained(device);
   });
 
+  attack('a promise job queued in a power.every callback runs away during another mod\'s schedule', async () => {
+    const POWER = { power: { minWakeInterval: 1000, maxHoldAwake: 1000 } };
+    const device = await bootWithWitness([
+      { id: 'scheduler', permissions: POWER, main: `import power from "mote/power";
+export default { onStart() { power.every(60000, () => { Promise.resolve().then(() => { for (;;) {} }); }); } };` },
+      { id: 'neighbour', permissions: POWER, main: `import power from "mote/power";
+export default { onStart() { power.every(60000, () => trace('tick')); } };` },
+    ]);
+    await device.runFor(1500);
+    assert.deepEqual(device.watchdog.resets.map((reset) => reset.mod), ['scheduler']);
+    assert.equal((await modStatus(device, 'scheduler')).state, 'quarantined');
+    assert.equal((await modStatus(device, 'neighbour')).state, 'running');
+    await assertContained(device);
+  });
+
   attack('a FinalizationRegistry cleanup callback runs away in a turn the host never gave the mod', async () => {
     const device = await bootWithWitness([
       {
