@@ -108,7 +108,10 @@ export function runProblems(report: SimReport): string[] {
     ...report.rejected.map((rejected) => `refused at install: ${rejected.error}`),
     ...report.mods.filter((mod) => mod.state === 'quarantined').map((mod) => `${mod.id} is quarantined: ${mod.quarantine ?? mod.lastError ?? 'no reason recorded'}`),
     ...report.mods.filter((mod) => mod.state === 'crashed').map((mod) => `${mod.id} crashed: ${mod.lastError ?? 'no error recorded'}`),
-    ...report.uncaught.map((text) => `uncaught exception: ${text}`),
+    ...[...new Set(report.uncaught)].map((text) => {
+      const times = report.uncaught.filter((other) => other === text).length;
+      return `uncaught exception${times > 1 ? ` (${times} times)` : ''}: ${text}`;
+    }),
     ...(report.hostAlive ? [] : [`the host is down: ${report.hostStopReason ?? 'no status answer'}`]),
   ];
 }
