@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from '../simulator/module-map.ts';
 import { attachNetwork } from '../simulator/network/index.ts';
 import { startBroker } from '../tools/broker.ts';
 import type { Figure } from './figures.ts';
+import { unpackTelemetry } from '../tools/telemetry-envelope.ts';
 
 const PERIOD_MS = 10_000;
 const WARMUP_MS = 10_000;
@@ -40,7 +41,7 @@ async function runStep(count: number): Promise<StepResult> {
     brokerMessages++;
     const deviceId = topic.split('/')[2];
     const body = JSON.parse(payload.toString());
-    const items = Array.isArray(body.batch) ? body.batch : [body];
+    const items = unpackTelemetry(body);
     const list = arrivals.get(deviceId) ?? [];
     for (const item of items) list.push({ ts: item.ts, at: Date.now() });
     arrivals.set(deviceId, list);

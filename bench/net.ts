@@ -14,6 +14,7 @@ import { buildMod } from '../simulator/mod-build.ts';
 import { attachNetwork, type NetworkOptions } from '../simulator/network/index.ts';
 import { startBroker, type EmbeddedBroker } from '../tools/broker.ts';
 import type { Figure } from './figures.ts';
+import { unpackTelemetry } from '../tools/telemetry-envelope.ts';
 
 // Fits the 64 KB outbox partition (about 70 bytes a record here) without dropping.
 const BURST = 500;
@@ -36,7 +37,7 @@ function tap(broker: EmbeddedBroker, clientId: string): { readings: number; mess
     if (client?.id !== clientId || !packet.topic.includes('/telemetry/')) return;
     counts.messages++;
     const body = JSON.parse(packet.payload.toString());
-    counts.readings += Array.isArray(body.batch) ? body.batch.length : 1;
+    counts.readings += unpackTelemetry(body).length;
   });
   return counts;
 }

@@ -3,6 +3,7 @@
 // been delivered before (sent again after a lost acknowledgement or a reboot).
 import type { OutboxEntry } from "net/outbox";
 
+/** The topic tree's and the `state` payload's version (`mote/v1/…`, `{"v":1,…}`). */
 export const WIRE_VERSION = 1;
 
 /** `{"seq":N,"ts":T[,"dup":true],"data":<body>}`, the body being JSON text already. */
@@ -10,14 +11,22 @@ export function telemetryEnvelope(entry: OutboxEntry, body: string, dup: boolean
   return `{"seq":${entry.seq},"ts":${entry.ts}${dup ? ',"dup":true' : ""},"data":${body}}`;
 }
 
-/** One item of a batch: the same fields plus the topic relative to the mod's telemetry root. */
-export function batchItem(entry: OutboxEntry, relative: string, body: string, dup: boolean): string {
-  return `{"topic":${JSON.stringify(relative)},"seq":${entry.seq},"ts":${entry.ts}${dup ? ',"dup":true' : ""},"data":${body}}`;
-}
+/** The payload version of a batch (docs/topics.md, "Telemetry: a batch"); 1 was `{"v":1,"batch":[…]}`. */
+export const BATCH_VERSION = 2;
 
-/** `{"v":1,"batch":[item, …]}` published on `mote/v1/<deviceId>/telemetry/<modId>`. */
-export function batchEnvelope(items: readonly string[]): string {
-  return `{"v":${WIRE_VERSION},"batch":[${items.join(",")}]}`;
+/**
+ * A batch of one mod's readings with consecutive seqs, on `mote/v1/<dev>/telemetry/<mod>`:
+ * `{"v":2,"seq":S,"ts":T[,"dup":true],"topic":R | "topics":[R…],"dts":[0,…],"items":[<body>…]}`.
+ * What the readings share is said once: reading i has seq S+i, ts T+dts[i], the topic `topic`
+ * (or topics[i]) relative to the root, and items[i] as data (JSON text already).
+ */
+export function batchEnvelope(entries: readonly OutboxEntry[], relatives: readonly string[], bodies: readonly string[], dup: boolean): string {
+  const first = entries[0];
+  let same = true;
+  for (const relative of relatives) if (relative !== relatives[0]) same = false;
+  const topics = same ? `"topic":${JSON.stringify(relatives[0])}` : `"topics":${JSON.stringify(relatives)}`;
+  const dts = entries.map((entry) => entry.ts - first.ts).join(",");
+  return `{"v":${BATCH_VERSION},"seq":${first.seq},"ts":${first.ts}${dup ? ',"dup":true' : ""},${topics},"dts":[${dts}],"items":[${bodies.join(",")}]}`;
 }
 
 /** The root a telemetry topic batches under (`mote/v1/<dev>/telemetry/<mod>`), and the rest. */

@@ -54,6 +54,20 @@ function serialize(payload: unknown): string {
   return text;
 }
 
+/**
+ * A telemetry body is JSON inside the envelope: a string that is JSON text already (a mod that
+ * called JSON.stringify itself) travels as that JSON, not as an escaped string; any other string
+ * becomes a JSON string.
+ */
+function asJsonText(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
 function makeMqttFacet(context: ModContext, services: MqttServices | undefined) {
   const unavailable = () => context.deny('mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)');
   let grant: TopicGrant | undefined;
@@ -140,10 +154,10 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       const telemetry = !absolute && full.split("/")[3] === "telemetry";
       const { session, now } = services!;
       try {
-        return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? JSON.stringify(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+        return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
       } catch (error) {
         // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
-        if (error instanceof OutboxShareError) throw modError(RangeError, `mqtt.publish: ${error.message}`);
+        if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
         throw error;
       }
     },

@@ -7,7 +7,7 @@
 // subscriptions and queue QoS 1 commands while the device is away.
 import TextEncoder from "text/encoder";
 import type { NewMessage, Outbox, OutboxEntry } from "net/outbox";
-import { batchEnvelope, batchItem, splitTelemetry, telemetryEnvelope, WIRE_VERSION } from "net/envelope";
+import { batchEnvelope, splitTelemetry, telemetryEnvelope, WIRE_VERSION } from "net/envelope";
 import { topicMatches } from "net/topic-grant";
 
 export interface MqttClientLike {
@@ -400,7 +400,7 @@ export class Session {
     for (let j = index + 1; j < entries.length && group.length < this.#batch.maxItems; j++) {
       const next = entries[j];
       // Contiguous runs only, so that a resend can rebuild the publish from its first entry on.
-      if (next.sent || this.#written.has(next.seq) || !next.batch || next.qos !== first.qos) break;
+      if (next.sent || this.#written.has(next.seq) || !next.batch || next.qos !== first.qos || next.seq !== group[group.length - 1].seq + 1) break;
       if (splitTelemetry(next.topic)?.root !== split.root) break;
       if (bytes + next.length > this.#batch.maxBytes) break;
       bytes += next.length;
@@ -419,7 +419,7 @@ export class Session {
       payload = first.raw ? body : telemetryEnvelope(first, body, first.sent);
     } else {
       topic = splitTelemetry(first.topic)!.root;
-      payload = batchEnvelope(group.map((entry) => batchItem(entry, splitTelemetry(entry.topic)!.relative, outbox.body(entry), entry.sent)));
+      payload = batchEnvelope(group, group.map((entry) => splitTelemetry(entry.topic)!.relative), group.map((entry) => outbox.body(entry)), first.sent);
       this.stats.batches++;
     }
     const id = first.qos ? 1 + (first.seq % OUTBOX_IDS) : undefined;

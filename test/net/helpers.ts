@@ -11,6 +11,7 @@ import { buildMod } from '../../simulator/mod-build.ts';
 import { attachNetwork, type NetworkOptions, type SimulatedNetwork } from '../../simulator/network/index.ts';
 import { startBroker, type BrokerOptions, type EmbeddedBroker } from '../../tools/broker.ts';
 import { writeMod, type InlineMod } from '../xs/helpers.ts';
+import { unpackTelemetry } from '../../tools/telemetry-envelope.ts';
 
 export interface NetDevice {
   device: SimulatedDevice;
@@ -134,10 +135,9 @@ export function readings(messages: Received[], prefix = 'mote/v1/dev1/telemetry/
   const out: { topic: string; seq: number; dup: boolean; data: unknown }[] = [];
   for (const message of messages) {
     if (!message.topic.startsWith(prefix)) continue;
-    const body = JSON.parse(message.text);
-    if (Array.isArray(body.batch)) {
-      for (const item of body.batch) out.push({ topic: `${message.topic}/${item.topic}`, seq: item.seq, dup: !!item.dup || message.dup, data: item.data });
-    } else out.push({ topic: message.topic, seq: body.seq, dup: !!body.dup || message.dup, data: body.data });
+    for (const item of unpackTelemetry(JSON.parse(message.text))) {
+      out.push({ topic: item.topic ? `${message.topic}/${item.topic}` : message.topic, seq: item.seq, dup: item.dup || message.dup, data: item.data });
+    }
   }
   return out;
 }

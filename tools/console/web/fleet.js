@@ -56,6 +56,12 @@ export function readingsOf(payload, now) {
     return payload.flatMap((item) => readingsOf(item, timeOf(item, now)).map((r) => (isObject(item) && typeof item.topic === 'string' ? { ...r, field: [item.topic, r.field].filter(Boolean).join('/') } : r)));
   }
   if (!isObject(payload)) return [];
+  // A version-2 batch (docs/topics.md): what its readings share is said once.
+  if (payload.v === 2 && Array.isArray(payload.items)) {
+    const dts = Array.isArray(payload.dts) ? payload.dts : [];
+    const topics = Array.isArray(payload.topics) ? payload.topics : undefined;
+    return readingsOf(payload.items.map((data, i) => ({ topic: topics ? topics[i] : payload.topic, seq: payload.seq + i, ts: payload.ts + (dts[i] ?? 0), data })), now);
+  }
   const t = timeOf(payload, now);
   for (const key of ['batch', 'readings', 'messages']) if (Array.isArray(payload[key])) return readingsOf(payload[key], t);
   for (const key of ['body', 'payload', 'data', 'value']) {
