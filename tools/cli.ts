@@ -1,4 +1,5 @@
 // `mote <command>`: the operator's and mod author's tool.
+import { closest, distance } from 'fastest-levenshtein';
 import { consoleCommand } from './commands/console.ts';
 import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
@@ -113,6 +114,13 @@ const USAGE = `mote: Mote's command-line tool
 
 export class UsageError extends Error {}
 
+/** The command nearest to a mistyped one ("instal" → "install"), when it is near enough. */
+function closestCommand(typed: string): string | undefined {
+  const commands = [...new Set([...USAGE.matchAll(/^ {2}mote (\w+)/gm)].map((match) => match[1]))];
+  const best = closest(typed, commands);
+  return distance(typed, best) <= Math.max(1, Math.floor(typed.length / 3)) ? best : undefined;
+}
+
 /** The synopsis lines of `mote --help` (what README's command list shows, word for word). */
 export function synopsis(): string {
   return USAGE.split('\n').filter((line) => /^ {2}mote /.test(line) || /^ {8,}\S/.test(line)).map((line) => line.slice(2)).join('\n');
@@ -158,7 +166,8 @@ export async function main(args: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 1 : 0;
     }
-    throw new UsageError(`unknown command "${command}"`);
+    const guess = closestCommand(command);
+    throw new UsageError(`unknown command "${command}"${guess ? `; did you mean \`mote ${guess}\`?` : ''}`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       // One line of help, not the whole page: the command's own usage is one `mote help` away.

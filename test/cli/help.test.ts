@@ -30,7 +30,7 @@ describe('mote help, README and the first error', function () {
     assert.equal(wrong.status, 2);
     assert.equal(wrong.stderr, 'mote: mote install needs --device ID\n(`mote help install` shows its options)\n');
     const unknown = mote('instal');
-    assert.equal(unknown.stderr, 'mote: unknown command "instal"\n(`mote --help` lists the commands)\n');
+    assert.equal(unknown.stderr, 'mote: unknown command "instal"; did you mean `mote install`?\n(`mote --help` lists the commands)\n');
     const help = mote('help', 'remove');
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^ {2}mote remove MOD --device ID/);

@@ -67,23 +67,30 @@ export async function installCommand(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw usage('mote install needs one package file or mod folder');
   if (!values.device) throw usage('mote install needs --device ID');
-  const pkg = loadPackage(positionals[0], values.key, values.bind ? values.device : undefined);
-  const { id, version } = packageInfo(pkg);
-  const label = `install ${id}@${version} on ${values.device}`;
+  if (!existsSync(resolve(positionals[0]))) throw new Error(`${positionals[0]}: no such package file or mod folder`);
   let bar: ProgressBar | undefined;
-  const result = await withBroker(values, async (client) => (await checkDevice(client, values, values.device!), installOverMqtt(client, {
-    deviceId: values.device!,
-    pkg,
-    force: values.force,
-    delta: !values['no-delta'],
-    healthMs: values.health ? parseDuration(values.health) : undefined,
-    timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000,
-    onEvent: (event) => {
-      if (event.step === 'offered') bar = new ProgressBar({ label, total: event.total, format: formatBytes });
-      bar?.update(event.bytes ?? event.total ?? 0, event.step);
-    },
-  })));
+  let label = '';
+  let pkg!: Uint8Array;
+  // The device id is checked first (a typo fails in a second), then the mod is checked and built.
+  const result = await withBroker(values, async (client) => {
+    await checkDevice(client, values, values.device!);
+    pkg = loadPackage(positionals[0], values.key, values.bind ? values.device : undefined);
+    label = `install ${packageInfo(pkg).id}@${packageInfo(pkg).version} on ${values.device}`;
+    return installOverMqtt(client, {
+      deviceId: values.device!,
+      pkg,
+      force: values.force,
+      delta: !values['no-delta'],
+      healthMs: values.health ? parseDuration(values.health) : undefined,
+      timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000,
+      onEvent: (event) => {
+        if (event.step === 'offered') bar = new ProgressBar({ label, total: event.total, format: formatBytes });
+        bar?.update(event.bytes ?? event.total ?? 0, event.step);
+      },
+    });
+  });
   const done = bar ?? new ProgressBar({ label });
+  const { id, version } = packageInfo(pkg);
   const { final } = result;
   const sent = `${result.delta ? 'delta, ' : ''}${formatBytes(result.sentBytes)} sent`;
   if (final.step === 'confirmed') return done.finish(`confirmed: ${id} ${version} runs on ${values.device} (${sent})`), 0;

@@ -56,7 +56,7 @@ function otaText(ota) {
 export function modActions(device, id, mod) {
   const installed = device.installed?.get(id);
   const buttons = [];
-  if (mod.state === 'quarantined') buttons.push(`<button data-action="release" data-mod="${escape(id)}" title="${escape(`quarantined: ${mod.quarantine ?? ''}`)}">release</button>`);
+  if (mod?.state === 'quarantined') buttons.push(`<button data-action="release" data-mod="${escape(id)}" title="${escape(`quarantined: ${mod?.quarantine ?? ''}`)}">release</button>`);
   if (installed?.previous) buttons.push(`<button data-action="rollback" data-mod="${escape(id)}" title="${escape(`back to ${installed.previous.version ?? installed.previous}`)}">roll back</button>`);
   if (installed) buttons.push(`<button data-action="remove" data-mod="${escape(id)}">remove</button>`);
   return buttons.join(' ');
