@@ -14,6 +14,7 @@ import { benchDrivers } from './drivers.ts';
 import { benchDigitalWrite } from './digital-write.ts';
 import { benchOta } from './ota.ts';
 import { benchNet } from './net.ts';
+import { benchEndurance } from './endurance.ts';
 import { benchChip } from './chip.ts';
 
 export interface BenchOptions {
@@ -34,6 +35,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   ota: benchOta,
   'digital-write': benchDigitalWrite,
   net: benchNet,
+  endurance: benchEndurance,
   chip: benchChip,
 };
 

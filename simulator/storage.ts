@@ -1,6 +1,7 @@
 // The device's persistent memories as files in its device folder:
 //   preferences.json       key-value storage (`preference`), written through on every change;
 //   flash-<partition>.bin  NOR flash partitions (`flash`): erase to 0xFF by block, writes clear bits;
+//   flash-<partition>.erases.json  erase count per block (NOR endures ~100,000 per block);
 //   retained.bin           RTC memory: survives deep sleep and resets, cleared on power-on.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ export class DeviceStorage {
   readonly #cutAt: number | undefined;
   readonly #onPowerCut: (() => void) | undefined;
   #poweredOff = false;
+  /** Erases per block of each partition, over the device's life (read from / kept in its folder). */
+  readonly #erases = new Map<string, number[]>();
 
   constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean; cutPowerAtFlashOp?: number; onPowerCut?: () => void }) {
     this.dir = dir;
@@ -73,8 +76,23 @@ export class DeviceStorage {
     this.#checkPower();
   }
 
+  /** Erases so far of each block of `partition` (index = block), over the device's life. */
+  eraseCounts(partition: string): number[] {
+    let counts = this.#erases.get(partition);
+    if (!counts) {
+      const file = join(this.dir, `flash-${partition}.erases.json`);
+      const blocks = Math.floor(this.flashInfo(partition).byteLength / FLASH_BLOCK);
+      counts = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as number[]) : new Array(blocks).fill(0);
+      this.#erases.set(partition, counts);
+    }
+    return counts;
+  }
+
   flashErase(partition: string, block: number): void {
     const image = this.#flash(partition, block * FLASH_BLOCK, FLASH_BLOCK);
+    const counts = this.eraseCounts(partition);
+    counts[block] = (counts[block] ?? 0) + 1;
+    writeFileSync(join(this.dir, `flash-${partition}.erases.json`), JSON.stringify(counts));
     const size = this.#flashOp() ? FLASH_BLOCK : FLASH_BLOCK >> 1; // a cut leaves it half erased
     image.fill(0xff, block * FLASH_BLOCK, block * FLASH_BLOCK + size);
     this.#writeThrough(partition, image, block * FLASH_BLOCK, size);
