@@ -174,18 +174,39 @@ export class Outbox {
 
   /** Records that an entry went out (so a resend is a redelivery); `continues`: in the previous entry's publish. */
   markSent(entry: OutboxEntry, continues = false): void {
-    if (entry.sent) return;
-    entry.sent = true;
-    entry.continues = continues;
-    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & (continues ? ~CONTINUES_BIT : 0xff));
+    this.markSentAll([entry], continues);
+  }
+
+  /**
+   * Records that `entries` went out in one publish (the first starts it, the others continue
+   * it): their state bytes are cleared in one flash write per block.
+   */
+  markSentAll(entries: readonly OutboxEntry[], firstContinues = false): void {
+    const states: [number, number][] = [];
+    entries.forEach((entry, i) => {
+      if (entry.sent) return;
+      entry.sent = true;
+      entry.continues = i > 0 || firstContinues;
+      states.push([entry.offset, COMMITTED & ~SENT_BIT & (entry.continues ? ~CONTINUES_BIT : 0xff)]);
+    });
+    this.#setStates(states);
   }
 
   /** The broker has it: forget the entry. */
   acknowledge(seq: number): void {
-    const index = this.#indexOf(seq);
-    if (index < 0) return;
-    const [entry] = this.#live.splice(index, 1);
-    this.#forget(entry);
+    this.acknowledgeAll([seq]);
+  }
+
+  /** The broker has these (one PUBACK): forgotten with one flash write per block. */
+  acknowledgeAll(seqs: readonly number[]): void {
+    const states: [number, number][] = [];
+    for (const seq of seqs) {
+      const index = this.#indexOf(seq);
+      if (index < 0) continue;
+      const [entry] = this.#live.splice(index, 1);
+      states.push([entry.offset, this.#release(entry)]);
+    }
+    this.#setStates(states);
   }
 
   /** The record for this append in the current block, or undefined when it needs a new block. */
@@ -214,12 +235,37 @@ export class Outbox {
   }
 
   #forget(entry: OutboxEntry): void {
-    this.#setState(entry.offset, COMMITTED & ~SENT_BIT & ~DONE_BIT & (entry.continues ? ~CONTINUES_BIT : 0xff));
+    this.#setState(entry.offset, this.#release(entry));
+  }
+
+  /** Drops `entry` from its owner's counts; returns its final state byte. */
+  #release(entry: OutboxEntry): number {
+    const state = COMMITTED & ~SENT_BIT & ~DONE_BIT & (entry.continues ? ~CONTINUES_BIT : 0xff);
     const counts = this.#owners.get(entry.owner);
-    if (!counts) return;
+    if (!counts) return state;
     counts.messages--;
     counts.bytes -= entry.length;
     if (counts.messages <= 0) this.#owners.delete(entry.owner);
+    return state;
+  }
+
+  /**
+   * Writes state bytes [offset, state], one flash write per run within a block: the bytes in
+   * between are written as 0xFF, which NOR leaves as they are (a write only clears bits).
+   */
+  #setStates(states: [number, number][]): void {
+    if (!states.length) return;
+    states.sort((a, b) => a[0] - b[0]);
+    const blockSize = this.#flash.blockSize;
+    let from = 0;
+    for (let i = 1; i <= states.length; i++) {
+      if (i < states.length && Math.floor(states[i][0] / blockSize) === Math.floor(states[from][0] / blockSize)) continue;
+      const start = states[from][0];
+      const bytes = new Uint8Array(states[i - 1][0] - start + 1).fill(0xff);
+      for (let j = from; j < i; j++) bytes[states[j][0] - start] = states[j][1];
+      this.#flash.write(start, bytes.length, bytes);
+      from = i;
+    }
   }
 
   #indexOf(seq: number): number {

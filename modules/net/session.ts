@@ -96,6 +96,7 @@ export class Session {
   #retryTimer: object | undefined;
   #connectTimer: object | undefined;
   #pumpTimer: object | undefined;
+  #pumpQueued = false;
   #controlId = OUTBOX_IDS;
   #draining: { deadline: number; poll: object; done: (report: DrainReport) => void; started: number } | undefined;
   /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
@@ -302,10 +303,8 @@ export class Session {
       const seqs = this.#inflight.get(message.id);
       if (!seqs) return;
       this.#inflight.delete(message.id);
-      for (const seq of seqs) {
-        this.#written.delete(seq);
-        this.outbox.acknowledge(seq);
-      }
+      for (const seq of seqs) this.#written.delete(seq);
+      this.outbox.acknowledgeAll(seqs);
       this.#pump();
     }
   }
@@ -364,7 +363,17 @@ export class Session {
   }
 
   #schedulePump(): void {
-    if (!this.#connected || this.#pumpTimer) return;
+    if (!this.#connected || this.#pumpTimer || this.#pumpQueued) return;
+    if (!this.#batch.lingerMs) {
+      // At the end of this turn (a promise job, no timer): what the mod publishes in one turn
+      // goes out together, and nothing waits for the next event from the platform.
+      this.#pumpQueued = true;
+      Promise.resolve().then(() => {
+        this.#pumpQueued = false;
+        this.#pump();
+      });
+      return;
+    }
     this.#pumpTimer = this.#options.timer.set(() => {
       this.#pumpTimer = undefined;
       this.#pump();
@@ -425,16 +434,16 @@ export class Session {
     const id = first.qos ? 1 + (first.seq % OUTBOX_IDS) : undefined;
     if (id !== undefined && this.#inflight.has(id)) return false; // its namesake is still in flight
     const duplicate = first.qos > 0 && first.sent;
+    const redelivered = group.filter((entry) => entry.sent).length;
+    // Marked before it leaves: a power cut right after the write must not let it go out again
+    // without DUP (a repeat marked as one that never went out is harmless; the reverse is not).
+    outbox.markSentAll(group);
     if (!this.#write(new TextEncoder().encode(payload), { topic, QoS: first.qos, retain: first.retain, ...(duplicate ? { duplicate: true } : {}), ...(id !== undefined ? { id } : {}) })) return false;
-    for (let i = 0; i < group.length; i++) {
-      const entry = group[i];
-      if (entry.sent) this.stats.redelivered++;
-      this.stats.published++;
-      outbox.markSent(entry, i > 0);
-      this.#written.add(entry.seq);
-    }
+    this.stats.redelivered += redelivered;
+    this.stats.published += group.length;
+    for (const entry of group) this.#written.add(entry.seq);
     if (id !== undefined) this.#inflight.set(id, group.map((entry) => entry.seq));
-    else for (const entry of group) outbox.acknowledge(entry.seq);
+    else outbox.acknowledgeAll(group.map((entry) => entry.seq));
     return true;
   }
 
