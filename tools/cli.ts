@@ -100,9 +100,10 @@ const USAGE = `mote: Mote's command-line tool
       program/erase.
 
   mote firmware image --board pico|pico_w [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote...
-                      --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] --out FILE
+                      --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL]
+                      [--policy POLICY.json] --out FILE
       The flash a factory writes (docs/building-the-host.md): the firmware, signed mod packages in
-      their slots and provisioned preferences (device id, trusted keys, broker), as FILE.uf2 and
+      their slots and provisioned preferences (device id, trusted keys, broker, owner policy), as FILE.uf2 and
       FILE.bin. Mod folders are built and signed with --key; the keys in --trust (default: --key's)
       must have signed every package. Refuses, writing nothing, an unsigned or untrusted package,
       an unknown board, or firmware and packages that do not fit the flash.

@@ -1,5 +1,5 @@
 // `mote firmware image --board pico [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote... --out FILE
-//  --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL]`: the factory image
+//  --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] [--policy POLICY.json]`: the factory image
 // (tools/firmware/image.ts), written as FILE.uf2 and FILE.bin only when everything is valid.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -57,6 +57,14 @@ export function parseBroker(url: string): Broker {
   };
 }
 
+function readPolicyFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (error) {
+    throw new ImageError(`--policy ${file}: ${(error as Error).message}`);
+  }
+}
+
 export function firmwareImageCommand(args: string[]): number {
   const { values } = parseArgs({
     args,
@@ -69,6 +77,7 @@ export function firmwareImageCommand(args: string[]): number {
       key: { type: 'string' },
       trust: { type: 'string', multiple: true, default: [] },
       broker: { type: 'string' },
+      policy: { type: 'string' },
     },
   });
   if (!values.board) throw usage('mote firmware image needs --board pico (or pico_w)');
@@ -91,6 +100,7 @@ export function firmwareImageCommand(args: string[]): number {
       trusted,
       deviceId: values['device-id'],
       ...(values.broker ? { broker: parseBroker(values.broker) } : {}),
+      ...(values.policy ? { policy: readPolicyFile(values.policy) } : {}),
     });
     const base = resolve(values.out).replace(/\.(uf2|bin)$/, '');
     writeFileSync(`${base}.uf2`, image.uf2);

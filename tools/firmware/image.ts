@@ -12,6 +12,7 @@
 import { toHex } from '../../modules/ota/bytes.ts';
 import { SlotStore, type FlashLike, type ModRecord } from '../../modules/ota/slot-store.ts';
 import { bytesSource, keyId, verifyPackage, type TrustedKey } from '../../modules/ota/verify.ts';
+import { validatePolicy } from '../../modules/permissions/policy.ts';
 import { nodeCrypto } from '../ota/node-crypto.ts';
 import { boardLayout, hex, partition, XIP_BASE, type BoardLayout } from './flash-layout.ts';
 import { encodePreferences, type PreferenceEntry } from './pico-preferences.ts';
@@ -35,6 +36,8 @@ export interface FactoryImageInput {
   trusted: TrustedKey[];
   deviceId: string;
   broker?: Broker;
+  /** The owner's policy (docs/mod-contract.md, "Owner policy"), stored as preference mote/policy. */
+  policy?: unknown;
 }
 
 export interface FactoryImage {
@@ -66,7 +69,7 @@ export function memoryFlash(raw: Uint8Array, offset: number, size: number, block
 }
 
 /** The device's preferences for this image (domains as host/network.ts, host/ota.ts read them). */
-export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker'>): PreferenceEntry[] {
+export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker' | 'policy'>): PreferenceEntry[] {
   if (!/^[A-Za-z0-9._-]{1,62}$/.test(input.deviceId)) throw new ImageError(`device id "${input.deviceId}": 1-62 letters, digits, ".", "_" or "-"`);
   if (!input.trusted.length) throw new ImageError('no trusted key: pass --trust PUBFILE (or --key, whose public key is then trusted)');
   if (input.trusted.length > 4) throw new ImageError(`${input.trusted.length} trusted keys; the Pico's preferences hold at most 4`);
@@ -80,6 +83,14 @@ export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 
     entries.push({ domain: 'mote-net', key: 'port', value: broker.port }, { domain: 'mote-net', key: 'secure', value: broker.secure });
     if (broker.user !== undefined) entries.push({ domain: 'mote-net', key: 'user', value: broker.user });
     if (broker.password !== undefined) entries.push({ domain: 'mote-net', key: 'password', value: broker.password });
+  }
+  if (input.policy !== undefined) {
+    try {
+      validatePolicy(input.policy);
+    } catch (error) {
+      throw new ImageError(`owner policy: ${(error as Error).message}`);
+    }
+    entries.push({ domain: 'mote', key: 'policy', value: JSON.stringify(input.policy) });
   }
   return entries;
 }
