@@ -81,6 +81,8 @@ export async function benchOta(): Promise<Figure[]> {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       if (result.final.step !== 'confirmed') throw new Error(`bench: install ${result.final.step}: ${result.final.reason}`);
+      // What the install still sends after its window (the coalesced state) is not the next one's.
+      await device.runFor(5_000);
       const offered = device.logLines.slice(from).find((line) => line.tag === 'ota' && / offered /.test(line.text))!.time;
       return { wire: wireToTrial!, ms: Math.round(onTrialLine()!.time - offered), sent: result.sentBytes, delta: result.delta };
     };

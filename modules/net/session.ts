@@ -69,6 +69,8 @@ const CONNECT_TIMEOUT_MS = 20000;
  * storing it; `state`, SUBSCRIBE and UNSUBSCRIBE take the ids above.
  */
 const OUTBOX_IDS = 60000;
+/** `announce()` calls this close together publish one `state`. */
+const ANNOUNCE_COALESCE_MS = 2000;
 
 /** What a clean shutdown left in the outbox (still in flash, sent at the next connection). */
 export interface DrainReport {
@@ -97,6 +99,7 @@ export class Session {
   #connectTimer: object | undefined;
   #pumpTimer: object | undefined;
   #pumpQueued = false;
+  #announceTimer: object | undefined;
   #controlId = OUTBOX_IDS;
   #draining: { deadline: number; poll: object; done: (report: DrainReport) => void; started: number } | undefined;
   /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
@@ -140,7 +143,8 @@ export class Session {
     timer.clear(this.#retryTimer);
     timer.clear(this.#connectTimer);
     timer.clear(this.#pumpTimer);
-    this.#retryTimer = this.#connectTimer = this.#pumpTimer = undefined;
+    timer.clear(this.#announceTimer);
+    this.#retryTimer = this.#connectTimer = this.#pumpTimer = this.#announceTimer = undefined;
     const client = this.#client;
     if (client && this.#connected) {
       try {
@@ -192,9 +196,17 @@ export class Session {
     this.#dropListeners.get(owner)?.(seq, reason);
   }
 
-  /** Publishes the retained `state` again (its mods changed); the next connect sends it anyway. */
+  /**
+   * Publishes the retained `state` again (its mods changed); the next connect sends it anyway.
+   * Changes within ANNOUNCE_COALESCE_MS go out as one message (an install changes the mods at
+   * each of its steps; each full state is about 1 KB on the wire).
+   */
   announce(): void {
-    if (this.#connected) this.#publishState(true);
+    if (!this.#connected || this.#announceTimer) return;
+    this.#announceTimer = this.#options.timer.set(() => {
+      this.#announceTimer = undefined;
+      if (this.#connected) this.#publishState(true);
+    }, ANNOUNCE_COALESCE_MS);
   }
 
   /**
