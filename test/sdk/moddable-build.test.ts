@@ -1,6 +1,6 @@
 // Builds the host and every example mod with the real Moddable SDK tools when the SDK is
 // installed (MODDABLE set, its build/bin/lin/release on PATH, TypeScript 6's tsc on PATH).
-// Without it the test is reported as skipped: CI does not install the SDK.
+// Without it the test is reported as skipped, with the reason; CI sets MODDABLE from the kit.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -15,7 +15,11 @@ describe('building with the Moddable SDK (lin)', function () {
   this.timeout(600000);
   const out = mkdtempSync(join(tmpdir(), 'mote-mc-'));
   before(function () {
-    if (!sdk) this.skip();
+    if (!sdk) {
+      // Only outside CI: .ci/run sets MODDABLE from the toolchain kit, so CI counts 0 pending here.
+      this.test!.parent!.title += ' (skipped: MODDABLE is not set; see docs/building-the-host.md, "Install the SDKs")';
+      this.skip();
+    }
   });
 
   it('mcconfig -m -p lin builds the host from manifest.json', () => {
