@@ -39,7 +39,7 @@ describe('mote firmware image', function () {
     const raw = readFileSync(`${out}.bin`);
     assert.equal(raw.length, 2 * 1024 * 1024);
     assert.equal(raw[0], 0x5a);
-    assert.equal(raw.subarray(0x140000 + 2 * 4096, 0x140000 + 2 * 4096 + 4).toString('latin1'), 'MOTE', 'slot 0 starts with the package magic');
+    assert.equal(raw.subarray(0x160000 + 2 * 4096, 0x160000 + 2 * 4096 + 4).toString('latin1'), 'MOTE', 'slot 0 starts with the package magic');
     assert.equal(parseUf2(new Uint8Array(readFileSync(`${out}.uf2`))).length, 0x1fa000 / 256);
   });
 
