@@ -83,7 +83,9 @@ export class PowerManager {
   readonly #schedules = new Map<string, Schedule>();
   readonly #holds = new Set<HoldAwake>();
   readonly #participants = new Set<string>();
-  readonly #beforePlan = new Set<() => void>();
+  readonly #beforePlan = new Set<() => boolean | void>();
+  /** The beforePlan callbacks still to run before this settle plans (one mod per turn). */
+  #flushing: (() => boolean | void)[] | undefined;
   #pins: Saved["pins"];
   #lastRadioAt: number | undefined;
   #running: () => string[] = () => [];
@@ -124,8 +126,11 @@ export class PowerManager {
     return this.#options.sleep.time();
   }
 
-  /** Runs `callback` after each wake's due schedules ran and before the device plans its sleep. */
-  beforePlan(callback: () => void): () => void {
+  /**
+   * Runs `callback` after each wake's due schedules ran and before the device plans its sleep. A
+   * callback that returns true entered a mod: the next one runs in a turn of its own.
+   */
+  beforePlan(callback: () => boolean | void): () => void {
     this.#beforePlan.add(callback);
     return () => this.#beforePlan.delete(callback);
   }
@@ -216,7 +221,12 @@ export class PowerManager {
       // Keep the phase (a 5-minute schedule stays on its 5-minute grid) unless it fell behind.
       schedule.next = schedule.next + interval > now ? schedule.next + interval : now + interval;
     }
-    for (const callback of this.#beforePlan) callback();
+    // Likewise one callback that entered a mod (returned true) per turn; the plan waits for the rest.
+    const flushing = (this.#flushing ??= [...this.#beforePlan]);
+    while (flushing.length) {
+      if (flushing.shift()!() === true && flushing.length) return this.#soon();
+    }
+    this.#flushing = undefined;
     now = this.now();
     for (const hold of this.#holds) if (hold.until <= now) this.#holds.delete(hold);
     const deadlines: Deadline[] = [...this.#schedules.values()].map(({ owner, next, slack }) => ({ owner, at: next, slack }));

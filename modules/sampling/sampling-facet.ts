@@ -90,9 +90,11 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
     return grant.minInterval as number;
   };
   const stopFlushing = manager.beforePlan(() => {
-    if (!batch.size) return;
+    if (!batch.size) return false;
     const { items, dropped } = batch.drain();
-    if (onReports) context.deliver("sampling reports", onReports, undefined, items, dropped);
+    if (!onReports) return false;
+    context.deliver("sampling reports", onReports, undefined, items, dropped);
+    return true;
   });
   context.track({ close: stopFlushing });
 

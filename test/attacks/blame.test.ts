@@ -38,6 +38,18 @@ export default { onStart() { power.every(60000, () => trace('tick')); } };` },
     await assertContained(device);
   });
 
+  attack('a promise job queued in a sampling onReports callback runs away before another mod\'s reports', async () => {
+    const SAMPLING = { sampling: { minInterval: 60000 } };
+    const reporter = (id: string, body: string) => ({ id, permissions: SAMPLING, main: `import sampling from "mote/sampling";
+export default { onStart() { sampling.declare({ name: 'level', interval: 60000, read: () => 1 }); sampling.onReports(() => { ${body} }); } };` });
+    const device = await bootWithWitness([reporter('flusher', 'Promise.resolve().then(() => { for (;;) {} });'), reporter('reader', "trace('reports');")]);
+    await device.runFor(1500);
+    assert.deepEqual(device.watchdog.resets.map((reset) => reset.mod), ['flusher']);
+    assert.equal((await modStatus(device, 'flusher')).state, 'quarantined');
+    assert.equal((await modStatus(device, 'reader')).state, 'running');
+    await assertContained(device);
+  });
+
   attack('a FinalizationRegistry cleanup callback runs away in a turn the host never gave the mod', async () => {
     const device = await bootWithWitness([
       {
