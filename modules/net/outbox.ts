@@ -17,75 +17,14 @@ import {
   BLOCK_HEADER, COMMITTED, CONTINUES_BIT, DONE_BIT, MAX_TOPICS, RECORD_HEADER, SENT_BIT,
   applyChange, blockHeader, encodeChange, encodeRecord, parseRecord, readBlockHeader,
 } from "net/outbox-record";
+import { OutboxShareError, ownerOf, type FlashPartition, type OutboxEntry, type NewMessage, type OutboxOptions } from "net/outbox-types";
 
-export interface FlashPartition {
-  readonly byteLength: number;
-  readonly blockSize: number;
-  /** An ArrayBuffer (typed wider to accept the SDK's `Flash`, whose read may return a host buffer). */
-  read(offset: number, byteLength: number): ArrayBuffer | object;
-  write(offset: number, byteLength: number, buffer: Uint8Array): void;
-  erase(block: number): void;
-}
-
-export interface Counter {
-  get(): number;
-  set(value: number): void;
-}
-
-export interface OutboxEntry {
-  readonly seq: number;
-  readonly topic: string;
-  readonly ts: number;
-  readonly qos: 0 | 1;
-  readonly retain: boolean;
-  readonly batch: boolean;
-  readonly raw: boolean;
-  /** The mod it belongs to ("host" for the host's own messages). */
-  readonly owner: string;
-  /** Sent before (in an earlier connection or boot): a redelivery if sent again. */
-  sent: boolean;
-  /** Sent in the same publish as the live entry before it (a batch). */
-  continues: boolean;
-  readonly offset: number;
-  readonly length: number;
-}
-
-export interface NewMessage {
-  topic: string;
-  body: string;
-  /** Unix ms; stored to the millisecond. */
-  ts: number;
-  qos: 0 | 1;
-  retain: boolean;
-  batch: boolean;
-  raw: boolean;
-  /** Defaults to the mod named by the topic (`…/telemetry/<mod>/…`, `cmd-ack`, `reported`), else "host". */
-  owner?: string;
-}
-
-export interface OutboxOptions {
-  maxMessages: number;
-  dropped: Counter;
-  /** Told of every message dropped before it was acknowledged, and why. */
-  onDrop?(owner: string, seq: number, reason: string): void;
-}
-
-/** The owner a topic implies: `mote/v1/<dev>/(telemetry|cmd-ack|reported)/<mod>/…` → mod. */
-export function ownerOf(topic: string): string {
-  const levels = topic.split("/");
-  return levels.length > 4 && (levels[3] === "telemetry" || levels[3] === "cmd-ack" || levels[3] === "reported") ? levels[4] : "host";
-}
+export { OutboxShareError, ownerOf } from "net/outbox-types";
+export type { Counter, FlashPartition, NewMessage, OutboxEntry, OutboxOptions } from "net/outbox-types";
 
 const MAX_TS_DELTA = 0xffffffff;
-
-/** A message refused because its owner holds its whole share of the outbox (see above). */
-export class OutboxShareError extends RangeError {
-  readonly owner: string;
-  constructor(owner: string, message: string) {
-    super(message);
-    this.owner = owner;
-  }
-}
+/** Bodies kept in RAM: a full batch (32 readings) sends without reading flash. */
+const RECENT_BODIES = 32;
 
 export class Outbox {
   readonly #flash: FlashPartition;
@@ -100,7 +39,8 @@ export class Outbox {
   #base = { seq: 0, ts: 0 };
   #topics: string[] = [];
   #previousBody: Uint8Array | undefined;
-  #cached: { offset: number; body: Uint8Array } | undefined;
+  /** Bodies of the newest records (offset → body), so sending them needs no flash read. */
+  readonly #recent = new Map<number, Uint8Array>();
   #nextSeq = 1;
   readonly #encoder = new TextEncoder();
   readonly #decoder = new TextDecoder();
@@ -162,7 +102,7 @@ export class Outbox {
     this.#head = offset + record.length;
     if (record[9] & 0x20) this.#topics.push(message.topic);
     this.#previousBody = body;
-    this.#cached = { offset, body };
+    this.#remember(offset, body);
     this.#push({ seq, topic: message.topic, ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, owner, sent: false, continues: false, offset, length: record.length });
     return seq;
   }
@@ -317,6 +257,7 @@ export class Outbox {
     while (this.#live.length && this.#live[0].offset >= start && this.#live[0].offset < start + blockSize) {
       this.#drop(0, "the outbox's flash ring wrapped (no room left for newer messages)");
     }
+    for (const offset of [...this.#recent.keys()]) if (offset >= start && offset < start + blockSize) this.#recent.delete(offset);
     this.#flash.erase(index);
     this.#flash.write(start, BLOCK_HEADER, blockHeader(seq, ts));
     this.#block = index;
@@ -327,8 +268,8 @@ export class Outbox {
   }
 
   #bodyBytes(entry: OutboxEntry): Uint8Array {
-    const cached = this.#cached;
-    if (cached && cached.offset === entry.offset) return cached.body;
+    const recent = this.#recent.get(entry.offset);
+    if (recent) return recent;
     // Decode the block from its start: a change record needs the bodies before it.
     const blockSize = this.#flash.blockSize;
     const start = Math.floor(entry.offset / blockSize) * blockSize;
@@ -338,8 +279,15 @@ export class Outbox {
       if (offset === entry.offset) found = body;
     });
     if (!found) throw new Error(`outbox: the record of seq ${entry.seq} is no longer readable`);
-    this.#cached = { offset: entry.offset, body: found };
+    this.#remember(entry.offset, found);
     return found;
+  }
+
+  /** Keeps the newest RECENT_BODIES bodies (a batch's worth) in RAM. */
+  #remember(offset: number, body: Uint8Array): void {
+    this.#recent.delete(offset);
+    this.#recent.set(offset, body);
+    if (this.#recent.size > RECENT_BODIES) this.#recent.delete(this.#recent.keys().next().value as number);
   }
 
   /**
