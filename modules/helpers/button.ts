@@ -6,7 +6,8 @@
 //   import Button from "mote/button";
 //   new Button({ pin: 0, onPush(pressed) { trace(pressed ? "down\n" : "up\n"); } });
 import type Digital from "embedded:io/digital";
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toNumberOnce } from "runtime/facet-kit";
 import type { ModModule } from "runtime/runtime";
 import type { HostTimer } from "runtime/timer-facet";
 
@@ -36,11 +37,16 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
     #pressed: 0 | 1;
 
     constructor(options: ButtonOptions) {
-      if (typeof options !== "object" || options === null || typeof options.pin !== "number") {
-        throw new TypeError("Button: options must name a pin, e.g. new Button({ pin: 0, onPush(pressed) {} })");
+      // Read once (facet kit): what is checked is what is used.
+      const given = typeof options === "object" && options !== null ? readOptions("Button", options, ["pin", "activeLow", "debounce", "onPush", "pull"] as const) : undefined;
+      if (!given || typeof given.pin !== "number") {
+        throw modError(TypeError, "Button: options must name a pin, e.g. new Button({ pin: 0, onPush(pressed) {} })");
       }
-      const { pin, activeLow = true, debounce = DEFAULT_DEBOUNCE_MS, onPush } = options;
-      const pull = options.pull ?? (activeLow ? "up" : "down");
+      const pin = given.pin;
+      const activeLow = given.activeLow === undefined ? true : !!given.activeLow;
+      const debounce = given.debounce === undefined ? DEFAULT_DEBOUNCE_MS : toNumberOnce("Button: debounce", given.debounce);
+      const onPush = given.onPush as ButtonOptions["onPush"];
+      const pull = given.pull ?? (activeLow ? "up" : "down");
       if (!(debounce >= 0 && debounce <= 1000)) throw new RangeError(`Button: debounce must be 0-1000 ms, got ${String(debounce)}`);
       if (onPush !== undefined && typeof onPush !== "function") throw new TypeError("Button: onPush must be a function");
       const mode = pull === "up" ? Digital.InputPullUp : pull === "down" ? Digital.InputPullDown : pull === "none" ? Digital.Input : undefined;

@@ -8,6 +8,8 @@
 import type Digital from "embedded:io/digital";
 import type PWM from "embedded:io/pwm";
 import type { ModModule } from "runtime/runtime";
+import { modError } from "runtime/mod-context";
+import { readOptions } from "runtime/facet-kit";
 
 export interface LEDOptions {
   pin: number;
@@ -31,18 +33,21 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
     #level = 0;
 
     constructor(options: LEDOptions) {
-      if (typeof options !== "object" || options === null || typeof options.pin !== "number") {
-        throw new TypeError('LED: options must name a pin, e.g. new LED({ pin: 2 })');
+      // Read once (facet kit): what is checked is what is used.
+      const given = typeof options === "object" && options !== null ? readOptions("LED", options, ["pin", "dimmable", "invert", "openDrain"] as const) : undefined;
+      if (!given || typeof given.pin !== "number") {
+        throw modError(TypeError, 'LED: options must name a pin, e.g. new LED({ pin: 2 })');
       }
-      const { pin, dimmable = false } = options;
-      this.#invert = options.invert === true;
+      const pin = given.pin;
+      const dimmable = !!given.dimmable;
+      this.#invert = given.invert === true;
       if (dimmable) {
         if (!PWM) throw new Error(`LED: pin ${pin} cannot be dimmable, this board has no PWM; drop "dimmable"`);
         const pwm = new PWM({ pin } as never) as PWM & Output;
         this.#output = pwm;
         this.#max = 2 ** pwm.resolution - 1;
       } else {
-        this.#output = new Digital({ pin, mode: options.openDrain ? Digital.OutputOpenDrain : Digital.Output } as never) as unknown as Output;
+        this.#output = new Digital({ pin, mode: given.openDrain ? Digital.OutputOpenDrain : Digital.Output } as never) as unknown as Output;
         this.#max = 1;
       }
       this.brightness = 0;

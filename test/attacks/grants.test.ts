@@ -85,3 +85,25 @@ export default { onStart() {
     await assertContained(device);
   });
 });
+
+describe('attack suite: helpers read their options once', () => {
+  attack('mote/led and mote/button options whose getters change between check and use', async () => {
+    const device = await bootWithWitness([{
+      id: 'shifter',
+      permissions: { digital: [{ pin: 2, mode: 'output' }, { pin: 0, mode: 'input' }] },
+      main: `import LED from "mote/led";
+import Button from "mote/button";
+${TRY}
+const shifting = (first: number, then: number) => { let reads = 0; return { get pin() { return reads++ ? then : first; } }; };
+export default { onStart() {
+  tryIt('led', () => { const led = new LED(shifting(2, 5) as any); led.on(); return 'on'; });
+  tryIt('button', () => { new Button(Object.assign(shifting(0, 6), { onPush() {} }) as any); return 'watching'; });
+} };`,
+    }]);
+    await device.runFor(300);
+    // Read once: the pin checked (2, 0) is the pin opened; nothing is asked of pins 5 or 6.
+    assert.deepEqual(reported(device, 'shifter'), ['led: on', 'button: watching']);
+    assert.equal((await modStatus(device, 'shifter')).denials, 0);
+    await assertContained(device);
+  });
+});
