@@ -140,6 +140,9 @@ export class SimulatedDevice {
       boot: () => this.boot(),
       log: (text) => this.#log('sim', text),
     }, board.name, { capacityMah: options.batteryMah ?? 2500 });
+    // A device resumed from its folder (powerOn false) was reset, not powered on: its retained
+    // memory is kept, and the host must be told so (it keeps its duty-cycle history, for one).
+    if (!powerOn) this.sleep.cause = { reason: 'reset' };
     const epoch = options.epochAtBoot ?? Date.UTC(2024, 0, 1);
     this.#queries.add({ ...this.sleep.queries(), 'sleep.time': () => epoch + this.clock.now });
     scheduleButtons(board.buttons, this.clock, this.pins);

@@ -115,6 +115,12 @@ describe('mote start (npm start)', function () {
     await until(() => new RegExp(`esp32-kitchen online esp32 ${BATTERY} thermometer@1\\.1\\.0, blink@1\\.0\\.0`).test(devices(home)), 'the kitchen device to report its mods');
     assert.doesNotMatch(run.err(), /installed over the air|created a development signing key/);
     // What the operator did stays done: blink, removed last time, is not installed again.
+    // The battery estimate survives the restart: not one boot's charge over a few milliseconds
+    // (it showed the board's peak, or far above it, before).
+    const { broker } = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf8'));
+    const listed = JSON.parse(spawnSync(process.execPath, [MOTE, 'devices', '--json', '--broker', broker], { cwd: PROJECT_ROOT, encoding: 'utf8' }).stdout);
+    const kitchen = listed.find((device: { id: string }) => device.id === 'esp32-kitchen');
+    assert.ok(kitchen.battery.averageMa < 100, `esp32-kitchen after a restart: ${JSON.stringify(kitchen.battery)} (ESP32 peak 170 mA)`);
     // (A device without mods deep-sleeps between radio wakes: online or asleep, with no mods.)
     assert.match(devices(home), new RegExp(`picow-hallway (?:online|asleep) pico-w(?: ${BATTERY})?\\n`));
     run.child.kill('SIGINT');
