@@ -76,7 +76,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
     modules,
     log,
     policy: readPolicy(Preference, platformConsole),
-    preference: Preference,
+    preference: storage, // the quarantine list outgrows the Pico preference module
     timer: Timer,
     watchdog,
     now: () => Time.ticks,

@@ -4,7 +4,8 @@
 // and the `timer` module. No network configured: `mote/mqtt` refuses with a message saying so.
 import Timer from "timer";
 import Flash from "flash";
-import Preference from "preference";
+// Values here outgrow the Pico preference module (63 bytes): platform/storage has its shape, no limit.
+import Preference from "platform/storage";
 import network from "platform/network";
 import platformConsole from "platform/console";
 import { Outbox } from "net/outbox";

@@ -2,7 +2,8 @@
 // trusted keys and device id (preferences, domain "mote-ota"), the install service, and the
 // transports that feed it. Returns undefined on a platform without a mod partition.
 import Timer from "timer";
-import Preference from "preference";
+// Values here outgrow the Pico preference module (63 bytes): platform/storage has its shape, no limit.
+import Preference from "platform/storage";
 import crypto from "platform/crypto";
 import modFlash from "platform/mod-flash";
 import link from "platform/ota-link";

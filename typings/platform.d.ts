@@ -153,10 +153,13 @@ declare module "native/watchdog" {
 }
 
 declare module "platform/storage" {
-  /** Where `mote/storage` keeps mod records: the "storage" flash partition (Pico), else `preference`. */
+  /**
+   * The host's preference store without a size limit: the Pico's "storage" flash partition for what
+   * Moddable's pico `preference` cannot hold (over 63 bytes), `preference` itself elsewhere.
+   */
   const storage: {
-    get(domain: string, key: string): unknown;
-    set(domain: string, key: string, value: ArrayBuffer): void;
+    get(domain: string, key: string): string | number | boolean | ArrayBuffer | undefined;
+    set(domain: string, key: string, value: string | number | boolean | ArrayBuffer): void;
     delete(domain: string, key: string): void;
   };
   export default storage;

@@ -1,43 +1,34 @@
-// `platform/storage` on a Moddable board: where `mote/storage` keeps each mod's record
-// (permissions/storage-facet: get/set/delete by domain and key, ArrayBuffer values).
-//   - Pico: the "storage" flash partition (host/native/manifest_pico.json), as a key-value log
-//     (platform/flash-kv); Moddable's pico preference module holds 63 bytes per value, 4 KB in all.
-//   - ESP32 (no "storage" partition in its table): Moddable's `preference` module (NVS).
-// Opened at the first use, not at module load (the host is preloaded).
+// `platform/storage` on a Moddable board: the host's preference store without a size limit, for
+// what outgrows Moddable's `preference` module on the Pico (63 bytes per value, 4 KB in all): mod
+// storage records (`mote/storage`), the quarantine list, the OTA transaction memory, the command
+// ledger. Pico: platform/hybrid-preference over `preference` and the "storage" flash partition
+// (platform/flash-kv). Elsewhere (ESP32, whose partition table has no "storage"): `preference`
+// alone (NVS). The partition is opened at the first use, not at module load (the host is preloaded).
 import Flash from "flash";
 import Preference from "preference";
 import platformConsole from "platform/console";
 import { FlashKv } from "platform/flash-kv";
+import { hybridPreference, type PreferenceLike } from "platform/hybrid-preference";
 import type { FlashLike } from "ota/slot-store";
 
-interface Store {
-  get(domain: string, key: string): unknown;
-  set(domain: string, key: string, value: ArrayBuffer): void;
-  delete(domain: string, key: string): void;
-}
+let opened = false;
+let kv: FlashKv | undefined;
 
-let store: Store | undefined;
-
-function open(): Store {
-  if (store) return store;
+function flashStore(): FlashKv | undefined {
+  if (opened) return kv;
+  opened = true;
   let partition: Flash | undefined;
   try {
     partition = new Flash("storage");
   } catch {
-    // No such partition on this board: the preference module is the store.
+    return undefined; // no such partition on this board: `preference` holds everything
   }
-  let opened = Preference as unknown as Store;
   try {
-    if (partition) opened = new FlashKv(partition as unknown as FlashLike);
+    kv = new FlashKv(partition as unknown as FlashLike);
   } catch (error) {
-    platformConsole.write("host", `storage partition unusable (${(error as Error).message}); using preferences`);
+    platformConsole.write("host", `storage partition unusable (${(error as Error).message}); values over 63 bytes cannot be stored`);
   }
-  store = opened;
-  return opened;
+  return kv;
 }
 
-export default Object.freeze({
-  get: (domain: string, key: string): unknown => open().get(domain, key),
-  set: (domain: string, key: string, value: ArrayBuffer): void => open().set(domain, key, value),
-  delete: (domain: string, key: string): void => open().delete(domain, key),
-});
+export default hybridPreference(Preference as unknown as PreferenceLike, flashStore);
