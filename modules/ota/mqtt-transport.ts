@@ -79,7 +79,7 @@ export class MqttOtaTransport {
       if (tenth === this.#reportedTenth) return;
       this.#reportedTenth = tenth;
     } else if (event.step === "offered") this.#reportedTenth = -1;
-    const body = { v: 1, ...event, ...(event.total && event.bytes !== undefined ? { progress: Math.round((event.bytes / event.total) * 1000) / 1000 } : {}), ts: this.#o.now() };
+    const body = { v: 1, ...event, ...(event.total && event.bytes !== undefined ? { progress: Math.round((event.bytes / event.total) * 1000) / 1000 } : {}), ts: Math.floor(this.#o.now()) };
     this.#publish("status", JSON.stringify(body));
     if (event.txn && FINAL_STEPS.includes(event.step)) {
       this.#o.done.add(event.txn);
@@ -98,7 +98,7 @@ export class MqttOtaTransport {
     const body = JSON.stringify({ v: 1, mods });
     const last = this.#o.published?.get();
     if (body === last || (last === undefined && !mods.length)) return;
-    this.#publish("installed", `${body.slice(0, -1)},"ts":${this.#o.now()}}`);
+    this.#publish("installed", `${body.slice(0, -1)},"ts":${Math.floor(this.#o.now())}}`); // whole ms, as every ts on the wire
     this.#o.published?.set(body);
   }
 

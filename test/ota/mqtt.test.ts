@@ -97,6 +97,9 @@ describe('over-the-air install over MQTT (real broker)', function () {
     await mqtt.start();
     await runUntil(device, () => result !== undefined, 'the install after the outage');
     assert.equal(result!.final.step, 'confirmed', JSON.stringify(result!.final));
+    // Fractional virtual times (the link's serialization delays) never reach the wire: ts is whole ms.
+    const stamps = events.map((event) => (event as { ts?: number }).ts);
+    assert.ok(stamps.length && stamps.every((ts) => Number.isInteger(ts)), `ota/status ts ${JSON.stringify(stamps)}`);
     const received = events.filter((event) => event.step === 'downloading').map((event) => event.bytes!);
     assert.deepEqual(received, [...received].sort((a, b) => a - b), 'progress only moves forward: the download resumed');
     // What crossed the Wi-Fi link: the package once, plus at most the window of chunks the broker
