@@ -12,7 +12,7 @@ import type { FirmwareElf } from './elf.ts';
 /** The parts of rp2040js's SimulationClock the run loop drives (its IClock type hides them). */
 interface DrivenClock { readonly nanos: number; readonly nanosToNextAlarm: number; tick(nanos: number): void }
 
-export type StopKind = 'abort' | 'panic' | 'hard-fault' | 'exit' | 'power-cut' | 'lockup';
+export type StopKind = 'abort' | 'panic' | 'hard-fault' | 'exit' | 'power-cut';
 export interface Stop { kind: StopKind; message: string; atMs: number }
 export interface WatchdogReset { atMs: number; scratch: number[] }
 
@@ -182,12 +182,9 @@ export class Emulator {
       for (let i = 0; i < BATCH && !this.stop; i++) {
         if (core.waiting) {
           const next = clock.nanosToNextAlarm;
-          if (next <= 0) {
-            // WFI/WFE with nothing scheduled: nothing will ever wake the core.
-            this.stop = { kind: 'lockup', message: 'the core waits for an event and no timer is armed', atMs: this.nowMs };
-            break;
-          }
-          clock.tick(Math.min(next, until - clock.nanos));
+          // WFI/WFE with no alarm armed (e.g. DORMANT waiting for a wake pin that no button
+          // drives): nothing wakes the core before the run ends.
+          clock.tick(next > 0 ? Math.min(next, until - clock.nanos) : until - clock.nanos);
           if (clock.nanos >= until) break;
           continue;
         }

@@ -41,7 +41,7 @@ export interface EmuRunOptions {
 }
 
 /** Kinds of stop that mean the firmware failed (a power cut is asked for, not a failure). */
-export const FATAL_STOPS = new Set(['abort', 'panic', 'hard-fault', 'exit', 'lockup']);
+export const FATAL_STOPS = new Set(['abort', 'panic', 'hard-fault', 'exit']);
 
 export function bootromPath(explicit?: string): string {
   const path = explicit ?? process.env.MOTE_RP2040_BOOTROM;
