@@ -21,7 +21,7 @@ export async function startCommand(args: string[]): Promise<number> {
     `  state:         ${stack.home}`,
     '',
     `  In another terminal: ${stack.home === DEFAULT_HOME ? '' : `MOTE_HOME=${stack.home} `}npx mote devices, npx mote logs esp32-kitchen`,
-    '  Ctrl-C stops everything; the next npm start resumes the same devices.',
+    '  Ctrl-C stops everything; the next npm start resumes the same devices with what you left on them.',
     '',
   ].join('\n') + '\n');
   if (stack.key.created) process.stderr.write(`mote: created a development signing key in ${stack.key.keyFile}; the devices trust it\n`);
