@@ -45,7 +45,7 @@ export function runTarget(target: FuzzTarget, runs: number, seed: number): FuzzR
   };
   if (details.failed) {
     const input = JSON.stringify(details.counterexample, (_key, value) => (value instanceof Uint8Array ? `<${value.length} bytes>` : value))?.slice(0, 400);
-    result.counterexample = `${input}: ${String(details.errorInstance ?? details.error).slice(0, 800)}`;
+    result.counterexample = `${input}: ${String(details.errorInstance).slice(0, 800)}`;
   }
   return result;
 }

@@ -248,8 +248,8 @@ export const TARGETS: FuzzTarget[] = [
     run: (input) => {
       const flash = memoryFlash(8192, 1024, input as Uint8Array);
       let dropped = 0;
-      const outbox = new Outbox({ ...flash, read: (o, l) => flash.read(o, l), write: (o, l, b) => flash.write(o, l, b), erase: (b) => flash.erase(b) }, { maxMessages: 64, dropped: { get: () => dropped, set: (v) => void (dropped = v) } });
-      for (const entry of outbox.entries) if (typeof entry.topic !== 'string') throw new Failure('an entry without a topic');
+      const outbox = new Outbox(flash as never, { maxMessages: 64, dropped: { get: () => dropped, set: (value: number) => void (dropped = value) } });
+      for (const entry of outbox.entries as readonly { topic: unknown }[]) if (typeof entry.topic !== 'string') throw new Failure('an entry without a topic');
     },
   },
   {
