@@ -44,6 +44,8 @@ class Connection {
   readonly #onPending: (delta: number) => void;
   #socket: Socket | undefined;
   #closed = false;
+  /** Why the connection ended (said again to a write that comes after). */
+  #reason = 'closed by the client';
   #pending = 0;
   #ping: NodeJS.Timeout | undefined;
   #keepAlive: number;
@@ -89,7 +91,7 @@ class Connection {
 
   /** Sends one packet after its transit time; returns what the ECMA-419 client reports as writable. */
   write(packet: Packet): number {
-    if (this.#closed) throw new Error('MQTTClient: write after the connection closed');
+    if (this.#closed) throw new Error(`MQTTClient: write after the connection closed (${this.#reason})`);
     const bytes = mqttPacket.generate(packet);
     const { clock, link } = this.#host;
     const expectsReply = (packet.cmd === 'publish' && (packet.qos ?? 0) > 0) || packet.cmd === 'subscribe' || packet.cmd === 'unsubscribe';
@@ -165,6 +167,7 @@ class Connection {
   #fail(reason: string, delay = 0): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#reason = reason;
     this.#end();
     void this.#host.inject({ type: 'mqtt', handle: this.handle, event: 'error', reason }, delay);
   }
