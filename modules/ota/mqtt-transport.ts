@@ -47,7 +47,7 @@ interface InstallOffer extends Offer {
   chunkBytes: number;
 }
 
-type OfferMessage = InstallOffer | { op: "remove" | "rollback" | "release"; txn: string; id: string };
+type OfferMessage = (InstallOffer | { op: "remove" | "rollback" | "release"; txn: string; id: string }) & { auth?: unknown };
 
 const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
 
@@ -123,6 +123,14 @@ export class MqttOtaTransport {
     if (!message || this.#o.done.has(message.txn)) return;
     if (this.#transfer?.offer.txn === message.txn) return; // the same offer again (a resubscribe)
     const { service } = this.#o;
+    // Whoever may publish to this topic is not thereby the owner: removals, rollbacks, releases
+    // and forced installs carry a trusted key's signature (ota/protocol operatorMessage).
+    const op = message.op === "remove" || message.op === "rollback" || message.op === "release" ? message.op : (message as InstallOffer).force ? "force" : undefined;
+    if (op) {
+      const version = op === "force" ? String((message as InstallOffer).version) : undefined;
+      const denied = service.authenticate(op, message.txn, message.id, version, message.auth);
+      if (denied) return this.report({ txn: message.txn, id: String(message.id), step: "refused", code: denied.code, reason: denied.reason });
+    }
     if (message.op === "remove") return service.remove(message.txn, message.id);
     if (message.op === "rollback") return service.rollback(message.txn, message.id);
     if (message.op === "release") return service.release(message.txn, message.id);

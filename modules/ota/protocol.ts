@@ -37,3 +37,20 @@ export function txnProblem(txn: unknown): string | undefined {
   if (!TXN.test(txn)) return `"txn" ${JSON.stringify(txn.slice(0, 80))} is not a transaction id: 1-64 letters, digits, "_", "-" or "." (not first); it names MQTT topic levels, so no "/", "+", "#" or control characters`;
   return undefined;
 }
+
+/** A trusted key's signature on an operator request: its key id and the Ed25519 signature, hex. */
+export interface OperatorAuth {
+  key: string;
+  sig: string;
+}
+
+/** Operator requests the device authenticates: removals, rollbacks, releases and forced installs (a downgrade). */
+export type OperatorOp = "remove" | "rollback" | "release" | "force";
+
+/**
+ * The text a trusted key signs for an operator request (UTF-8): bound to the device, the request,
+ * its transaction (which the device runs once) and, for a forced install, the version.
+ */
+export function operatorMessage(deviceId: string, op: OperatorOp, txn: string, id: string, version = ""): string {
+  return ["mote operator request v1", deviceId, op, txn, id, version].join("\n");
+}

@@ -8,13 +8,13 @@ import { validateManifest, type ModManifest } from "permissions/manifest";
 import { checkPolicy, type OwnerPolicy } from "permissions/policy";
 export type { Offer, OtaEvent, Step } from "ota/protocol";
 export type { OtaRuntime } from "ota/activation";
-import { concatBytes, fromHex, toHex } from "ota/bytes";
+import { concatBytes, fromHex, toHex, utf8Encode } from "ota/bytes";
 import { applyDelta } from "ota/delta";
 import { readSlotPackage } from "ota/installed";
 import { Activation, type OtaRuntime } from "ota/activation";
 import { parseHeader, readLayout, PREAMBLE_BYTES, type PackageHeader } from "ota/package-format";
 import type { ModRecord, SlotStore } from "ota/slot-store";
-import { txnProblem, type Offer, type OtaEvent, type Step } from "ota/protocol";
+import { operatorMessage, txnProblem, type Offer, type OperatorAuth, type OperatorOp, type OtaEvent, type Step } from "ota/protocol";
 import { checkHeaderFields, keyId, verifyPackage, refuse, type OtaCrypto, type Refused, type TrustedKey } from "ota/verify";
 
 
@@ -140,6 +140,21 @@ export class OtaService {
     const entry = this.#o.store.current().mods.find((mod) => mod.id === id);
     if (!entry?.previous) return this.#o.report({ txn, id, step: "refused", code: "no-previous", reason: entry ? `${id} has no previous version on this device to roll back to` : `no mod "${id}" is installed over the air on this device` });
     this.#activation.rollBack(entry, txn, "rollback", `the operator asked to roll ${id} back from ${entry.active.version}`);
+  }
+
+  /**
+   * Checks an operator request that arrived over the network (remove, rollback, release, or an
+   * install with `force`): it must carry a signature by a trusted key over operatorMessage. Total:
+   * any `auth` value gives undefined (authentic) or a refusal.
+   */
+  authenticate(op: OperatorOp, txn: string, id: string, version: string | undefined, auth: unknown): Refused | undefined {
+    const how = `sign it with a trusted key (mote ${op === "force" ? "install --force" : op} … --key KEYFILE)`;
+    const given = (typeof auth === "object" && auth !== null ? auth : {}) as Partial<OperatorAuth>;
+    if (typeof given.sig !== "string" || !/^[0-9a-f]{128}$/.test(given.sig)) return refuse("unauthenticated", `a ${op} request must be signed by a key this device trusts; ${how}`);
+    const message = utf8Encode(operatorMessage(this.#o.deviceId, op, txn, String(id), version));
+    const signature = fromHex(given.sig);
+    if (this.#o.trusted().some((key) => this.#o.crypto.verifyEd25519(key.publicKey, message, signature))) return undefined;
+    return refuse("unauthenticated", `the ${op} request's signature does not verify against any key this device trusts (for device ${this.#o.deviceId}, this transaction); ${how}`);
   }
 
   #checkOffer(offer: Offer): Refused | undefined {

@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { keyId } from '../../modules/ota/verify.ts';
 import { nodeCrypto } from '../../tools/ota/node-crypto.ts';
-import { makeKeys, otaDevice, packageOf, runningVersions } from '../ota/helpers.ts';
+import type { KeyObject } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import type { OtaEvent } from '../../modules/ota/protocol.ts';
+import type { SimulatedDevice } from '../../simulator/device.ts';
+import { commandOverMqtt, installOverMqtt } from '../../tools/ota/operator.ts';
+import { broker, consumer } from '../net/helpers.ts';
+import { makeKeys, otaDevice, packageOf, runningVersions, runUntil } from '../ota/helpers.ts';
 import { linesOf } from '../xs/helpers.ts';
 import { attack } from './harness.ts';
 
@@ -79,3 +85,46 @@ export default { onStart() {
     assert.deepEqual(linesOf(device, 'keeper').filter((line) => line.startsWith('found')), ['found undefined undefined', 'found undefined undefined']);
   });
 });
+
+describe('attack suite: operator requests are authenticated like installs (real broker)', function () {
+  this.timeout(60000);
+
+  attack('remove, rollback and a forced downgrade sent by whoever can publish to ota/offer', async () => {
+    const server = await broker();
+    const { device } = await otaDevice({ trust: [vendorA.publicKey], broker: server.url, awake: true });
+    const { client } = await consumer(server.url, []);
+    const installed = await installOverMqttWhile(device, client, packageOf(vaultA, vendorA));
+    assert.equal(installed.step, 'confirmed');
+    await installOverMqttWhile(device, client, packageOf({ ...vaultA, version: '1.1.0' }, vendorA));
+    // Unsigned, and signed by a key the device does not trust: refused, nothing changes.
+    for (const key of [undefined, vendorB.privateKey]) {
+      for (const op of ['remove', 'rollback'] as const) {
+        const answer = await commandWhile(device, client, op, key);
+        assert.equal(answer.step, 'refused', `${op}: ${JSON.stringify(answer)}`);
+        assert.equal(answer.code, 'unauthenticated');
+      }
+    }
+    const forced = await installOverMqttWhile(device, client, packageOf({ ...vaultA, version: '1.0.1' }, vendorA), { force: true });
+    assert.equal(forced.code, 'unauthenticated', JSON.stringify(forced));
+    assert.deepEqual(await runningVersions(device), { vault: '1.1.0' });
+    // Signed by a trusted key: done.
+    assert.equal((await commandWhile(device, client, 'rollback', vendorA.privateKey)).step, 'rolled-back');
+    assert.equal((await installOverMqttWhile(device, client, packageOf({ ...vaultA, version: '1.0.1' }, vendorA), { force: true, key: vendorA.privateKey })).step, 'confirmed');
+    assert.equal((await commandWhile(device, client, 'remove', vendorA.privateKey)).step, 'removed');
+    assert.deepEqual(await runningVersions(device), {});
+  });
+});
+
+async function commandWhile(device: SimulatedDevice, client: MqttClient, op: 'remove' | 'rollback', key?: KeyObject): Promise<OtaEvent> {
+  let answer: OtaEvent | undefined;
+  void commandOverMqtt(client, 'dev-1', op, 'vault', 20000, undefined, key).then((event) => (answer = event));
+  await runUntil(device, () => answer !== undefined, `the ${op}`);
+  return answer!;
+}
+
+async function installOverMqttWhile(device: SimulatedDevice, client: MqttClient, pkg: Uint8Array, extra: { force?: boolean; key?: KeyObject } = {}): Promise<OtaEvent> {
+  let result: OtaEvent | undefined;
+  void installOverMqtt(client, { deviceId: 'dev-1', pkg, healthMs: 1000, delta: false, timeoutMs: 20000, ...extra }).then((r) => (result = r.final));
+  await runUntil(device, () => result !== undefined, 'the install');
+  return result!;
+}

@@ -49,7 +49,10 @@ describe('mote install / rollback / rollout', function () {
     assert.equal(stranger.status, 1);
     assert.match(stranger.stderr, /refused \(untrusted-key\): package is signed by key [0-9a-f]{16}, which this device does not trust/);
 
-    const back = await moteWhile([device], 'rollback', 'blinker', '--device', 'dev-1', '--broker', mqtt.url);
+    // Operator requests are signed by a key the device trusts.
+    const keyFile = join(dir, 'operator.key');
+    writeFileSync(keyFile, keys.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+    const back = await moteWhile([device], 'rollback', 'blinker', '--device', 'dev-1', '--broker', mqtt.url, '--key', keyFile);
     assert.equal(back.status, 0, back.stderr);
     assert.match(back.stdout, /rollback blinker on dev-1: rolled-back/);
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });

@@ -67,12 +67,12 @@ describe('over-the-air install over MQTT (real broker)', function () {
     assert.deepEqual(await runningVersions(device), { blinker: '1.1.0' });
 
     let answer: OtaEvent | undefined;
-    void commandOverMqtt(client, 'dev-1', 'rollback', 'blinker').then((event) => (answer = event));
+    void commandOverMqtt(client, 'dev-1', 'rollback', 'blinker', 60000, undefined, keys.privateKey).then((event) => (answer = event));
     await runUntil(device, () => answer !== undefined, 'the rollback');
     assert.equal(answer!.step, 'rolled-back');
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });
     answer = undefined;
-    void commandOverMqtt(client, 'dev-1', 'remove', 'blinker').then((event) => (answer = event));
+    void commandOverMqtt(client, 'dev-1', 'remove', 'blinker', 60000, undefined, keys.privateKey).then((event) => (answer = event));
     await runUntil(device, () => answer !== undefined, 'the removal');
     assert.equal(answer!.step, 'removed');
     assert.deepEqual(await runningVersions(device), {});

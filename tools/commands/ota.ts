@@ -17,6 +17,16 @@ const usage = (message: string) => Object.assign(new Error(message), { code: 'ER
 /** Exit codes: 0 done, 1 refused / rolled back / failed, 3 offered but not finished in time (device asleep or offline). */
 const PENDING = 3;
 
+/**
+ * The key that signs an operator request (remove, rollback, release, install --force): --key, or
+ * the running `npm start`'s development key. The device refuses these requests unsigned.
+ */
+function operatorKey(key: string | undefined, what: string) {
+  const keyFile = key ? resolve(key) : runningStackKey();
+  if (!keyFile) throw usage(`${what} is signed by a key the device trusts: give --key KEYFILE (with \`npm start\` running, its development key is used)`);
+  return readPrivateKey(keyFile);
+}
+
 /** The development key of a running `npm start` (its .mote/stack.json), if there is one. */
 function runningStackKey(): string | undefined {
   if (!existsSync(STACK_FILE)) return undefined;
@@ -80,6 +90,7 @@ export async function installCommand(args: string[]): Promise<number> {
       deviceId: values.device!,
       pkg,
       force: values.force,
+      ...(values.force ? { key: operatorKey(values.key, 'mote install --force') } : {}),
       delta: !values['no-delta'],
       healthMs: values.health ? parseDuration(values.health) : undefined,
       timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000,
@@ -102,12 +113,13 @@ export async function installCommand(args: string[]): Promise<number> {
 const DONE_STEP = { remove: 'removed', rollback: 'rolled-back', release: 'released' } as const;
 
 async function modCommand(op: 'remove' | 'rollback' | 'release', args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, device: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, device: { type: 'string' }, key: { type: 'string' } } });
   if (positionals.length !== 1) throw usage(`mote ${op} needs one mod id`);
   if (!values.device) throw usage(`mote ${op} needs --device ID`);
+  const key = operatorKey(values.key, `mote ${op}`);
   const final = await withBroker(values, async (client) => {
     await checkDevice(client, values, values.device!);
-    return commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000);
+    return commandOverMqtt(client, values.device!, op, positionals[0], values.timeout ? parseDuration(values.timeout) : 60000, undefined, key);
   });
   const line = `${op} ${positionals[0]} on ${values.device}: ${final.step}${final.code ? ` (${final.code})` : ''}${final.reason ? `: ${final.reason}` : ''}\n`;
   if (final.step === DONE_STEP[op]) return process.stdout.write(line), 0;
@@ -142,7 +154,7 @@ export async function rolloutCommand(args: string[]): Promise<number> {
       phases,
       maxFailureRate: rate,
       install: async (deviceId) => {
-        const { final } = await installOverMqtt(client, { deviceId, pkg, force: values.force, healthMs: values.health ? parseDuration(values.health) : undefined, timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000 });
+        const { final } = await installOverMqtt(client, { deviceId, pkg, force: values.force, ...(values.force ? { key: operatorKey(values.key, 'mote rollout --force') } : {}), healthMs: values.health ? parseDuration(values.health) : undefined, timeoutMs: values.timeout ? parseDuration(values.timeout) : 120000 });
         bar.update(++finished, `${deviceId}: ${final.step}`);
         return final;
       },

@@ -2,6 +2,7 @@
 // removals, rollbacks and phased rollouts of the signed packages (*.mote) in one folder.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import type { FleetActions, PackageInfo, Report } from '../console/jobs.ts';
 import { commandOverMqtt, installOverMqtt, packageInfo } from './operator.ts';
@@ -16,6 +17,8 @@ export interface FleetActionOptions {
   timeoutMs?: number;
   /** Share of a rollout phase that may fail before it halts (0-1, default 0). */
   maxFailureRate?: number;
+  /** A key the devices trust: signs removals, rollbacks and releases (devices refuse them unsigned). */
+  key?: KeyObject;
 }
 
 export function otaFleetActions(options: FleetActionOptions): FleetActions {
@@ -56,15 +59,15 @@ export function otaFleetActions(options: FleetActionOptions): FleetActions {
     },
     async remove(device, modId, report) {
       report({ fraction: 0, note: 'offered' });
-      return outcome(`remove ${modId} from ${device}`, await commandOverMqtt(client, device, 'remove', modId, options.timeoutMs), 'removed');
+      return outcome(`remove ${modId} from ${device}`, await commandOverMqtt(client, device, 'remove', modId, options.timeoutMs, undefined, options.key), 'removed');
     },
     async rollback(device, modId, report) {
       report({ fraction: 0, note: 'offered' });
-      return outcome(`roll back ${modId} on ${device}`, await commandOverMqtt(client, device, 'rollback', modId, options.timeoutMs), 'rolled-back');
+      return outcome(`roll back ${modId} on ${device}`, await commandOverMqtt(client, device, 'rollback', modId, options.timeoutMs, undefined, options.key), 'rolled-back');
     },
     async release(device, modId, report) {
       report({ fraction: 0, note: 'offered' });
-      return outcome(`release ${modId} on ${device}`, await commandOverMqtt(client, device, 'release', modId, options.timeoutMs), 'released');
+      return outcome(`release ${modId} on ${device}`, await commandOverMqtt(client, device, 'release', modId, options.timeoutMs, undefined, options.key), 'released');
     },
     async rollout(packageName, devices, phases, report) {
       const pkg = read(packageName);

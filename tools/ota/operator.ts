@@ -2,12 +2,14 @@
 // and a retained offer, follow the device's `ota/status` until the install is confirmed, rolled
 // back or refused, then clear the retained messages. Used by `mote install/remove/rollback/
 // rollout` and by the console's actions.
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { parseHeader, readLayout, DIGEST_BYTES } from '../../modules/ota/package-format.ts';
-import type { OtaEvent } from '../../modules/ota/protocol.ts';
+import { operatorMessage, type OperatorAuth, type OperatorOp, type OtaEvent } from '../../modules/ota/protocol.ts';
+import { keyId } from '../../modules/ota/verify.ts';
+import { nodeCrypto, publicKeyBytes, signEd25519 } from './node-crypto.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { makeDelta } from './delta-build.ts';
 
@@ -30,6 +32,14 @@ export interface InstallRequest {
   timeoutMs?: number;
   onEvent?: (event: OtaEvent) => void;
   cacheDir?: string;
+  /** A key the device trusts: signs a forced install (the device refuses `force` unsigned). */
+  key?: KeyObject;
+}
+
+/** A trusted key's signature on an operator request (the device checks it: modules/ota/protocol.ts). */
+export function operatorAuth(key: KeyObject, deviceId: string, op: OperatorOp, txn: string, id: string, version?: string): OperatorAuth {
+  const message = new TextEncoder().encode(operatorMessage(deviceId, op, txn, id, version));
+  return { key: keyId(publicKeyBytes(createPublicKey(key)), nodeCrypto), sig: Buffer.from(signEd25519(key, message)).toString('hex') };
 }
 
 export interface InstallResult {
@@ -134,7 +144,7 @@ export async function installOverMqtt(client: MqttClient, request: InstallReques
   }
   const watch = follow(client, request.deviceId, txn, request.timeoutMs ?? 120000, request.onEvent);
   await watch.ready;
-  const offer = { txn, id, version, size: bytes.length, chunkBytes, ...(delta ? { delta: true } : {}), ...(request.force ? { force: true } : {}), ...(request.healthMs !== undefined ? { healthMs: request.healthMs } : {}) };
+  const offer = { txn, id, version, size: bytes.length, chunkBytes, ...(delta ? { delta: true } : {}), ...(request.force ? { force: true, ...(request.key ? { auth: operatorAuth(request.key, request.deviceId, 'force', txn, id, version) } : {}) } : {}), ...(request.healthMs !== undefined ? { healthMs: request.healthMs } : {}) };
   await client.publishAsync(topicOf(request.deviceId, 'offer'), JSON.stringify(offer), { qos: 1, retain: true });
   const final = await watch.final;
   if (final.step !== 'pending') await clearRetained(client, [topicOf(request.deviceId, 'offer'), ...chunkTopics]);
@@ -147,11 +157,13 @@ export async function installOverMqtt(client: MqttClient, request: InstallReques
 }
 
 /** `remove` or `rollback` a mod on a device; resolves with the device's answer. */
-export async function commandOverMqtt(client: MqttClient, deviceId: string, op: Exclude<OfferOp, 'install'>, id: string, timeoutMs = 60000, onEvent?: (event: OtaEvent) => void): Promise<OtaEvent> {
+export async function commandOverMqtt(client: MqttClient, deviceId: string, op: Exclude<OfferOp, 'install'>, id: string, timeoutMs = 60000, onEvent?: (event: OtaEvent) => void, key?: KeyObject): Promise<OtaEvent> {
   const txn = newTxn();
   const watch = follow(client, deviceId, txn, timeoutMs, onEvent, op);
   await watch.ready;
-  await client.publishAsync(topicOf(deviceId, 'offer'), JSON.stringify({ op, txn, id }), { qos: 1, retain: true });
+  // The device refuses an unsigned request ("unauthenticated"): `key` must be one it trusts.
+  const auth = key ? { auth: operatorAuth(key, deviceId, op, txn, id) } : {};
+  await client.publishAsync(topicOf(deviceId, 'offer'), JSON.stringify({ op, txn, id, ...auth }), { qos: 1, retain: true });
   const final = await watch.final;
   if (final.step !== 'pending') await clearRetained(client, [topicOf(deviceId, 'offer')]);
   return final;

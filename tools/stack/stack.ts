@@ -141,7 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const modsDir = options.modsDir ?? join(PROJECT_ROOT, 'mods');
     const buildDir = join(home, 'build');
     buildModPackages(modsDir, buildDir, key);
-    const actions = fromModFolders(otaFleetActions({ client: operator, packagesDir: buildDir, healthMs: HEALTH_MS, timeoutMs: 60000 }), modsDir, buildDir, key);
+    const actions = fromModFolders(otaFleetActions({ client: operator, packagesDir: buildDir, healthMs: HEALTH_MS, timeoutMs: 60000, key: key.privateKey }), modsDir, buildDir, key);
     // The console's port is taken before a device boots: a busy port stops the start with nothing touched.
     const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions });
     closers.push(() => server.close());
