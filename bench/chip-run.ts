@@ -34,14 +34,33 @@ export interface ChipRun {
   report: EmuReport;
   /** Console lines with the emulated ms and core cycles at which they were printed. */
   lines: { text: string; ms: number; cycles: number }[];
-  /** The heap at the last idle wait after a garbage collection (live objects, little garbage). */
+  /** The heap at the main loop's first pass after the last garbage collection (live objects, little garbage). */
   heap: XsHeap | undefined;
   /** Calls of the `measure` function and core cycles spent from its entry to its return. */
   measured: { calls: number; cycles: number };
 }
 
 /** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
-export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string): ChipRun {
+/** The Moddable pico default of creation.static: the XS arena, host and mods together. */
+export const PICO_ARENA_BYTES = 131072;
+
+/**
+ * Sets the XS arena size (creation.static) in a firmware image: the txCreation in gxPreparation
+ * (the xsl-generated mc.xs.c, in flash) holds it as the one 131072 there. For measuring what a
+ * mod costs when the real 128 KB cannot hold it; every such figure says so.
+ */
+function patchArena(raw: Uint8Array, elf: ReturnType<typeof readFirmwareElf>, bytes: number): void {
+  const preparation = elf.objects.get('gxPreparation');
+  if (!preparation) throw new Error('the firmware ELF has no gxPreparation (mc.xs.c)');
+  const start = preparation.address - 0x10000000;
+  const view = new DataView(raw.buffer, raw.byteOffset + start, preparation.size);
+  const found: number[] = [];
+  for (let at = 0; at + 8 <= preparation.size; at += 4) if (view.getUint32(at, true) === PICO_ARENA_BYTES && view.getUint32(at + 4, true) === 0) found.push(at);
+  if (found.length !== 1) throw new Error(`cannot find creation.static (${PICO_ARENA_BYTES}, then nativeStackSize 0) in gxPreparation: ${found.length} candidates`);
+  view.setUint32(found[0], bytes, true);
+}
+
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string, arenaBytes?: number): ChipRun {
   const elf = readFirmwareElf(firmware.elf);
   const image = buildFactoryImage({
     board: 'pico',
@@ -50,6 +69,7 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
     trusted: factoryKey().trusted,
     deviceId: DEVICE_ID,
   });
+  if (arenaBytes !== undefined) patchArena(image.raw, elf, arenaBytes);
   const lines: ChipRun['lines'] = [];
   let heap: XsHeap | undefined;
   let cycles = () => 0;
@@ -66,8 +86,9 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
       cycles = () => emulator.mcu.core.cycles;
       const read = xsHeapReader(emulator.mcu, elf);
       const collect = elf.functions.get('fxCollect');
-      const idle = elf.functions.get('best_effort_wfe_or_timeout');
-      if (collect === undefined || idle === undefined) throw new Error('the firmware ELF lacks fxCollect or best_effort_wfe_or_timeout');
+      // Moddable's pico main loop: one modMessageService per pass, between turns.
+      const idle = elf.functions.get('modMessageService');
+      if (collect === undefined || idle === undefined) throw new Error('the firmware ELF lacks fxCollect or modMessageService');
       let collected = false;
       emulator.onExecute(collect, () => void (collected = true));
       emulator.onExecute(idle, () => {
