@@ -72,9 +72,9 @@ const USAGE = `mote: Mote's command-line tool
       device must have reported to the broker (--unseen offers to one that has not yet). Exit 0
       confirmed, 1 refused or rolled back (the reason is printed), 3 offered but not finished in time.
 
-  mote remove MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
-  mote rollback MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
-  mote release MOD --device ID [--timeout 1m] [--unseen] [--broker URL]
+  mote remove MOD --device ID [--key KEYFILE] [--timeout 1m] [--unseen] [--broker URL]
+  mote rollback MOD --device ID [--key KEYFILE] [--timeout 1m] [--unseen] [--broker URL]
+  mote release MOD --device ID [--key KEYFILE] [--timeout 1m] [--unseen] [--broker URL]
       Remove a mod installed over the air, go back to its previous version, or release a
       quarantined mod so it starts again.
 
