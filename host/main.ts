@@ -75,7 +75,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
     modules,
     log,
-    policy: readPolicy(Preference, platformConsole),
+    policy: readPolicy(storage, platformConsole), // a policy outgrows the Pico preference module
     preference: storage, // the quarantine list outgrows the Pico preference module
     timer: Timer,
     watchdog,

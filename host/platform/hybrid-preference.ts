@@ -30,7 +30,8 @@ export function fitsNative(domain: string, key: string, value: PreferenceValue):
   return value.byteLength <= NATIVE_VALUE;
 }
 
-function encode(value: PreferenceValue): ArrayBuffer {
+/** A large value as the flash store keeps it: a type tag, then the bytes (UTF-8 for strings, JSON for numbers and booleans). */
+export function encodeLarge(value: PreferenceValue): ArrayBuffer {
   const body = value instanceof ArrayBuffer ? new Uint8Array(value) : utf8Encode(typeof value === "string" ? value : JSON.stringify(value));
   const out = new Uint8Array(1 + body.length);
   out[0] = value instanceof ArrayBuffer ? TAG.buffer : typeof value === "string" ? TAG.string : TAG.json;
@@ -60,7 +61,7 @@ export function hybridPreference(native: PreferenceLike, large: () => LargeStore
         native.set(domain, key, value);
         store?.delete(domain, key);
       } else {
-        store.set(domain, key, encode(value));
+        store.set(domain, key, encodeLarge(value));
         if (nativeName(domain, key)) native.delete(domain, key);
       }
     },

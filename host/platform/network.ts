@@ -3,7 +3,8 @@
 // The MQTT client is the SDK's ECMA-419 one, which the board's manifest includes
 // (examples/io/tcp/mqttclient: `device.network.mqtt`; mqttsclient for TLS: `device.network.mqtts`).
 // Wi-Fi itself is brought up by the Moddable base (config `ssid` / `password`) before main runs.
-import Preference from "preference";
+// platform/storage: preference without the Pico module's 63-byte limit (a long password fits).
+import Preference from "platform/storage";
 import type { NetConfig } from "platform/network";
 
 function read(key: string): string | number | boolean | undefined {

@@ -140,3 +140,21 @@ describe('factory image: firmware, slots and preferences', function () {
     assert.throws(() => buildFactoryImage({ ...input, firmware: firmwareUf2(0x160000 + 256) }), /past the start of partition "xs" at 0x160000/);
   });
 });
+
+describe('factory image: preferences too large for the Pico module', () => {
+  it('go to the storage partition, where the device reads them through platform/storage', async () => {
+    const { FlashKv } = await import('../../host/platform/flash-kv.ts');
+    const { hybridPreference } = await import('../../host/platform/hybrid-preference.ts');
+    const keys = makeKeys();
+    const policy = { rules: [{ allow: { digital: [{ pin: 2, mode: 'output' }], timers: { max: 2, minInterval: 100 } } }] };
+    const image = buildFactoryImage({ board: 'pico', firmware: firmwareUf2(4096), packages: [], trusted: [{ publicKey: keys.publicKey, name: 'k' }], deviceId: 'pico-1', policy });
+    const layout = boardLayout('pico');
+    const native = decodePreferences(image.raw.subarray(PREFERENCE_OFFSET, PREFERENCE_OFFSET + 8192));
+    assert.equal(native.find((entry) => entry.key === 'policy'), undefined, 'the policy is not in the 63-byte module');
+    const storage = partition(layout, 'storage');
+    const nativeStore = { get: (d: string, k: string) => native.find((e) => e.domain === d && e.key === k)?.value, set() {}, delete() {} };
+    const device = hybridPreference(nativeStore, () => new FlashKv(memoryFlash(image.raw, storage.offset, storage.size)));
+    assert.deepEqual(JSON.parse(String(device.get('mote', 'policy'))), policy);
+    assert.equal(device.get('mote-ota', 'device'), 'pico-1');
+  });
+});

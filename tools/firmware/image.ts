@@ -4,8 +4,9 @@
 //   - signed mod packages, each in its slot of the "xs" partition, with a commit record naming
 //     them, written by the device's own slot code (modules/ota/slot-store.ts) over an in-memory
 //     flash, so the bytes are exactly what the firmware reads at boot (docs/package-format.md);
-//   - provisioned preferences (device id, trusted keys, broker) in the sectors and format of
-//     Moddable's preference module (pico-preferences.ts);
+//   - provisioned preferences (device id, trusted keys, broker, policy) in the sectors and format
+//     of Moddable's preference module (pico-preferences.ts), or, for a value over its 63 bytes,
+//     in the "storage" partition as the device's platform/storage reads it (flash-kv);
 //   - every other byte erased (0xFF), the outbox and storage partitions included.
 // Nothing is returned for bad input: an error names what is wrong (unsigned or untrusted package,
 // unknown board, firmware or packages that do not fit, overlapping partitions).
@@ -16,6 +17,8 @@ import { validatePolicy } from '../../modules/permissions/policy.ts';
 import { nodeCrypto } from '../ota/node-crypto.ts';
 import { boardLayout, hex, partition, XIP_BASE, type BoardLayout } from './flash-layout.ts';
 import { encodePreferences, type PreferenceEntry } from './pico-preferences.ts';
+import { FlashKv } from '../../host/platform/flash-kv.ts';
+import { encodeLarge, fitsNative } from '../../host/platform/hybrid-preference.ts';
 import { parseUf2, RP2040_FAMILY_ID, writeUf2 } from './uf2.ts';
 
 export interface Broker {
@@ -124,8 +127,18 @@ export function buildFactoryImage(input: FactoryImageInput): FactoryImage {
   const firmwareBytes = placeFirmware(raw, input.firmware, layout);
   const preferences = provisionedPreferences(input);
   const prefs = partition(layout, 'preferences');
+  // As the device's platform/storage keeps them: what fits Moddable's preference module goes to
+  // its sectors, anything larger (a long policy) to the "storage" partition's key-value log.
+  const asValue = (value: PreferenceEntry['value']) => (value instanceof Uint8Array ? value.slice().buffer : value);
+  const native = preferences.filter((entry) => fitsNative(entry.domain, entry.key, asValue(entry.value)));
+  const large = preferences.filter((entry) => !native.includes(entry));
   try {
-    raw.set(encodePreferences(preferences), prefs.offset);
+    raw.set(encodePreferences(native), prefs.offset);
+    if (large.length) {
+      const storage = partition(layout, 'storage');
+      const kv = new FlashKv(memoryFlash(raw, storage.offset, storage.size));
+      for (const entry of large) kv.set(entry.domain, entry.key, encodeLarge(asValue(entry.value)));
+    }
   } catch (error) {
     throw new ImageError((error as Error).message);
   }
