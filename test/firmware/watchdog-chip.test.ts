@@ -1,0 +1,58 @@
+// The board watchdog on the emulated RP2040 (host/native/watchdog-pico.c, host/platform/watchdog.ts):
+// a mod that never returns stops the host loop, the RP2040 watchdog (armed for 8 s, fed by the
+// host between turns) resets the chip, and the next boot reads the mod's id from the RAM the reset
+// kept and quarantines it; the witness mod starts again and keeps blinking.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runImage } from '../../tools/emu/run.ts';
+import { buildFactoryImage } from '../../tools/firmware/image.ts';
+import { firmwareUnavailable, sharedFirmware } from '../scenarios/firmware.ts';
+import { blinker, makeKeys, packageOf } from '../ota/helpers.ts';
+
+const RUNAWAY = {
+  id: 'runaway',
+  version: '1.0.0',
+  permissions: { timers: { max: 1, minInterval: 100 } },
+  main: `import Timer from "mote/timer";
+export default { onStart() { trace("runaway started"); Timer.set(() => { for (;;) {} }, 1000); } };`,
+};
+
+describe('the RP2040 watchdog on the emulated chip', function () {
+  this.timeout(40 * 60_000);
+
+  before(function () {
+    const reason = firmwareUnavailable('pico');
+    if (reason) {
+      this.test!.parent!.title += ` (skipped: ${reason})`;
+      this.skip();
+    }
+  });
+
+  it('resets the chip under a runaway mod; the next boot quarantines it and the witness blinks on', async () => {
+    const build = await sharedFirmware('pico');
+    const keys = makeKeys();
+    const image = buildFactoryImage({
+      board: 'pico',
+      firmware: new Uint8Array(readFileSync(build.image)),
+      packages: [{ bytes: packageOf(blinker('1.0.0'), keys), name: 'blinker' }, { bytes: packageOf(RUNAWAY, keys), name: 'runaway' }],
+      trusted: [{ publicKey: keys.publicKey, name: 'factory key' }],
+      deviceId: 'pico-1',
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'mote-wdt-')), 'runaway.bin');
+    writeFileSync(file, image.raw);
+    const { emulator, report } = runImage({ image: file, elf: build.elf, durationMs: 16_000 });
+    const trace = report.console.join('\n');
+    assert.equal(report.stop, undefined, `the firmware stopped: ${report.stop?.message}\n${trace}`);
+    assert.equal(emulator.resets.length, 1, `watchdog resets: ${JSON.stringify(emulator.resets)}\n${trace}`);
+    const reset = emulator.resets[0].atMs;
+    assert.ok(reset > 8000 && reset < 11_000, `reset at ${reset} ms: 8 s after the runaway's turn began (1 s after start)`);
+    const after = report.console.slice(report.console.findLastIndex((line) => /installed \d+ mod\(s\)/.test(line)) - 5).join('\n');
+    assert.match(trace, /quarantined: it stopped the machine \(the hardware watchdog reset the chip/, trace);
+    assert.equal((trace.match(/runaway started/g) ?? []).length, 1, 'the runaway does not start again');
+    assert.match(after, /blinker 1\.0\.0 started/, 'the witness starts again after the reset');
+    const late = report.pinWrites.filter((write) => write.pin === 2 && write.time > reset + 2000);
+    assert.ok(late.length >= 10, `pin 2 after the reset: ${late.length} writes`);
+  });
+});
