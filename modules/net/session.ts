@@ -108,6 +108,8 @@ export class Session {
   readonly #inflight = new Map<number, number[]>();
   /** Seqs written in the current connection (awaiting PUBACK). */
   readonly #written = new Set<number>();
+  /** A message handler ran in this turn: the next one waits for a turn of its own. */
+  #handlerRanThisTurn = false;
   /** Broker filter → handlers (each subscriber's own wrapper). */
   readonly #filters = new Map<string, Set<MessageHandler>>();
   lastError: string | undefined;
@@ -326,9 +328,27 @@ export class Session {
     const payload = client.read(count) ?? new ArrayBuffer(0);
     if (topic === undefined) return;
     this.stats.received++;
+    // Each handler (each subscriber's wrapper: one mod, or the host) in a turn of its own, so the
+    // promise jobs one mod's callback queues run, and are blamed on it, before the next mod is
+    // entered. One handler per turn runs at once (the common case costs no timer; the client may
+    // hand over several messages in one turn); the others get a 0 ms timer each, skipped if the
+    // handler was removed meanwhile. The flag clears in a promise job queued after the handler's.
     for (const [filter, handlers] of this.#filters) {
       if (!topicMatches(filter, topic)) continue;
-      for (const handler of [...handlers]) handler(topic, payload);
+      for (const handler of [...handlers]) {
+        if (this.#handlerRanThisTurn) {
+          this.#options.timer.set(() => void (handlers.has(handler) && this.#runHandler(handler, topic, payload)), 0);
+        } else this.#runHandler(handler, topic, payload);
+      }
+    }
+  }
+
+  #runHandler(handler: MessageHandler, topic: string, payload: ArrayBuffer): void {
+    this.#handlerRanThisTurn = true;
+    try {
+      handler(topic, payload);
+    } finally {
+      void Promise.resolve().then(() => (this.#handlerRanThisTurn = false));
     }
   }
 

@@ -1,0 +1,42 @@
+// Attack on blame through a message two mods hear: both subscribed to the same absolute topic at
+// a real (embedded Aedes) broker, one inbound message reaches both. A promise job the first mod's
+// callback queues must run (and a runaway among them be blamed) before the second mod is entered.
+import assert from 'node:assert/strict';
+import { bootNetDevice, broker, consumer, modDirs } from '../net/helpers.ts';
+import { modStatus } from '../xs/helpers.ts';
+import { assertContained, attack, reported, witness } from './harness.ts';
+
+const TOPIC = 'site/alerts';
+const POLICY = {
+  rules: [
+    { allow: { digital: '*', timers: '*' } },
+    { mods: ['queuer', 'listener'], allow: { mqtt: { absolute: { subscribe: [TOPIC] } } } },
+  ],
+};
+const listenerOf = (id: string, body: string) => ({
+  id,
+  permissions: { mqtt: { absolute: { subscribe: [TOPIC] } } },
+  main: `import mqtt from "mote/mqtt";
+export default { onStart() { mqtt.subscribe('${TOPIC}', (topic: string, text: string) => { ${body} }, { absolute: true }); } };`,
+});
+
+describe('attack suite: one message, two mods (real broker)', function () {
+  this.timeout(30000);
+
+  attack('a promise job queued in one mod\'s message callback runs away during another mod\'s callback of the same message', async () => {
+    const server = await broker();
+    const mods = [listenerOf('queuer', 'Promise.resolve().then(() => { for (;;) {} });'), listenerOf('listener', "trace('heard ' + text);"), witness];
+    const { device } = await bootNetDevice(modDirs(mods), { broker: server.url, policy: POLICY });
+    await device.runFor(1500);
+    const { client } = await consumer(server.url, []);
+    await client.publishAsync(TOPIC, 'fire', { qos: 0 });
+    await device.runFor(3000);
+    assert.deepEqual(device.watchdog.resets.map((reset) => reset.mod), ['queuer']);
+    assert.equal((await modStatus(device, 'queuer')).state, 'quarantined');
+    assert.equal((await modStatus(device, 'listener')).state, 'running');
+    await client.publishAsync(TOPIC, 'again', { qos: 0 });
+    await device.runFor(1500);
+    assert.ok(reported(device, 'listener').includes('heard again'), `listener heard: ${reported(device, 'listener')}`);
+    await assertContained(device);
+  });
+});
