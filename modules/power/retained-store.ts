@@ -10,13 +10,24 @@ export interface RetainedMemory {
 
 const VERSION = 1;
 
-/** JSON with every non-ASCII character escaped: one byte per character, no TextEncoder needed. */
-const NON_ASCII = /[\u007f-\uffff]/g;
-
+/**
+ * JSON with every non-ASCII character escaped: one byte per character, no TextEncoder needed.
+ * No module-level RegExp: on a board this module is preloaded and its objects are frozen in
+ * flash, where a global RegExp's lastIndex cannot be set (XS: "set lastIndex: not writable",
+ * which aborted the emulated Pico at its first deep sleep).
+ */
 function asciiJson(value: unknown): string {
   const text = JSON.stringify(value);
-  NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(text) ? text.replace(NON_ASCII, (c) => `\\u${(c.charCodeAt(0) + 0x10000).toString(16).slice(1)}`) : text;
+  if (typeof text !== "string") return text;
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x7f) continue;
+    out += `${text.slice(from, i)}\\u${(code + 0x10000).toString(16).slice(1)}`;
+    from = i + 1;
+  }
+  return from ? out + text.slice(from) : text;
 }
 
 function toBytes(value: unknown): Uint8Array {
