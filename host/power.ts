@@ -8,6 +8,7 @@ import platformConsole from "platform/console";
 import retainedMemory from "platform/retained";
 import sleep from "platform/sleep";
 import { PowerManager, type RadioPort, type SleepPlatform } from "power/power-manager";
+import { DEFAULT_PLANNER_OPTIONS } from "power/planner";
 import { DutyMeter, type BatteryEstimate } from "power/duty-meter";
 import { DEFAULT_CAPACITY_MAH, POWER_PROFILES } from "power/power-profiles";
 import { RetainedStore } from "power/retained-store";
@@ -32,6 +33,22 @@ export interface HostPower {
 function capacityMah(): number {
   const value = Preference.get("mote-power", "battery-mah");
   return typeof value === "number" && value > 0 ? value : DEFAULT_CAPACITY_MAH;
+}
+
+/** The shortest and longest command/OTA poll an owner may provision (ms): a radio session takes seconds; a day is the longest sleep. */
+const RADIO_POLL_RANGE = Object.freeze({ min: 5_000, max: 24 * 60 * 60 * 1000 });
+
+/**
+ * The command/OTA poll (preference `mote-power`/`radio-poll-ms`: the radio comes up at least this
+ * often, docs/power.md; default 6 hours). A value out of range is ignored, and named in the log at
+ * a power-on or reset (not at every wake from deep sleep).
+ */
+function radioPoll(logIt: boolean): { maxRadioSilence?: number } {
+  const value = Preference.get("mote-power", "radio-poll-ms");
+  if (value === undefined || value === null) return {};
+  if (typeof value === "number" && Number.isInteger(value) && value >= RADIO_POLL_RANGE.min && value <= RADIO_POLL_RANGE.max) return { maxRadioSilence: value };
+  if (logIt) platformConsole.write("power", `preference mote-power/radio-poll-ms must be a whole number of ms from ${RADIO_POLL_RANGE.min} to ${RADIO_POLL_RANGE.max}, got ${JSON.stringify(value)}; polling every ${DEFAULT_PLANNER_OPTIONS.maxRadioSilence} ms`);
+  return {};
 }
 
 /** `platform/sleep` with the duty meter told of each idle mode and of deep sleep. */
@@ -81,6 +98,7 @@ export function hostPower(radio?: RadioPort): HostPower {
     sleep: meteredSleep(meter, retained),
     retained,
     radio: meteredRadio(radio, meter),
+    planner: radioPoll(cause.reason === "power-on" || cause.reason === "reset"),
     timer: { set: (callback, interval) => Timer.set(callback, interval), clear: (timer) => Timer.clear(timer as never) },
     log: (text) => platformConsole.write("power", text),
   });

@@ -1,6 +1,7 @@
-// The first-run experience in Chromium: the same stack as `npm start` (broker, three simulated
-// devices on the real XS engine, console), on free ports in a temporary home. The screenshot is
-// written to test/browser/screenshots/console.png (gitignored) for a person to look at.
+// The first-run experience in Chromium: the same stack as `npm start` (broker, four simulated
+// devices on the real XS engine, console; esp32-attic's sleep is test/browser/sleep-timeline),
+// on free ports in a temporary home. The screenshot is written to
+// test/browser/screenshots/console.png (gitignored) for a person to look at.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,9 +42,9 @@ describe('first run (npm start) in Chromium', function () {
     await stack?.close();
   });
 
-  it('shows the three devices with their mods, installs a mod on one and charts its telemetry live', async () => {
+  it('shows the devices with their mods, installs a mod on one and charts its telemetry live', async () => {
     const installed = await stack.firstInstalls;
-    assert.deepEqual(installed, { 'esp32-kitchen': ['thermometer', 'blink'], 'esp32-greenhouse': ['climate-logger'], 'picow-hallway': ['blink'] });
+    assert.deepEqual(installed, { 'esp32-kitchen': ['thermometer', 'blink'], 'esp32-greenhouse': ['climate-logger'], 'picow-hallway': ['blink'], 'esp32-attic': ['climate-sleeper'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

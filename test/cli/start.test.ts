@@ -69,11 +69,13 @@ describe('mote start (npm start)', function () {
     await until(() => /installed over the air/.test(run.err()), 'the first installs');
     assert.match(run.out(), /Mote console: {2}http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(run.err(), /created a development signing key in .*keys\/mote\.key; the devices trust it/);
-    assert.match(run.err(), /esp32-kitchen: thermometer, blink; esp32-greenhouse: climate-logger; picow-hallway: blink/);
+    assert.match(run.err(), /esp32-kitchen: thermometer, blink; esp32-greenhouse: climate-logger; picow-hallway: blink; esp32-attic: climate-sleeper/);
     assert.ok(existsSync(join(home, 'keys/mote.pub')));
     const listed = devices(home);
     assert.match(listed, new RegExp(`esp32-kitchen online esp32 ${BATTERY} thermometer@1\\.1\\.0, blink@1\\.0\\.0`));
     assert.match(listed, new RegExp(`picow-hallway online pico-w ${BATTERY} blink@1\\.0\\.0`));
+    // The battery sensor deep-sleeps between its 20 s samples and 10 s radio polls: it is seen asleep.
+    await until(() => new RegExp(`esp32-attic asleep esp32 ${BATTERY} climate-sleeper@1\\.1\\.0`).test(devices(home)), () => `esp32-attic asleep in mote devices:\n${devices(home)}`);
 
     // A second start on the same home is refused before it touches a device, whatever the port.
     const flash = statSync(join(home, 'devices/esp32-kitchen')).mtimeMs;

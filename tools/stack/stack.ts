@@ -17,7 +17,7 @@ import { listenMqttWebSocket, type WebSocketListener } from '../broker-ws.ts';
 import { startConsole, type ConsoleServer } from '../console/server.ts';
 import type { FleetActions } from '../console/jobs.ts';
 import { ensureDevKey, type DevKey } from './dev-key.ts';
-import { DEMO_FLEET, type FleetDevice } from './fleet.ts';
+import { DEMO_FLEET, publishDesired, type FleetDevice } from './fleet.ts';
 import { buildModPackages, fromModFolders } from './mod-packages.ts';
 import { lockHome } from './home-lock.ts';
 import { otaFleetActions } from '../ota/fleet-actions.ts';
@@ -77,6 +77,9 @@ async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, k
   device.storage.preferenceSet('mote-ota', 'device', spec.id);
   device.storage.preferenceSet('mote-ota', 'health-ms', HEALTH_MS);
   device.storage.preferenceSet('mote-net', 'board', device.board.name);
+  for (const [domain, values] of Object.entries(spec.preferences ?? {})) {
+    for (const [name, value] of Object.entries(values)) device.storage.preferenceSet(domain, name, value);
+  }
   attachNetwork(device, { broker: brokerUrl, deviceId: spec.id });
   new OtaLink(device); // the simulator's package cable: unused here, but the host reports to it
   await device.boot();
@@ -138,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const fleet = options.fleet ?? DEMO_FLEET;
     const operator = await mqtt.connectAsync(broker.url, { clientId: `mote-start-${process.pid}` });
     closers.push(() => operator.endAsync(true));
+    await publishDesired(operator, fleet); // before a device connects, so its mods get it at once
     const modsDir = options.modsDir ?? join(PROJECT_ROOT, 'mods');
     const buildDir = join(home, 'build');
     buildModPackages(modsDir, buildDir, key);

@@ -49,7 +49,7 @@ export function timeline(devices, { now = Date.now(), maxWindowMs = 5 * 60 * 100
     const spans = device.timeline
       .filter((span) => (span.to ?? now) > from)
       .map((span) => `<rect class="span span-${span.status}" x="${x(span.from).toFixed(1)}" y="${y}" width="${Math.max(1, x(span.to ?? now) - x(span.from)).toFixed(1)}" height="${row - 8}"><title>${escape(`${span.status} from ${clock(span.from)}${span.to ? ` to ${clock(span.to)}` : ''}`)}</title></rect>`);
-    return `<text class="timeline-label" x="0" y="${y + row - 11}">${escape(device.id)}</text>${spans.join('')}`;
+    return `<g class="timeline-row" data-device="${escape(device.id)}"><text class="timeline-label" x="0" y="${y + row - 11}">${escape(device.id)}</text>${spans.join('')}</g>`;
   });
   const height = 4 + devices.length * row + 14;
   const axis = `<text class="chart-axis" x="${left}" y="${height - 2}">${escape(clock(from))}</text><text class="chart-axis" x="${left + w}" y="${height - 2}" text-anchor="end">now</text>`;
