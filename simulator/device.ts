@@ -204,6 +204,7 @@ export class SimulatedDevice {
       this.#poweredDown = false;
       this.#worker = this.#image ? await this.#image.worker(this.#onQuery) : this.#createWorker();
     } else if (!this.#worker.alive) this.#worker = this.#createWorker();
+    this.watchdog.machineStarted();
     if (!wake || !this.#image) await this.#start();
     await this.#send({ type: 'boot', entry: this.#modules.resolve('main', undefined) });
     this.#booted = true;
@@ -339,7 +340,8 @@ export class SimulatedDevice {
       const wallStart = performance.now();
       this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
       this.lastCrankMs = performance.now() - wallStart;
-      this.watchdog.turnCompleted();
+      // The heap grew: a collection shows what the mods kept of it (memory blame, simulator/memory-ledger.ts).
+      if (this.watchdog.turnCompleted(this.lastMeter)) this.watchdog.collected((await this.#worker.command(encoder.encode('{"type":"gc"}'))).meter);
       await this.sleep.afterEvent();
     } catch (error) {
       const text = (error as Error).message;

@@ -3,8 +3,15 @@
 // The host names the mod whose code it enters (`watchdog.enter`) before each dispatch; the mods
 // entered during one turn (one event delivered to the machine, with its promise jobs) are
 // remembered until the turn completes. If the machine dies during a turn, the last mod entered
-// is blamed and the next boot reads it (`watchdog.lastReset`) and quarantines it.
+// is blamed and the next boot reads it (`watchdog.lastReset`) and quarantines it; if it died of
+// memory, the mod holding the machine's memory is blamed instead, where the engine reports its
+// live heap (simulator/memory-ledger.ts).
+import { MemoryLedger } from './memory-ledger.ts';
 import type { QueryTable } from './queries.ts';
+import type { MeterUsage } from './xs-worker.ts';
+
+/** How the engine says it ran out of memory (xs-worker.ts XS_EXIT_REASONS). */
+const OUT_OF_MEMORY = 'not enough memory';
 
 export interface ResetRecord {
   /** Virtual time of the reset. */
@@ -18,6 +25,8 @@ export interface ResetRecord {
 export class WatchdogRecord {
   readonly resets: ResetRecord[] = [];
   readonly #turn: string[] = [];
+  /** What each mod keeps of the machine's heap. */
+  readonly memory = new MemoryLedger();
   #unread: ResetRecord | undefined;
 
   queries(): QueryTable {
@@ -33,16 +42,34 @@ export class WatchdogRecord {
     };
   }
 
-  /** The machine finished a turn: nothing of it can take the machine down any more. */
-  turnCompleted(): void {
+  /**
+   * The machine finished a turn (its meter, when the device has it): nothing of it can take the
+   * machine down any more. Returns true when the device should collect garbage now and report
+   * the meter after it (`collected`), to see what the mods kept.
+   */
+  turnCompleted(meter?: Partial<MeterUsage>): boolean {
+    const collect = meter ? this.memory.turnEnded(this.#turn, meter) : false;
     this.#turn.length = 0;
+    return collect;
+  }
+
+  /** The device collected garbage (a turn of its own: finalization callbacks may enter mods). */
+  collected(meter: Partial<MeterUsage> | undefined): void {
+    this.memory.collected(meter);
+    this.#turn.length = 0;
+  }
+
+  /** A new machine booted (power-on, reset, wake): it holds nothing yet. */
+  machineStarted(): void {
+    this.memory.reset();
   }
 
   /** The machine died mid-turn: records whom to blame for the next boot. */
   machineStopped(time: number, cause: string): ResetRecord {
-    const mod = this.#turn.at(-1);
+    const mod = (cause === OUT_OF_MEMORY ? this.memory.holder() : undefined) ?? this.#turn.at(-1);
     const record: ResetRecord = { time, cause, ...(mod === undefined ? {} : { mod }) };
     this.#turn.length = 0;
+    this.memory.reset();
     this.#unread = record;
     this.resets.push(record);
     return record;

@@ -19,6 +19,8 @@ export interface MeterUsage {
   compute: number;
   /** Bytes the machine has allocated in all. */
   allocate: number;
+  /** Bytes of chunks in use (exact after a collection); only the SDK engine reports it (tools/build-xsnap.mjs). */
+  currentChunksSize?: number;
 }
 
 export interface CrankResult {

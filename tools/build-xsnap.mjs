@@ -37,6 +37,14 @@ const PATCHES = [
   // moves the next check (meterCount) so a new limit takes effect at once.
   { file: 'xsnapPlatform.c', from: '\treturn the->meterIndex;', to: '\treturn (txUnsigned)(the->meterIndex >> 16);' },
   { file: 'xsnapPlatform.c', from: '\tthe->meterIndex = value;', to: '\tthe->meterIndex = ((txU8)value) << 16;\n\tif (the->meterInterval) the->meterCount = the->meterIndex + the->meterInterval;' },
+  // Each crank's reply also reports the bytes of chunks (ArrayBuffers, strings, arrays' items)
+  // in use, exact after a collection (xsMemory.c sets it while compacting): with the slot count it
+  // is the live heap, which the simulator's watchdog attributes to the mods (memory blame). The
+  // worker sees only the public machine record, so xsnapPlatform.c reads the field for it.
+  { file: 'xsnapPlatform.c', from: 'txSize fxGetCurrentHeapCount(txMachine* the)\n{\n\treturn the->currentHeapCount;\n}', to: 'txSize fxGetCurrentHeapCount(txMachine* the)\n{\n\treturn the->currentHeapCount;\n}\n\ntxSize fxGetCurrentChunksSize(txMachine* the)\n{\n\treturn the->currentChunksSize;\n}' },
+  { file: 'xsnap-worker.c', from: 'extern xsIntegerValue fxGetCurrentHeapCount(xsMachine* the);', to: 'extern xsIntegerValue fxGetCurrentHeapCount(xsMachine* the);\nextern xsIntegerValue fxGetCurrentChunksSize(xsMachine* the);' },
+  { file: 'xsnap-worker.c', from: '"\\"allocate\\":%u,"', to: '"\\"allocate\\":%u,"\n\t\t\t\t  "\\"currentChunksSize\\":%lu,"' },
+  { file: 'xsnap-worker.c', from: 'meterIndex, the->allocatedSpace, tsbuf);', to: 'meterIndex, the->allocatedSpace, (unsigned long)fxGetCurrentChunksSize(the), tsbuf);' },
 ];
 const BUILD_SCRIPT_VERSION = 2;
 
