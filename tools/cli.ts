@@ -38,7 +38,7 @@ const USAGE = `mote: Mote's command-line tool
       Run those mods' own tests (MODDIR/test/*.test.ts) in the simulator.
 
   mote start [--port 8080] [--home .mote] [--verbose]
-      What \`npm start\` runs: the embedded broker, three simulated devices (resumed from the
+      What \`npm start\` runs: the embedded broker, four simulated devices (resumed from the
       home folder) and the console at http://127.0.0.1:PORT/, until Ctrl-C.
 
   mote devices [--broker URL] [--json]

@@ -1,4 +1,4 @@
-// `mote start` (`npm start`): the broker, three simulated devices and the console, until Ctrl-C.
+// `mote start` (`npm start`): the broker, four simulated devices and the console, until Ctrl-C.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOME, startStack } from '../stack/stack.ts';
@@ -7,7 +7,7 @@ export async function startCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, home: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: expected a port number 0-65535`);
-  process.stderr.write('mote: starting the broker, three simulated devices and the console…\n');
+  process.stderr.write('mote: starting the broker, four simulated devices and the console…\n');
   const stack = await startStack({
     port,
     home: values.home && resolve(values.home),
