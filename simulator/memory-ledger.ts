@@ -35,6 +35,8 @@ export class MemoryLedger {
   /** The live heap after the last collection, and at the end of the last turn. */
   #base: number | undefined;
   #last: number | undefined;
+  /** Collections this ledger asked for (each is one more crank of the machine). */
+  collections = 0;
 
   /**
    * A turn ended: its growth of the live heap (against the previous turn's end) goes to the mods
@@ -58,6 +60,7 @@ export class MemoryLedger {
   collected(meter: Partial<MeterUsage> | undefined): void {
     const live = liveBytes(meter);
     if (live === undefined) return;
+    this.collections++;
     const kept = live - (this.#base ?? live);
     if (kept > 0) share(this.#kept, this.#grown, kept);
     else if (kept < 0) {
