@@ -4,10 +4,11 @@
 // same stack as `npm start` on free ports in a temporary home; it waits on the page, not on a
 // clock, with timeouts generous enough for a loaded 2-core machine.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { startStack, type Stack } from '../../tools/stack/stack.ts';
 import { haveChromium, launchChromium } from './chromium.ts';
 
@@ -16,6 +17,8 @@ interface TimelineDocument { querySelector(selector: string): { querySelectorAll
 declare const document: TimelineDocument;
 
 const SLEEPER = 'esp32-attic';
+/** For a person to look at (gitignored, as first-run's console.png). */
+const SCREENSHOT = join(PROJECT_ROOT, 'test/browser/screenshots/sleep-timeline.png');
 
 describe('the demo shows sleep: the console timeline (npm start, Chromium)', function () {
   this.timeout(240000);
@@ -56,6 +59,8 @@ describe('the demo shows sleep: the console timeline (npm start, Chromium)', fun
     console.log(`      (${SLEEPER} asleep then awake in the timeline ${((Date.now() - started) / 1000).toFixed(1)} s after the start)`);
     // The other devices' rows stay as they were: blink keeps picow-hallway awake.
     await page.waitForSelector('tr[data-device="picow-hallway"] .status-online', { timeout: 60000 });
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(errors, []);
   });
 });
