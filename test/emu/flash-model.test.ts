@@ -88,6 +88,15 @@ describe('emulator flash model (SPI-NOR over the QSPI override)', () => {
     assert.deepEqual(read(0, 1), [0xff]);
   });
 
+  it('disabling the SSI clears the bytes left unread (XIP setup), so the next command reads only its own answer', () => {
+    const { mcu, command } = chip();
+    for (let i = 0; i < 15; i++) mcu.writeUint32(SSI_DR0, 0xeb); // boot2/XIP setup: written, never read
+    mcu.writeUint32(0x18000008, 0); // SSIENR = 0, as the boot ROM's flash functions start
+    mcu.writeUint32(0x18000008, 1);
+    assert.equal(mcu.readUint32(SSI_RXFLR), 0);
+    assert.deepEqual(command([0x9f, 0, 0, 0]).slice(1), [0xef, 0x40, 0x15]);
+  });
+
   it('cuts the power at the chosen write: half of it lands, later commands are ignored', () => {
     let cut: FlashWrite | undefined;
     const { flash, program, erase } = chip({ cutAtWrite: 3, onPowerCut: (write) => (cut = write) });

@@ -8,6 +8,7 @@
 import { BasePeripheral, type RP2040 } from 'rp2040js';
 import type { SpiNorFlash } from './spi-nor.ts';
 
+const SSI_SSIENR = 0x08;
 const SSI_SR = 0x28;
 const SSI_TXFLR = 0x20;
 const SSI_RXFLR = 0x24;
@@ -43,6 +44,10 @@ class FlashSSI extends BasePeripheral {
   override writeUint32(offset: number, value: number): void {
     if (offset !== SSI_DR0) {
       this.#registers.set(offset, value >>> 0);
+      // Disabling the SSI clears its FIFOs (DW_apb_ssi, RP2040 datasheet 4.10.10, SSIENR): the
+      // bytes boot2 and the XIP setup leave unread must not reach the next flash command, or
+      // the boot ROM's flash_put_get counts them as its answer and never finishes.
+      if (offset === SSI_SSIENR && !(value & 1)) this.#rx.length = 0;
       return;
     }
     const answer = this.bus.selected ? this.bus.flash.transfer(value & 0xff) : 0;
