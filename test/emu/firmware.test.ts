@@ -39,7 +39,7 @@ describe('the host firmware on the emulated RP2040', function () {
 
   it('boots: the host prints its boot trace and starts, with no abort, panic or fault', async () => {
     const build = await firmwareFor('pico');
-    const { report } = runImage({ image: build.image, durationMs: 3000 });
+    const { report } = runImage({ image: build.image, durationMs: 5000 }); // the host starts about 1.4 s after reset
     const trace = report.console.join('\n');
     assert.equal(report.stop, undefined, `the firmware stopped: ${report.stop?.message}\n${trace}`);
     assert.equal(report.hostAlive, true);
@@ -54,7 +54,7 @@ describe('the host firmware on the emulated RP2040', function () {
     assert.equal(cut.report.hostAlive, true, 'a power cut is not a firmware failure');
     const torn = cut.emulator.flash.writes.at(-1)!;
     assert.equal(torn.torn, true);
-    const again = runImage({ image: build.image, flash: cut.emulator.flash.memory.slice(), durationMs: 3000 });
+    const again = runImage({ image: build.image, flash: cut.emulator.flash.memory.slice(), durationMs: 5000 });
     assert.equal(again.report.stop, undefined, again.report.console.join('\n'));
     assert.match(again.report.console.join('\n'), /\[host\] installed \d+ mod\(s\)/);
   });
