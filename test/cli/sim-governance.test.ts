@@ -24,8 +24,10 @@ describe('mote sim --report: governance', function () {
     writeFileSync(policy, JSON.stringify({ rules: [{ allow: { digital: [{ pin: 2, mode: 'output' }, { pin: 0, mode: 'input' }], timers: '*' } }] }));
     const reportPath = join(dir, 'r.json');
     const { status, stderr } = mote('sim', '--mod', 'mods/blink', '--mod', looper, '--mod', greedy, '--policy', policy, '--duration', '5s', '--warp', '--report', reportPath, '--quiet');
-    assert.equal(status, 0, stderr);
-    assert.match(stderr, /quarantined: looper/);
+    // A refused and a quarantined mod make the run fail, each named with its reason.
+    assert.equal(status, 1, stderr);
+    assert.match(stderr, /refused at install: mod "greedy"/);
+    assert.match(stderr, /looper is quarantined: it stopped the machine/);
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     const byId = Object.fromEntries(report.mods.map((mod: { id: string }) => [mod.id, mod]));
     assert.deepEqual(byId.blink.grants, ['digital pin 2 (output)', 'digital pin 0 (input)', 'timers 1, every 100 ms or slower']);
