@@ -53,7 +53,7 @@ describe('climate-logger mod', () => {
         '0: temperature reading',
         '30000: temperature reading',
         '60000: no reading: SHT4x at 0x44: CRC mismatch in the temperature word; the reading is discarded',
-        '90000: no reading: SHT4x at 0x44: starting a measurement failed: I2C bus 0: no device acknowledged address 0x44 (write)',
+        '90000: no reading: SHT4x at 0x44: starting a measurement failed: I2C bus 0: no device acknowledged address 0x44 (write); nothing answers on bus 0',
         '120000: temperature reading',
       ]);
       const status = await device.status();
