@@ -43,7 +43,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const KINDS = ["digital", "i2c", "mqtt", "storage", "timers", "power", "sampling"];
+// Frozen: a preloaded table left mutable is copied into RAM at every boot (Moddable preload.md).
+const KINDS: readonly string[] = Object.freeze(["digital", "i2c", "mqtt", "storage", "timers", "power", "sampling"]);
 
 const isCount = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
 const isMs = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value >= 0;

@@ -20,17 +20,19 @@ export interface PowerProfile {
   radioSession: { ms: number; mA: number };
 }
 
-export const POWER_PROFILES: Readonly<Record<string, PowerProfile>> = Object.freeze({
-  esp32: {
-    current: { active: 30, light: 0.8, deep: 0.01 },
-    boot: { ms: 300, mA: 45 },
-    radioSession: { ms: 800, mA: 140 },
-  },
-  "pico-w": {
-    current: { active: 25, light: 1.3, deep: 0.8 },
-    boot: { ms: 50, mA: 25 },
-    radioSession: { ms: 1500, mA: 60 },
-  },
+// Frozen to the leaves: a preloaded table with a mutable object anywhere in it is copied into RAM
+// at every boot (Moddable documentation/xs/preload.md; the pico build warns "not frozen").
+export const POWER_PROFILES: Readonly<Record<string, Readonly<PowerProfile>>> = Object.freeze({
+  esp32: Object.freeze({
+    current: Object.freeze({ active: 30, light: 0.8, deep: 0.01 }),
+    boot: Object.freeze({ ms: 300, mA: 45 }),
+    radioSession: Object.freeze({ ms: 800, mA: 140 }),
+  }),
+  "pico-w": Object.freeze({
+    current: Object.freeze({ active: 25, light: 1.3, deep: 0.8 }),
+    boot: Object.freeze({ ms: 50, mA: 25 }),
+    radioSession: Object.freeze({ ms: 1500, mA: 60 }),
+  }),
 });
 
 /** Usable capacity of 2×AA alkaline cells in series, mAh: the default battery. */
