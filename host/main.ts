@@ -23,6 +23,7 @@ import { startOta } from "host/ota";
 import { storageModule } from "permissions/storage-facet";
 import storage from "platform/storage";
 import { readPolicy } from "permissions/policy-store";
+import { offeredModules, tierOf } from "runtime/tiers";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
 // then fails with this message instead of a TypeError deep inside a mod.
@@ -69,8 +70,11 @@ function refreshBattery(power: HostPower, announce: () => void): void {
 export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
   provideHarden(); // before any facet is built: a device XS has no global harden
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
-  const modules = [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules];
+  // The board's tier: the host offers only what it supports and refuses mods that need more.
+  const tier = tierOf(Preference.get("mote-net", "board"));
+  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules]);
   return new Runtime({
+    tier,
     device: provider,
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
     modules,

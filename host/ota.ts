@@ -110,6 +110,7 @@ export function startOta(runtime: Runtime, options: OtaOptions = {}): OtaService
     deviceId: deviceId(session),
     trusted: trustedKeys,
     policy: () => readPolicy(Preference, platformConsole),
+    unfit: (manifest) => runtime.unfit(manifest),
     runtime,
     setTimer,
     defaultHealthMs: typeof healthMs === "number" ? healthMs : undefined,

@@ -68,6 +68,24 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
     chips: [],
     buttons: [],
   },
+  // Raspberry Pi Pico (RP2040, no radio: its tier offers no mote/mqtt, modules/runtime/tiers.ts):
+  // the Pico W's headers, and the on-board LED on GP25.
+  pico: {
+    name: 'pico',
+    pins: [...range(0, 22), 25, ...range(26, 28)],
+    inputOnly: [],
+    named: { led: 25, button: 15 },
+    i2c: [
+      { port: 0, data: 4, clock: 5, hz: 100000 },
+      { port: 1, data: 6, clock: 7, hz: 100000 },
+    ],
+    pwm: { channels: 16, hz: 10240, resolution: 10 },
+    memory: { ramBytes: 264 * 1024, flashBytes: 2 * 1024 * 1024, modPartitionBytes: 384 * 1024 },
+    flashPartitions: { storage: 96 * 1024, mods: 384 * 1024, outbox: 128 * 1024 },
+    wires: [],
+    chips: [],
+    buttons: [],
+  },
 });
 
 export function builtInBoard(name: string): BoardSpec {

@@ -28,6 +28,8 @@ export interface OtaServiceOptions {
   report(event: OtaEvent): void;
   /** The owner's policy (permissions/policy); every request is checked before a byte is written and again before activation. */
   policy: () => OwnerPolicy;
+  /** Why a mod cannot run on this device's tier (runtime/tiers); checked with the policy, before a byte is written. */
+  unfit?: (manifest: ModManifest) => string[];
   defaultHealthMs?: number;
   maxDeltaBytes?: number;
 }
@@ -217,6 +219,8 @@ export class OtaService {
     if (refused.length) {
       return { refusal: refuse("policy", `${header.id} asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`) };
     }
+    const unfit = this.#o.unfit?.(manifest) ?? [];
+    if (unfit.length) return { refusal: refuse("tier", `${header.id} cannot run on this device: ${unfit.join("; ")}`) };
     return { manifest };
   }
 

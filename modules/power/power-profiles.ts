@@ -33,6 +33,12 @@ export const POWER_PROFILES: Readonly<Record<string, Readonly<PowerProfile>>> = 
     boot: Object.freeze({ ms: 50, mA: 25 }),
     radioSession: Object.freeze({ ms: 1500, mA: 60 }),
   }),
+  // The Pico without W: the same RP2040 figures, and no radio to bring up.
+  pico: Object.freeze({
+    current: Object.freeze({ active: 25, light: 1.3, deep: 0.8 }),
+    boot: Object.freeze({ ms: 50, mA: 25 }),
+    radioSession: Object.freeze({ ms: 0, mA: 0 }),
+  }),
 });
 
 /** Usable capacity of 2×AA alkaline cells in series, mAh: the default battery. */

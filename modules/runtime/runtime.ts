@@ -3,7 +3,7 @@
 // closed. A mod's failure is its own: it is caught, counted and reported; a mod that keeps
 // crashing is restarted with backoff, then quarantined; one that took the machine down (compute
 // budget, memory, stack) is quarantined at the next boot. The host and the other mods carry on.
-import { validateManifest } from "permissions/manifest";
+import { validateManifest, type ModManifest } from "permissions/manifest";
 import { makeDeviceFacet, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
 import { AuditLog, type AuditKind } from "permissions/audit-log";
@@ -14,6 +14,7 @@ import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
+import { tierProblems, type DeviceTier } from "runtime/tiers";
 
 /** A mod as the platform's mod store hands it over. */
 export interface InstalledMod {
@@ -66,6 +67,8 @@ export interface RuntimeOptions {
   computePerSecond?: number;
   /** Per-mod rate limits; kinds left out get DEFAULT_RATES. */
   rates?: Readonly<Partial<Record<RateKind, RateSpec>>>;
+  /** The board's tier (runtime/tiers): install refuses what it cannot run. None: no tier limits. */
+  tier?: DeviceTier;
 }
 
 /** A deep-frozen copy of host data (JSON values) for one mod. */
@@ -132,6 +135,11 @@ export class Runtime {
         this.#audit.record(manifest.id, "refuse", refused.join("; "));
         throw new Error(`${where}: mod "${manifest.id}" asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`);
       }
+      const unfit = this.unfit(manifest);
+      if (unfit.length) {
+        this.#audit.record(manifest.id, "refuse", unfit.join("; "));
+        throw new Error(`${where}: mod "${manifest.id}" cannot run on this device: ${unfit.join("; ")}`);
+      }
       const context = new ModContext(manifest, this.#host, mod.signer);
       this.#mods.set(manifest.id, { context, sources: mod.modules });
       context.audit("grant", describeGrants(manifest).join("; ") || "no permissions");
@@ -146,6 +154,15 @@ export class Runtime {
       this.#options.log.write("host", `install refused: ${messageOf(error)}`);
       throw error;
     }
+  }
+
+  /**
+   * Why `manifest` cannot run on this device's tier beside the other installed mods (a new version
+   * replaces its own id); empty without a tier. Install refuses on these; OTA checks them early.
+   */
+  unfit(manifest: ModManifest): string[] {
+    const tier = this.#options.tier;
+    return tier ? tierProblems(tier, manifest, [...this.#mods.keys()].filter((id) => id !== manifest.id)) : [];
   }
 
   start(id: string): void {

@@ -53,7 +53,7 @@ describe('board files', () => {
 
   it('names every problem with its field and the fix', () => {
     assert.equal(errorOf('{ "extends": '), 'board file FILE: not valid JSON: ' + (() => { try { JSON.parse('{ "extends": '); } catch (e) { return (e as Error).message; } })());
-    assert.equal(errorOf({ extends: 'uno' }), 'board file FILE: extends: expected one of "esp32", "pico-w", got "uno"');
+    assert.equal(errorOf({ extends: 'uno' }), 'board file FILE: extends: expected one of "esp32", "pico-w", "pico", got "uno"');
     const file = boardFile({
       wire: [],
       wires: [[12], [12, 99]],
