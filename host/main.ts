@@ -23,6 +23,8 @@ import { startOta } from "host/ota";
 import { storageModule } from "permissions/storage-facet";
 import storage from "platform/storage";
 import { readPolicy } from "permissions/policy-store";
+import { ConfigService } from "runtime/config-service";
+import { configModule, configWindow } from "runtime/config-facet";
 import { offeredModules, tierOf } from "runtime/tiers";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
@@ -66,13 +68,18 @@ function refreshBattery(power: HostPower, announce: () => void): void {
   }, BATTERY_CHECK_MS);
 }
 
+/** The host's remote configuration (runtime/config-service) over this network and `platform/storage`. */
+function configService(net: HostNetwork): ConfigService {
+  return new ConfigService({ session: net.session, store: storage, now: () => net.now(), log: (text) => platformConsole.write("config", text) });
+}
+
 /** The runtime with this board's powers, no mods installed yet. */
-export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
+export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole, config: ConfigService = configService(net)): Runtime {
   provideHarden(); // before any facet is built: a device XS has no global harden
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   // The board's tier: the host offers only what it supports and refuses mods that need more.
   const tier = tierOf(Preference.get("mote-net", "board"));
-  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, ...power.modules]);
+  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, configModule(config), ...power.modules]);
   return new Runtime({
     tier,
     device: provider,
@@ -99,10 +106,12 @@ export default function main(): Runtime {
       ...batteryOf(power),
     };
   });
-  const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
+  // The radio stays up a moment after a bring-up for mods' configurations (runtime/config-facet).
+  const config = configService(net);
+  const power = hostPower(net.session && configWindow(sessionRadio(net.session, () => net.now()), config, Timer));
   // Mods' and the runtime's log lines go to the console and, while connected, to the `log` topic.
   const log: LogSink = { write: (tag, text) => (platformConsole.write(tag, text), void net.session?.log(tag, text)) };
-  const runtime = createRuntime(net, power, log);
+  const runtime = createRuntime(net, power, log, config);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {

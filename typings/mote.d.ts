@@ -73,6 +73,27 @@ declare module "mote/storage" {
   export default storage;
 }
 
+declare module "mote/config" {
+  export type ConfigValue = number | boolean | string;
+  /**
+   * The mod's remote configuration (docs/mod-contract.md, "Configuration"): the keys its
+   * manifest declares in `mote.config`, as the operator set them (`mote config set`, the
+   * console), else each key's default. Applied values are kept in flash, so they hold from the
+   * first line of every boot and wake; a new version arrives when the radio is up.
+   */
+  const config: {
+    /** The key's value; a RangeError for a key the manifest does not declare. */
+    get(key: string): ConfigValue;
+    /** Every declared key's value (frozen). */
+    values(): Readonly<Record<string, ConfigValue>>;
+    /** The configuration version applied (0: the defaults). */
+    version(): number;
+    /** Called after a new version is applied with the keys whose values changed; undefined removes it. */
+    onChange(callback: ((changed: readonly string[], values: Readonly<Record<string, ConfigValue>>) => void) | undefined): void;
+  };
+  export default config;
+}
+
 declare module "mote/power" {
   export interface WakeCause { reason: "power-on" | "reset" | "timer" | "clock" | "pin"; pin?: number }
   export interface Handle { close(): void }

@@ -2,7 +2,7 @@
 // A fixed-size ring: when full, the oldest entry goes (and is counted), so a mod hammering a
 // refused facet cannot grow the host's memory; the per-mod counters in the status stay exact.
 
-export type AuditKind = "grant" | "refuse" | "deny" | "stop" | "crash" | "restart" | "quarantine" | "release" | "reset" | "signer" | "drop";
+export type AuditKind = "grant" | "refuse" | "deny" | "stop" | "crash" | "restart" | "quarantine" | "release" | "reset" | "signer" | "drop" | "config";
 
 export interface AuditEntry {
   /** Position in the whole history (entries dropped from the ring keep their numbers). */

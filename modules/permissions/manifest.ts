@@ -4,6 +4,7 @@
 // the runtime does not understand is not a grant.
 
 import { filterProblem } from "permissions/mqtt-filter";
+import { parseConfigSchema, type ConfigSchema } from "permissions/config-schema";
 
 export type DigitalGrantMode = "input" | "output";
 export interface DigitalGrant { readonly pin: number; readonly mode: DigitalGrantMode }
@@ -38,6 +39,8 @@ export interface ModManifest {
   readonly version: string;
   readonly entry: string;
   readonly permissions: Permissions;
+  /** The mod's configuration schema (`mote.config`, permissions/config-schema); absent: none. */
+  readonly config?: ConfigSchema;
 }
 
 export class ManifestError extends Error {
@@ -209,6 +212,7 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
   for (const kind of Object.keys(permissions)) {
     if (!PERMISSION_KINDS.includes(kind)) check.problems.push(`mote.permissions.${kind}: unknown permission kind; known kinds are ${PERMISSION_KINDS.join(", ")}`);
   }
+  const config = parseConfigSchema(mote.config, check.problems);
   const result: ModManifest = Object.freeze({
     id,
     version,
@@ -222,6 +226,7 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
       ...optional("power", powerGrant(check, permissions.power)),
       ...optional("sampling", samplingGrant(check, permissions.sampling)),
     }),
+    ...optional("config", config),
   });
   if (check.problems.length) throw new ManifestError(where, check.problems);
   return result;

@@ -1,0 +1,193 @@
+// The host side of remote configuration (docs/topics.md, "Configuration"): for each running mod
+// that declares `mote.config`, the host subscribes to `mote/v1/<device>/config/<mod>` (retained,
+// set by `mote config set` or the console), checks each new version against the schema of the
+// mod it runs, keeps the applied one in flash (so every boot, and every wake from deep sleep,
+// starts with it before the radio is up), tells the mod, and reports what it did, retained, on
+// `config-reported/<mod>` (with the schema, so operator tools check values against the schema of
+// the version the device runs). A configuration that does not fit is refused whole, with the
+// schema's reason; the applied one stays. The mod sees none of this: only `mote/config`.
+import TextDecoder from "text/decoder";
+import type { Session } from "net/session";
+import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
+import { effectiveValues, valuesProblems, type ConfigSchema, type ConfigValue, type ConfigValues } from "permissions/config-schema";
+import type { ModContext } from "runtime/mod-context";
+
+/** Where the applied configurations live (`platform/storage`: no 63-byte limit on the Pico). */
+export interface ConfigStore {
+  get(domain: string, key: string): unknown;
+  set(domain: string, key: string, value: string): void;
+}
+
+export interface ConfigServiceOptions {
+  session: Session | undefined;
+  store: ConfigStore;
+  /** Unix ms, for the reports' `ts`. */
+  now(): number;
+  log(text: string): void;
+}
+
+/** The wire version of `config/<mod>` and `config-reported/<mod>` payloads. */
+export const CONFIG_WIRE_VERSION = 1;
+const DOMAIN = "mote-config";
+const KEY = "applied";
+
+interface Applied {
+  version: number;
+  values: Record<string, ConfigValue>;
+  /** The last report sent (without its ts), so an unchanged one is not sent again at every wake. */
+  reported?: string;
+}
+
+/** A mod's live view of its configuration; `listener` is the mod's `onChange` callback. */
+export interface ConfigAttachment {
+  values(): ConfigValues;
+  version(): number;
+  listener: Function | undefined;
+  close(): void;
+}
+
+export function configTopic(deviceId: string, modId: string): string {
+  return `mote/v1/${deviceId}/config/${modId}`;
+}
+
+export function configReportedTopic(deviceId: string, modId: string): string {
+  return `mote/v1/${deviceId}/config-reported/${modId}`;
+}
+
+export class ConfigService {
+  readonly #options: ConfigServiceOptions;
+  #applied: Record<string, Applied> | undefined;
+  /** Mod → the session's connect count when its `config/<mod>` last arrived. */
+  readonly #received = new Map<string, number>();
+  readonly #live = new Map<string, ModContext>();
+
+  constructor(options: ConfigServiceOptions) {
+    this.#options = options;
+  }
+
+  /** Starts delivering configuration to a starting mod; the attachment closes with the mod. */
+  attach(context: ModContext, schema: ConfigSchema): ConfigAttachment {
+    const id = context.id;
+    const { session } = this.#options;
+    this.#dropUnfitting(context, schema);
+    const attachment: ConfigAttachment = {
+      values: () => effectiveValues(schema, this.#record(id)?.values),
+      version: () => this.#record(id)?.version ?? 0,
+      listener: undefined,
+      close: () => {
+        this.#live.delete(id);
+        if (session) session.unsubscribe(topic, handler, false);
+      },
+    };
+    const topic = session ? configTopic(session.deviceId, id) : "";
+    const handler = (_topic: string, payload: ArrayBuffer) => this.#receive(context, schema, attachment, payload);
+    this.#live.set(id, context);
+    if (session) {
+      session.subscribe(topic, handler);
+      this.#report(context, schema, "applied");
+    }
+    return attachment;
+  }
+
+  /** True while a running mod's configuration has not arrived in this connection (see `configWindow`). */
+  awaiting(): boolean {
+    const session = this.#options.session;
+    if (!session?.connected) return false;
+    for (const id of this.#live.keys()) if (this.#received.get(id) !== session.stats.connects) return true;
+    return false;
+  }
+
+  /** Erases a removed mod's applied configuration (the owner removed it). */
+  forget(id: string): void {
+    const all = this.#all();
+    if (!(id in all)) return;
+    delete all[id];
+    this.#save();
+  }
+
+  #receive(context: ModContext, schema: ConfigSchema, attachment: ConfigAttachment, payload: ArrayBuffer): void {
+    const session = this.#options.session!;
+    this.#received.set(context.id, session.stats.connects);
+    if (payload.byteLength === 0) return; // a cleared retained message: the applied configuration stays
+    if (payload.byteLength > MESSAGE_BOUNDS.maxLength) return this.#refuse(context, schema, undefined, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a configuration may have`);
+    const parsed = parseBoundedJson(new TextDecoder().decode(payload), MESSAGE_BOUNDS);
+    if (!parsed.ok) return this.#refuse(context, schema, undefined, `not a configuration: ${parsed.reason}`);
+    const message = parsed.value as { v?: unknown; version?: unknown; values?: unknown } | null;
+    const version = typeof message === "object" && message !== null ? message.version : undefined;
+    if (typeof message !== "object" || message === null || message.v !== CONFIG_WIRE_VERSION || typeof version !== "number" || !Number.isInteger(version) || version < 1) {
+      return this.#refuse(context, schema, undefined, `not a configuration: expected {"v":${CONFIG_WIRE_VERSION},"version":<integer >= 1>,"values":{…}}`);
+    }
+    const current = this.#record(context.id);
+    if (current && version <= current.version) return; // the retained one again, or an older one
+    const problems = valuesProblems(schema, message.values);
+    if (problems.length) return this.#refuse(context, schema, version, problems.join("; "));
+    const before = effectiveValues(schema, current?.values);
+    const values = { ...(message.values as Record<string, ConfigValue>) };
+    this.#all()[context.id] = { version, values, ...(current?.reported ? { reported: current.reported } : {}) };
+    this.#save();
+    const after = effectiveValues(schema, values);
+    const changed = Object.keys(after).filter((key) => after[key] !== before[key]);
+    context.log(`configuration version ${version} applied${changed.length ? ` (changed: ${changed.join(", ")})` : ""}`);
+    context.audit("config", `version ${version} applied`);
+    this.#report(context, schema, "applied");
+    const listener = attachment.listener;
+    if (listener && changed.length) context.deliver("config.onChange", listener, undefined, harden(changed), after);
+  }
+
+  /** Stored values the schema of the version now installed no longer accepts go back to its defaults. */
+  #dropUnfitting(context: ModContext, schema: ConfigSchema): void {
+    const stored = this.#record(context.id);
+    if (!stored) return;
+    const unfit = Object.keys(stored.values).filter((key) => valuesProblems(schema, { [key]: stored.values[key] }).length);
+    if (!unfit.length) return;
+    for (const key of unfit) delete stored.values[key];
+    context.log(`configuration: ${unfit.join(", ")} no longer fit the schema of version ${context.manifest.version}; back to the defaults`);
+    this.#save();
+  }
+
+  #refuse(context: ModContext, schema: ConfigSchema, version: number | undefined, reason: string): void {
+    context.log(`configuration${version ? ` version ${version}` : ""} refused: ${reason}`);
+    context.audit("config", `${version ? `version ${version} ` : ""}refused: ${reason}`);
+    this.#report(context, schema, "refused", version, reason);
+  }
+
+  /** Sends `config-reported/<mod>` (retained, through the outbox) when it says something new. */
+  #report(context: ModContext, schema: ConfigSchema, status: "applied" | "refused", refused?: number, error?: string): void {
+    const session = this.#options.session;
+    if (!session) return;
+    const applied = this.#record(context.id);
+    const body = {
+      v: CONFIG_WIRE_VERSION, status, version: applied?.version ?? 0, values: effectiveValues(schema, applied?.values),
+      mod: context.manifest.version, schema, ...(refused !== undefined ? { refused } : {}), ...(error !== undefined ? { error } : {}),
+    };
+    const text = JSON.stringify(body);
+    if (applied?.reported === text) return;
+    const now = this.#options.now();
+    try {
+      session.enqueue({ topic: configReportedTopic(session.deviceId, context.id), body: `${text.slice(0, -1)},"ts":${now}}`, ts: now, qos: 1, retain: true, batch: false, raw: true, owner: "host" });
+    } catch (error) {
+      this.#options.log(`config-reported/${context.id} not stored: ${(error as Error).message}`);
+      return;
+    }
+    this.#all()[context.id] = { version: applied?.version ?? 0, values: applied?.values ?? {}, reported: text };
+    this.#save();
+  }
+
+  #record(id: string): Applied | undefined {
+    const all = this.#all();
+    return Object.prototype.hasOwnProperty.call(all, id) ? all[id] : undefined;
+  }
+
+  #all(): Record<string, Applied> {
+    if (this.#applied) return this.#applied;
+    const text = this.#options.store.get(DOMAIN, KEY);
+    const parsed = typeof text === "string" ? parseBoundedJson(text, { maxLength: 1 << 20, maxDepth: 8 }) : undefined;
+    const value = parsed?.ok ? parsed.value : undefined;
+    this.#applied = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, Applied>) : {};
+    return this.#applied;
+  }
+
+  #save(): void {
+    this.#options.store.set(DOMAIN, KEY, JSON.stringify(this.#applied ?? {}));
+  }
+}

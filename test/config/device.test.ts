@@ -1,0 +1,118 @@
+// Remote configuration on a simulated device (the host on the real XS engine, a real Aedes
+// broker, warped time): a mod reads its schema's defaults through `mote/config`, gets an
+// operator's retained `config/<mod>` applied and is told which keys changed, the device reports
+// what it applied (with the schema) retained on `config-reported/<mod>`, refuses a configuration
+// that does not fit the schema with the schema's reason, keeps the applied one through reboots,
+// and a mod without a schema is refused with the line to add.
+import assert from 'node:assert/strict';
+import mqtt from 'mqtt';
+import { broker, bootNetDevice, consumer, driveUntil, modDirs } from '../net/helpers.ts';
+import { linesOf } from '../xs/helpers.ts';
+
+export const SCHEMA = {
+  level: { type: 'integer', min: 0, max: 10, default: 3 },
+  unit: { type: 'enum', values: ['C', 'F'], default: 'C' },
+  fast: { type: 'boolean', default: false },
+};
+
+export function configuredMod(id: string, main: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    main,
+    manifest: { modules: { '*': ['./main'] }, mote: { id, version: '1.0.0', entry: 'main', permissions: {}, config: SCHEMA, ...extra } },
+  };
+}
+
+const READER = configuredMod('reader', `
+import config from "mote/config";
+export default {
+  onStart() {
+    trace("start level=" + config.get("level") + " unit=" + config.get("unit") + " version=" + config.version());
+    config.onChange((changed: readonly string[], values: Record<string, unknown>) => trace("changed " + changed.join(",") + " level=" + values.level + " frozen=" + Object.isFrozen(values)));
+  },
+};`);
+
+const TOPIC = 'mote/v1/dev1/config/reader';
+const REPORTED = 'mote/v1/dev1/config-reported/reader';
+
+/** What the mod itself traced (the host's lines about it share its tag). */
+function traced(device: Parameters<typeof linesOf>[0], id = 'reader'): string[] {
+  return linesOf(device, id).filter((line) => /^(start|changed) /.test(line));
+}
+
+async function operator(url: string) {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  return client;
+}
+
+describe('mote/config on a simulated device', function () {
+  this.timeout(120000);
+
+  it('reads the defaults, applies a retained configuration, tells the mod what changed and reports it', async () => {
+    const server = await broker();
+    const { messages } = await consumer(server.url, [REPORTED]);
+    const dirs = modDirs([READER]);
+    const { device, deviceDir } = await bootNetDevice(dirs, { broker: server.url });
+    await driveUntil(device, () => messages.length >= 1, 'the first config-reported');
+    assert.deepEqual(traced(device), ['start level=3 unit=C version=0']);
+    const first = JSON.parse(messages[0].text);
+    assert.deepEqual({ ...first, ts: 0 }, { v: 1, status: 'applied', version: 0, values: { level: 3, unit: 'C', fast: false }, mod: '1.0.0', schema: SCHEMA, ts: 0 });
+
+    const client = await operator(server.url);
+    await client.publishAsync(TOPIC, JSON.stringify({ v: 1, version: 1, values: { level: 7, fast: true } }), { qos: 1, retain: true });
+    await driveUntil(device, () => messages.length >= 2, 'config-reported for version 1');
+    assert.deepEqual(traced(device).slice(1), ['changed level,fast level=7 frozen=true']);
+    const applied = JSON.parse(messages[1].text);
+    assert.equal(applied.status, 'applied');
+    assert.equal(applied.version, 1);
+    assert.deepEqual(applied.values, { level: 7, unit: 'C', fast: true });
+    // Retained at the broker: a tool connecting later reads what the device applied.
+    const late = await consumer(server.url, [REPORTED]);
+    await driveUntil(device, () => late.messages.length >= 1, 'the retained config-reported');
+    assert.equal(late.messages[0].retain, true);
+    assert.equal(JSON.parse(late.messages[0].text).version, 1);
+    await client.endAsync();
+    await device.shutdown();
+
+    // A reboot (same flash): the mod reads version 1 from its first line, before any connection;
+    // the retained message comes again and is not applied twice.
+    const again = await bootNetDevice(dirs, { broker: server.url, deviceDir, powerOn: false });
+    await again.device.runFor(5000);
+    assert.deepEqual(traced(again.device), ['start level=7 unit=C version=1']);
+  });
+
+  it('refuses a configuration that does not fit the schema, says why, and keeps the applied one', async () => {
+    const server = await broker();
+    const { messages } = await consumer(server.url, [REPORTED]);
+    const client = await operator(server.url);
+    await client.publishAsync(TOPIC, JSON.stringify({ v: 1, version: 4, values: { level: 11, colour: 'red' } }), { qos: 1, retain: true });
+    const { device } = await bootNetDevice(modDirs([READER]), { broker: server.url });
+    await driveUntil(device, () => messages.some((m) => JSON.parse(m.text).status === 'refused'), 'the refusal');
+    const refused = JSON.parse(messages.find((m) => JSON.parse(m.text).status === 'refused')!.text);
+    assert.equal(refused.refused, 4);
+    assert.equal(refused.version, 0);
+    assert.equal(refused.error, 'level must be an integer from 0 to 10, got 11; "colour" is not a config key of this mod; its keys are "level", "unit", "fast"');
+    assert.deepEqual(traced(device), ['start level=3 unit=C version=0']);
+    assert.ok(device.logLines.some((line) => line.tag === 'reader' && /configuration version 4 refused: level must be/.test(line.text)));
+    await client.endAsync();
+  });
+
+  it('refuses mote/config to a mod that declares no configuration, naming what to add', async () => {
+    const server = await broker();
+    const bare = { id: 'bare', main: `import config from "mote/config";
+export default { onStart() { try { config.get("level"); } catch (error) { trace("refused: " + (error as Error).message); } } };` };
+    const { device } = await bootNetDevice(modDirs([bare]), { broker: server.url });
+    await device.runFor(1000);
+    const line = linesOf(device, 'bare').find((text) => text.startsWith('refused: '));
+    assert.match(line, /^refused: bare: config\.get: this mod declares no configuration; add "config": \{ "<key>": \{ "type": "integer"/);
+  });
+
+  it('refuses a key the manifest does not declare, with the keys it does', async () => {
+    const server = await broker();
+    const mod = configuredMod('asker', `import config from "mote/config";
+export default { onStart() { try { config.get("colour"); } catch (error) { trace((error as Error).name + ": " + (error as Error).message); } } };`);
+    const { device } = await bootNetDevice(modDirs([mod]), { broker: server.url });
+    await device.runFor(1000);
+    assert.deepEqual(linesOf(device, 'asker').filter((line) => line.startsWith('RangeError')), ['RangeError: config.get: "colour" is not a config key of asker; its manifest declares "level", "unit", "fast"']);
+  });
+});
