@@ -12,6 +12,8 @@ import { Outbox } from "net/outbox";
 import { Session } from "net/session";
 import { CommandLedger } from "net/commands";
 import { mqttModule } from "net/mqtt-facet";
+import { startIdentity } from "net/identity";
+import { OTA_DOMAIN, otaCrypto, trustedKeys } from "host/ota";
 import type { ModModule } from "runtime/runtime";
 
 const DOMAIN = "mote-net";
@@ -68,6 +70,15 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
   });
   const ledger = new CommandLedger(preferenceText("cmd-keys"));
   const live = session;
+  // Claim code and credential/key rotation (docs/identity.md): "mote-net" holds the login, "mote-ota" the keys.
+  startIdentity({
+    session: live,
+    store: { get: (key) => Preference.get(DOMAIN, key) as string | number | boolean | undefined, set: (key, value) => Preference.set(DOMAIN, key, value) },
+    trust: { get: trustedKeys, set: (keys) => Preference.set(OTA_DOMAIN, "trust", keys.join(",")) },
+    verifyEd25519: otaCrypto.verifyEd25519,
+    now,
+    log: (text) => platformConsole.write("net", text),
+  });
   // A clean shutdown (the simulator's end of run; a board's orderly power-down) drains first.
   network.onShutdown?.((graceMs, done) => live.drain(graceMs ?? SHUTDOWN_GRACE_MS, done));
   return { module: mqttModule({ session: live, ledger, now }), session: live, now };

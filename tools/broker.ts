@@ -6,6 +6,8 @@
 import { Aedes, type Client } from 'aedes';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { identityGuard, type IdentityGuard } from './identity/aedes-guard.ts';
+import type { IdentityRegistry } from './identity/registry.ts';
 
 export interface BrokerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -20,6 +22,12 @@ export interface BrokerOptions {
   operators?: string[];
   /** PEM key and certificate: the broker speaks MQTT over TLS (`mqtts://`). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * The fleet's identity registry (docs/identity.md): logins checked against it, each device's
+   * credentials bound to its client id, one live session per id (a clone is refused and alerted).
+   * Replaces `users`/`operators`.
+   */
+  identity?: IdentityRegistry;
 }
 
 export interface EmbeddedBroker {
@@ -27,6 +35,8 @@ export interface EmbeddedBroker {
   readonly url: string;
   readonly port: number;
   readonly aedes: Aedes;
+  /** With `identity`: the guard, with the clone alerts it raised. */
+  readonly guard?: IdentityGuard;
   /** Cuts every connection and stops listening (sessions and queued messages are kept). */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -47,8 +57,12 @@ function allowedFor(client: Client | null, topic: string, operators: Set<string>
 export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const { host = '127.0.0.1', users, tls } = options;
   const operators = new Set(options.operators ?? []);
+  let created: Aedes | undefined;
+  const guard = options.identity && identityGuard(options.identity, () => created!);
+  const allowed = (client: Client | null, topic: string) => (guard ? guard.allowed(client, topic) : allowedFor(client, topic, operators, users));
   const aedes = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
+      if (guard) return guard.authenticate(client, username, password, done as never);
       if (!users) return done(null, true);
       const expected = username === undefined ? undefined : users[username];
       const ok = expected !== undefined && password !== undefined && password.toString() === expected;
@@ -56,12 +70,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
       done(ok ? null : Object.assign(new Error('bad username or password'), { returnCode: 4 }) as never, ok);
     },
     authorizePublish: (client, packet, done) => {
-      done(allowedFor(client, packet.topic, operators, users) ? null : new Error(`not allowed to publish to ${packet.topic}`));
+      done(allowed(client, packet.topic) ? null : new Error(`not allowed to publish to ${packet.topic}`));
     },
     authorizeSubscribe: (client, subscription, done) => {
-      done(null, allowedFor(client, subscription.topic, operators, users) ? subscription : (null as never));
+      done(null, allowed(client, subscription.topic) ? subscription : (null as never));
     },
   });
+  created = aedes;
   const sockets = new Set<Socket>();
   const handle = (socket: Socket) => {
     sockets.add(socket);
@@ -100,6 +115,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
       return port;
     },
     aedes,
+    ...(guard ? { guard } : {}),
     start,
     stop,
     async close() {

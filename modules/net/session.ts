@@ -101,6 +101,8 @@ export class Session {
   #pumpQueued = false;
   #announceTimer: object | undefined;
   #controlId = OUTBOX_IDS;
+  /** The broker login; rotation (net/identity) replaces it without a reboot. */
+  #credentials: { user?: string; password?: string };
   #draining: { deadline: number; poll: object; done: (report: DrainReport) => void; started: number } | undefined;
   /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
   readonly #dropListeners = new Map<string, (seq: number, reason: string) => void>();
@@ -123,6 +125,27 @@ export class Session {
     this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60000 };
     this.#batch = options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 };
     this.#window = options.window ?? 8;
+    const { user, password } = options.config;
+    this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+  }
+
+  /** The login used from the next connection on (credential rotation, docs/identity.md). */
+  setCredentials(user: string | undefined, password: string | undefined): void {
+    this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+  }
+
+  /** Drops the connection and connects again at once (a new login takes effect); no-op when stopped. */
+  reconnect(reason: string): void {
+    if (this.#stopped) return;
+    const wasConnected = this.#connected;
+    this.#options.timer.clear(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#drop();
+    if (wasConnected) {
+      this.stats.disconnects++;
+      this.#options.log(`reconnecting: ${reason}`);
+    }
+    this.#connect();
   }
 
   get connected(): boolean {
@@ -276,8 +299,7 @@ export class Session {
         clean: false,
         keepAlive: this.#options.keepAliveMs ?? 60000,
         will,
-        ...(config.user !== undefined ? { user: config.user } : {}),
-        ...(config.password !== undefined ? { password: config.password } : {}),
+        ...this.#credentials,
         onControl(message: { operation: number; id?: number }) {
           session.#onControl(message);
         },

@@ -66,7 +66,7 @@ export class SimulatedNetwork {
     });
     device.addQueries({
       ...this.connections.queries(),
-      'net.config': () => this.config,
+      'net.config': () => this.#provisioned(),
       'net.time': () => ({ now: device.clock.now, epoch: this.#epochAtBoot + device.clock.now }),
       'net.drained': (query) => {
         this.#drained = query.report as DrainReport;
@@ -93,6 +93,21 @@ export class SimulatedNetwork {
     await device.runFor(0); // an empty outbox is drained at once: the run's virtual time stays as asked
     while (!this.#drained && device.alive && device.clock.now < limit) await device.runFor(10);
     return this.#drained;
+  }
+
+  /**
+   * The config the host reads at boot: a login provisioned or rotated into the device's own
+   * preferences ("mote-net" user/password, `mote provision`, docs/identity.md) wins over the one
+   * Node was given, as on a board, where the preferences are all there is.
+   */
+  #provisioned(): DeviceNetConfig {
+    const user = this.#device.storage.preferenceGet('mote-net', 'user');
+    const password = this.#device.storage.preferenceGet('mote-net', 'password');
+    return {
+      ...this.config,
+      ...(typeof user === 'string' ? { user } : {}),
+      ...(typeof password === 'string' ? { password } : {}),
+    };
   }
 
   /** Fault injection: takes the Wi-Fi link down (cutting every connection) or brings it back. */

@@ -41,6 +41,8 @@ export interface FactoryImageInput {
   broker?: Broker;
   /** The owner's policy (docs/mod-contract.md, "Owner policy"), stored as preference mote/policy. */
   policy?: unknown;
+  /** The code the device announces until a fleet claims it (`mote provision`, docs/identity.md). */
+  claimCode?: string;
 }
 
 export interface FactoryImage {
@@ -72,7 +74,7 @@ export function memoryFlash(raw: Uint8Array, offset: number, size: number, block
 }
 
 /** The device's preferences for this image (domains as host/network.ts, host/ota.ts read them). */
-export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker' | 'policy'>): PreferenceEntry[] {
+export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker' | 'policy' | 'claimCode'>): PreferenceEntry[] {
   if (!/^[A-Za-z0-9._-]{1,62}$/.test(input.deviceId)) throw new ImageError(`device id "${input.deviceId}": 1-62 letters, digits, ".", "_" or "-"`);
   if (!input.trusted.length) throw new ImageError('no trusted key: pass --trust PUBFILE (or --key, whose public key is then trusted)');
   if (input.trusted.length > 4) throw new ImageError(`${input.trusted.length} trusted keys; the Pico's preferences hold at most 4`);
@@ -87,6 +89,7 @@ export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 
     if (broker.user !== undefined) entries.push({ domain: 'mote-net', key: 'user', value: broker.user });
     if (broker.password !== undefined) entries.push({ domain: 'mote-net', key: 'password', value: broker.password });
   }
+  if (input.claimCode !== undefined) entries.push({ domain: 'mote-net', key: 'claim', value: input.claimCode });
   if (input.policy !== undefined) {
     try {
       validatePolicy(input.policy);

@@ -1,0 +1,83 @@
+// What provisioning writes on a device (docs/identity.md): its id, its own broker login, the
+// broker, its claim code and the keys it trusts. The same preferences the factory image holds
+// (tools/firmware/image.ts, provisionedPreferences), in the domains host/network.ts and
+// host/ota.ts read: "mote-net" (deviceId, host, port, secure, user, password, claim) and
+// "mote-ota" (device, trust). A simulated device keeps them in <device dir>/preferences.json.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toHex } from '../../modules/ota/bytes.ts';
+import { parseBrokerUrl, type BrokerAddress } from '../../simulator/network/broker-url.ts';
+import { DeviceStorage } from '../../simulator/storage.ts';
+import { IdentityError, type IssuedLogin } from './registry.ts';
+
+export type PreferenceScalar = string | number | boolean;
+
+export interface DeviceProvisioning {
+  login: IssuedLogin;
+  /** The broker URL; credentials in it are refused (each device gets its own). */
+  broker: string;
+  /** Raw 32-byte Ed25519 public keys (1-4). */
+  trusted: Uint8Array[];
+}
+
+/** Checks the broker URL and keys; throws IdentityError naming what is wrong. */
+export function checkProvisioning(broker: string, trusted: Uint8Array[]): BrokerAddress {
+  let address: BrokerAddress;
+  try {
+    address = parseBrokerUrl(broker);
+  } catch (error) {
+    throw new IdentityError(`--broker: ${(error as Error).message}`);
+  }
+  if (address.user !== undefined || address.password !== undefined) throw new IdentityError(`--broker ${broker}: leave the login out of the URL; provisioning gives the device its own`);
+  if (!trusted.length) throw new IdentityError('no trusted key: pass --trust PUBFILE (or --key KEYFILE, whose public key is then trusted)');
+  if (trusted.length > 4) throw new IdentityError(`${trusted.length} trusted keys; a device holds at most 4`);
+  if (trusted.some((key) => key.length !== 32)) throw new IdentityError('a trusted key is not a 32-byte Ed25519 public key');
+  return address;
+}
+
+/** Domain → key → value, as written into a device's preferences. */
+export function devicePreferences(input: DeviceProvisioning): Record<'mote-net' | 'mote-ota', Record<string, PreferenceScalar>> {
+  const address = checkProvisioning(input.broker, input.trusted);
+  const { login } = input;
+  return {
+    'mote-net': {
+      deviceId: login.id,
+      host: address.host,
+      port: address.port,
+      secure: address.secure,
+      user: login.user,
+      password: login.password,
+      ...(login.claimCode ? { claim: login.claimCode } : {}),
+    },
+    'mote-ota': { device: login.id, trust: input.trusted.map((key) => toHex(key)).join(',') },
+  };
+}
+
+/** Where a device keeps its preferences (a running SimulatedDevice's `storage`, or a stored one). */
+export interface PreferenceWriter {
+  preferenceSet(domain: string, key: string, value: PreferenceScalar): void;
+  preferenceDelete(domain: string, key: string): void;
+}
+
+/** Writes provisioning into a device's preferences; a new login forgets the old rotation and claim state. */
+export function provisionInto(storage: PreferenceWriter, input: DeviceProvisioning): void {
+  const preferences = devicePreferences(input);
+  for (const stale of ['rot-serial', 'claimed']) storage.preferenceDelete('mote-net', stale);
+  for (const [domain, values] of Object.entries(preferences)) {
+    for (const [key, value] of Object.entries(values)) storage.preferenceSet(domain, key, value);
+  }
+}
+
+/** A stored simulated device's folder (`mote sim --device-dir`, .mote/devices/<id>), opened for its preferences only. */
+export function storedDevice(dir: string): DeviceStorage {
+  if (!existsSync(dir)) throw new IdentityError(`--device-dir ${dir}: no such folder; a simulated device's folder is what \`mote sim --device-dir DIR\` or \`npm start\` (.mote/devices/ID) made`);
+  const file = join(dir, 'preferences.json');
+  if (existsSync(file)) {
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new IdentityError(`${file}: ${(error as Error).message}; not a simulated device's preferences`);
+    }
+  }
+  return new DeviceStorage(dir, {}, { powerOn: false });
+}
