@@ -54,9 +54,10 @@ const USAGE = `mote: Mote's command-line tool
   mote keygen --out DIR
       Create an Ed25519 signing key: DIR/mote.key (private) and DIR/mote.pub (give it to devices).
 
-  mote build MODDIR --out FILE.mote [--key KEYFILE] [--device ID] [--xsa FILE.xsa]
+  mote build MODDIR --out FILE.mote [--key KEYFILE] [--device ID] [--xsa FILE.xsa] [--board BOARD]
       Build a mod folder into a package (docs/package-format.md), signed when --key is given,
-      bound to one device with --device.
+      bound to one device with --device. --board esp32|pico|pico-w warns when the mod cannot run
+      on that board's tier (docs/topics.md, Device tiers).
 
   mote sign FILE.mote --key KEYFILE [--out FILE]
       Sign (or re-sign) a package.

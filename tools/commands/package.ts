@@ -8,6 +8,7 @@ import { verifyPackage, bytesSource, keyId } from '../../modules/ota/verify.ts';
 import { generateKeyFiles, nodeCrypto, readPrivateKey, readPublicKey } from '../ota/node-crypto.ts';
 import { buildPackage, signPackage } from '../ota/package-build.ts';
 import { typeCheckOrThrow } from '../type-check.ts';
+import { tierForBoard, tierWarnings } from '../tier-check.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -25,12 +26,15 @@ export function buildCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { key: { type: 'string' }, out: { type: 'string' }, device: { type: 'string' }, xsa: { type: 'string' } },
+    options: { key: { type: 'string' }, out: { type: 'string' }, device: { type: 'string' }, xsa: { type: 'string' }, board: { type: 'string' } },
   });
   if (positionals.length !== 1) throw usage('mote build needs exactly one mod folder');
   if (!values.out) throw usage('mote build needs --out FILE.mote');
+  if (values.board !== undefined) tierForBoard(values.board);
   const key = values.key ? readPrivateKey(resolve(values.key)) : undefined;
   typeCheckOrThrow(positionals[0]);
+  // Warnings, not refusals: the package may be meant for other boards too.
+  for (const warning of values.board === undefined ? [] : tierWarnings(resolve(positionals[0]), values.board)) process.stderr.write(`warning: ${warning}\n`);
   const bytes = buildPackage(resolve(positionals[0]), { key, device: values.device, xsaFile: values.xsa && resolve(values.xsa) });
   writeFileSync(resolve(values.out), bytes);
   process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes${key ? '' : ', unsigned (sign it with `mote sign`)'}\n`);
