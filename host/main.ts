@@ -24,7 +24,7 @@ import { storageModule } from "permissions/storage-facet";
 import storage from "platform/storage";
 import { readPolicy } from "permissions/policy-store";
 import { ConfigService } from "runtime/config-service";
-import { configModule, configWindow } from "runtime/config-facet";
+import { configModule } from "runtime/config-facet";
 import { offeredModules, tierOf } from "runtime/tiers";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
@@ -74,7 +74,8 @@ function configService(net: HostNetwork): ConfigService {
 }
 
 /** The runtime with this board's powers, no mods installed yet. */
-export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole, config: ConfigService = configService(net)): Runtime {
+export function createRuntime(net: HostNetwork = createNetwork(), power: HostPower = hostPower(), log: LogSink = platformConsole): Runtime {
+  const config = configService(net);
   provideHarden(); // before any facet is built: a device XS has no global harden
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   // The board's tier: the host offers only what it supports and refuses mods that need more.
@@ -106,12 +107,10 @@ export default function main(): Runtime {
       ...batteryOf(power),
     };
   });
-  // The radio stays up a moment after a bring-up for mods' configurations (runtime/config-facet).
-  const config = configService(net);
-  const power = hostPower(net.session && configWindow(sessionRadio(net.session, () => net.now()), config, Timer));
+  const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
   // Mods' and the runtime's log lines go to the console and, while connected, to the `log` topic.
   const log: LogSink = { write: (tag, text) => (platformConsole.write(tag, text), void net.session?.log(tag, text)) };
-  const runtime = createRuntime(net, power, log, config);
+  const runtime = createRuntime(net, power, log);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;
     try {

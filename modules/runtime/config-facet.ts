@@ -9,7 +9,6 @@
 // the facet is revoked with the mod like every other. The host side is runtime/config-service.
 import { modError, type ModContext } from "runtime/mod-context";
 import type { ModModule } from "runtime/runtime";
-import type { RadioPort } from "power/power-manager";
 import type { ConfigService } from "runtime/config-service";
 
 function makeConfigFacet(context: ModContext, service: ConfigService) {
@@ -54,31 +53,3 @@ export function configModule(service: ConfigService): ModModule {
   };
 }
 
-/** Longest the radio stays up after a bring-up waiting for mods' configurations (device ms). */
-export const CONFIG_WINDOW_MS = 2000;
-
-/**
- * The radio with a configuration window: after the radio's own bring-up (connected, outbox sent),
- * it stays up until every running mod with a configuration got its `config/<mod>` message in this
- * connection (the broker sends the retained one after the SUBACK, or a queued newer one at once),
- * at most CONFIG_WINDOW_MS. So a value set while the device slept is applied at its next radio
- * session, not one later. Costs nothing on a device without configured mods.
- */
-export function configWindow(radio: RadioPort, service: ConfigService, timer: { set(callback: () => void, interval: number): unknown }): RadioPort {
-  return {
-    needs: (now) => radio.needs(now),
-    down: () => radio.down(),
-    up(done) {
-      radio.up(() => {
-        if (!service.awaiting()) return done();
-        let waited = 0;
-        const check = () => {
-          waited += 50;
-          if (service.awaiting() && waited < CONFIG_WINDOW_MS) timer.set(check, 50);
-          else done();
-        };
-        timer.set(check, 50);
-      });
-    },
-  };
-}

@@ -57,9 +57,6 @@ export function configReportedTopic(deviceId: string, modId: string): string {
 export class ConfigService {
   readonly #options: ConfigServiceOptions;
   #applied: Record<string, Applied> | undefined;
-  /** Mod → the session's connect count when its `config/<mod>` last arrived. */
-  readonly #received = new Map<string, number>();
-  readonly #live = new Map<string, ModContext>();
 
   constructor(options: ConfigServiceOptions) {
     this.#options = options;
@@ -75,26 +72,16 @@ export class ConfigService {
       version: () => this.#record(id)?.version ?? 0,
       listener: undefined,
       close: () => {
-        this.#live.delete(id);
         if (session) session.unsubscribe(topic, handler, false);
       },
     };
     const topic = session ? configTopic(session.deviceId, id) : "";
     const handler = (_topic: string, payload: ArrayBuffer) => this.#receive(context, schema, attachment, payload);
-    this.#live.set(id, context);
     if (session) {
       session.subscribe(topic, handler);
       this.#report(context, schema, "applied");
     }
     return attachment;
-  }
-
-  /** True while a running mod's configuration has not arrived in this connection (see `configWindow`). */
-  awaiting(): boolean {
-    const session = this.#options.session;
-    if (!session?.connected) return false;
-    for (const id of this.#live.keys()) if (this.#received.get(id) !== session.stats.connects) return true;
-    return false;
   }
 
   /** Erases a removed mod's applied configuration (the owner removed it). */
@@ -106,8 +93,6 @@ export class ConfigService {
   }
 
   #receive(context: ModContext, schema: ConfigSchema, attachment: ConfigAttachment, payload: ArrayBuffer): void {
-    const session = this.#options.session!;
-    this.#received.set(context.id, session.stats.connects);
     if (payload.byteLength === 0) return; // a cleared retained message: the applied configuration stays
     if (payload.byteLength > MESSAGE_BOUNDS.maxLength) return this.#refuse(context, schema, undefined, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a configuration may have`);
     const parsed = parseBoundedJson(new TextDecoder().decode(payload), MESSAGE_BOUNDS);

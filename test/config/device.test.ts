@@ -8,20 +8,7 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { broker, bootNetDevice, consumer, driveUntil, modDirs } from '../net/helpers.ts';
 import { linesOf } from '../xs/helpers.ts';
-
-export const SCHEMA = {
-  level: { type: 'integer', min: 0, max: 10, default: 3 },
-  unit: { type: 'enum', values: ['C', 'F'], default: 'C' },
-  fast: { type: 'boolean', default: false },
-};
-
-export function configuredMod(id: string, main: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    main,
-    manifest: { modules: { '*': ['./main'] }, mote: { id, version: '1.0.0', entry: 'main', permissions: {}, config: SCHEMA, ...extra } },
-  };
-}
+import { SCHEMA, configuredMod } from './fixtures.ts';
 
 const READER = configuredMod('reader', `
 import config from "mote/config";
