@@ -26,6 +26,8 @@ import { readPolicy } from "permissions/policy-store";
 import { ConfigService } from "runtime/config-service";
 import { configModule } from "runtime/config-facet";
 import { offeredModules, tierOf } from "runtime/tiers";
+import { followLogLevels, LogLevels } from "runtime/log-levels";
+import { logModule } from "runtime/log-facet";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
 // then fails with this message instead of a TypeError deep inside a mod.
@@ -80,7 +82,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   // The board's tier: the host offers only what it supports and refuses mods that need more.
   const tier = tierOf(Preference.get("mote-net", "board"));
-  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, configModule(config), ...power.modules]);
+  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, configModule(config), logModule(log), ...power.modules]);
   return new Runtime({
     tier,
     device: provider,
@@ -109,7 +111,17 @@ export default function main(): Runtime {
   });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
   // Mods' and the runtime's log lines go to the console and, while connected, to the `log` topic.
-  const log: LogSink = { write: (tag, text) => (platformConsole.write(tag, text), void net.session?.log(tag, text)) };
+  // Each tag (mod id, `host`) logs at the level the operator set for it (runtime/log-levels).
+  const levels = new LogLevels(storage);
+  const log: LogSink = {
+    write: (tag, text, level = "info") => {
+      if (!levels.enabled(tag, level)) return;
+      platformConsole.write(tag, text);
+      net.session?.log(tag, text, level);
+    },
+    enabled: (tag, level) => levels.enabled(tag, level),
+  };
+  if (net.session) followLogLevels(net.session, levels, (text, level) => log.write("host", text, level));
   const runtime = createRuntime(net, power, log);
   for (const mod of modStore.list()) {
     const name = typeof mod.manifest === "object" && mod.manifest !== null ? (mod.manifest as { mote?: { id?: unknown } }).mote?.id : undefined;

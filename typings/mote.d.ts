@@ -113,6 +113,26 @@ declare module "mote/power" {
   export default power;
 }
 
+declare module "mote/log" {
+  export type LogLevel = "error" | "warn" | "info" | "debug";
+  /**
+   * Log lines at a level, tagged with the mod id and rate-limited (docs/topics.md, "Log levels").
+   * A line below the level the operator set for this mod (`log-level/<modId>`, default info) is
+   * dropped before it costs anything; items are joined with spaces, as `console.log` does.
+   */
+  const log: {
+    error(...items: unknown[]): void;
+    warn(...items: unknown[]): void;
+    info(...items: unknown[]): void;
+    debug(...items: unknown[]): void;
+    /** The mod's log level now. */
+    level(): LogLevel;
+    /** Whether a line at `level` would be kept (skip building an expensive debug line). */
+    enabled(level: LogLevel): boolean;
+  };
+  export default log;
+}
+
 declare module "mote/sampling" {
   export interface SamplingReport { name: string; time: number; value: number; slope?: number }
   export interface ReadingDeclaration {

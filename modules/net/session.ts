@@ -236,10 +236,11 @@ export class Session {
 
   /**
    * Sends a log line at once, QoS 0 and not kept (docs/topics.md, `log`): a line written while
-   * disconnected is dropped, never stored in flash. Returns whether it went out.
+   * disconnected is dropped, never stored in flash. `level`: error, warn, info or debug
+   * (runtime/log-levels). Returns whether it went out.
    */
-  log(tag: string, text: string): boolean {
-    const body = JSON.stringify({ ts: this.#options.now(), tag, text });
+  log(tag: string, text: string, level = "info"): boolean {
+    const body = JSON.stringify({ ts: this.#options.now(), tag, level, text });
     return this.#write(new TextEncoder().encode(body), { topic: this.logTopic, QoS: 0 });
   }
 

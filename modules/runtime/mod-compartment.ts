@@ -2,6 +2,7 @@
 // `console.log` tagged with the mod id, the `mote/*` modules made for this mod, and the mod's own
 // modules. Nothing else: not the host's globals, modules or other mods' modules.
 import { modError, type ModContext } from "runtime/mod-context";
+import type { LogLevel } from "runtime/log-levels";
 
 function parentOf(name: string): string[] {
   const parts = name.split("/");
@@ -63,14 +64,14 @@ export interface ModCompartmentParts {
 
 export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
   const id = context.id;
-  const write = (items: unknown[], separator: string) => {
+  const write = (items: unknown[], separator: string, level: LogLevel = "info") => {
     let text: string;
     try {
       text = items.map((item) => String(item)).join(separator);
     } catch {
       text = "(output that cannot be printed)";
     }
-    context.output(text);
+    context.output(text, level);
   };
   const modules: Record<string, ModuleDescriptor> = {};
   for (const [specifier, namespace] of Object.entries(parts.moteModules)) modules[specifier] = { namespace };
@@ -79,7 +80,14 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
 
   const output = harden({
     trace: (...items: unknown[]) => write(items, ""),
-    console: { log: (...items: unknown[]) => write(items, " ") },
+    // console.error/warn/info/debug log at their level (the mod's log level filters them); log and trace at info.
+    console: {
+      log: (...items: unknown[]) => write(items, " "),
+      error: (...items: unknown[]) => write(items, " ", "error"),
+      warn: (...items: unknown[]) => write(items, " ", "warn"),
+      info: (...items: unknown[]) => write(items, " ", "info"),
+      debug: (...items: unknown[]) => write(items, " ", "debug"),
+    },
   });
   const FinalizationRegistry = makeModFinalizationRegistry(context);
   const compartment = new Compartment({

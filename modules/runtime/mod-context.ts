@@ -8,13 +8,17 @@ import type { AuditKind, AuditLog } from "permissions/audit-log";
 import { describeGrants } from "permissions/policy";
 import { DEFAULT_RATES, RATE_KINDS, RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
 import type { ModState, ModStatus } from "runtime/status";
+import type { LogLevel } from "runtime/log-levels";
 
 export interface Closable {
   close(): void;
 }
 
 export interface LogSink {
-  write(tag: string, text: string): void;
+  /** `level`: runtime/log-levels; absent means info. */
+  write(tag: string, text: string, level?: LogLevel): void;
+  /** Whether a line of `level` from `tag` is kept (per-tag log levels); absent: every line is. */
+  enabled?(tag: string, level: LogLevel): boolean;
 }
 
 /** What a context needs from its runtime. */
@@ -124,9 +128,10 @@ export class ModContext {
     return this.manifest.id;
   }
 
-  /** A host line about this mod (not rate-limited). */
-  log(text: string): void {
-    this.#host.log.write(this.id, text);
+  /** A host line about this mod (not rate-limited), at `level` (the mod's log level applies). */
+  log(text: string, level: LogLevel = "info"): void {
+    if (this.#host.log.enabled?.(this.id, level) === false) return;
+    this.#host.log.write(this.id, text, level);
   }
 
   audit(kind: AuditKind, detail: string): void {
@@ -134,9 +139,11 @@ export class ModContext {
   }
 
   /** The mod's own output (`trace`, `console.log`): rate-limited, each line at most 512 characters. */
-  output(text: string): void {
+  output(text: string, level: LogLevel = "info"): void {
     // Revoked with everything else: a job or callback left behind by an uninstalled mod prints nothing.
     if (this.state === "uninstalled") return;
+    // Below the mod's log level: dropped before the rate limit, so it costs the mod none of it.
+    if (this.#host.log.enabled?.(this.id, level) === false) return;
     if (!this.#limits.log.take()) {
       this.#logDropped++;
       return;
@@ -146,7 +153,7 @@ export class ModContext {
       line = `(${this.#logDropped} line(s) dropped by the log rate limit of ${(this.#host.rates.log ?? DEFAULT_RATES.log).perSecond}/s) ${line}`;
       this.#logDropped = 0;
     }
-    this.#host.log.write(this.id, line);
+    this.#host.log.write(this.id, line, level);
   }
 
   /** Takes one action from a per-mod rate limit; false when over it. */
@@ -159,7 +166,7 @@ export class ModContext {
     this.denials++;
     this.audit("deny", message);
     // Within the mod's log rate: a mod retrying a refused call in a loop cannot flood the log.
-    this.output(`denied: ${message}`);
+    this.output(`denied: ${message}`, "warn");
     throw modError(Error, `${this.id}: ${message}`);
   }
 
@@ -177,7 +184,7 @@ export class ModContext {
     this.errors++;
     const at = sourceLineOf(error);
     this.lastError = `${where}: ${messageOf(error)}${at ? ` (${at})` : ""}`;
-    if (this.#limits.errors.take()) this.log(`error in ${this.lastError}`);
+    if (this.#limits.errors.take()) this.log(`error in ${this.lastError}`, "error");
   }
 
   /** Calls into the mod, if it is running. Returns false when the call threw. */
