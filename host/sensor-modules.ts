@@ -9,7 +9,13 @@ import BME280 from "embedded:sensor/Barometer-Humidity-Temperature/BME280";
 import BH1750 from "embedded:sensor/AmbientLight/BH1750";
 import SCD41 from "embedded:sensor/CarbonDioxideGasSensor-Humidity-Temperature/SCD41";
 import INA219 from "embedded:sensor/Current-Power-Voltage/INA219";
-import type { ModModule } from "runtime/runtime";
+import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+
+const I2C_DEVICE: ModuleRequirement = Object.freeze({
+  kind: "i2c",
+  example: '"i2c": [{ "bus": 0, "address": 68 }]',
+  granted: (permissions) => permissions.i2c.length > 0,
+});
 
 export function sensorModules(): ModModule[] {
   const drivers: Record<string, Function> = {
@@ -21,6 +27,6 @@ export function sensorModules(): ModModule[] {
   };
   return Object.entries(drivers).map(([specifier, Driver]) => {
     const namespace = harden({ default: Driver });
-    return { specifier, make: () => namespace };
+    return { specifier, requires: I2C_DEVICE, make: () => namespace };
   });
 }

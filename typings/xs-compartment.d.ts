@@ -16,6 +16,8 @@ interface CompartmentOptions {
   modules?: Record<string, ModuleDescriptor>;
   resolveHook?: (specifier: string, referrer: string) => string;
   loadNowHook?: (specifier: string) => ModuleDescriptor | undefined;
+  /** For a dynamic `import()`: the descriptor, settled later. */
+  loadHook?: (specifier: string) => Promise<ModuleDescriptor | undefined>;
 }
 
 declare class Compartment {

@@ -12,7 +12,7 @@
 // the flash. Usage counts the UTF-8 bytes of each key and serialized value.
 import type { StorageGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import type { ModModule } from "runtime/runtime";
+import type { ModModule, ModuleRequirement } from "runtime/mod-module";
 import { decodeUtf8, encodeUtf8, utf8Length } from "permissions/utf8";
 import { jsonDepth, parseBoundedJson } from "permissions/bounded-json";
 
@@ -170,10 +170,17 @@ export function forgetStorage(preference: HostPreference, identity: string): voi
   else preference.delete(DOMAIN, INDEX);
 }
 
-/** `mote/storage` for the runtime, over the host's `preference` module. */
+const STORAGE: ModuleRequirement = Object.freeze({
+  kind: "storage",
+  example: '"storage": { "bytes": 1024 }',
+  granted: (permissions) => permissions.storage.bytes > 0,
+});
+
+/** `mote/storage` for the runtime, over the host's `preference` module; only for a mod granted storage. */
 export function storageModule(preference: HostPreference): ModModule {
   return {
     specifier: "mote/storage",
+    requires: STORAGE,
     make: (context) => ({ default: makeStorageFacet(context, context.manifest.permissions.storage, preference) }),
     forget: (context) => forgetStorage(preference, storageIdentity(context.id, context.signer)),
   };

@@ -5,7 +5,7 @@
 // so an exception in one is the mod's, counted and reported.
 import { modError, type ModContext } from "runtime/mod-context";
 import { toNumberOnce } from "runtime/facet-kit";
-import type { ModModule } from "runtime/runtime";
+import type { ModModule } from "runtime/mod-module";
 import type { PowerManager, WakeCause } from "power/power-manager";
 import type { RetainedStore } from "power/retained-store";
 
@@ -119,6 +119,7 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
   return harden(facet);
 }
 
+/** `mote/power` for the runtime: any mod may import it (wake cause, retained state); the rest needs its `power` grant. */
 export function powerModule(manager: PowerManager, retained: RetainedStore): ModModule {
   return {
     specifier: "mote/power",

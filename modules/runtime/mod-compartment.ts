@@ -1,8 +1,10 @@
 // One Compartment per mod, built from a frozen whitelist: the attenuated `device`, a `trace` and
-// `console.log` tagged with the mod id, the `mote/*` modules made for this mod, and the mod's own
-// modules. Nothing else: not the host's globals, modules or other mods' modules.
+// `console.log` tagged with the mod id, the `mote/*` modules its grants allow (each built when the
+// mod imports it), and the mod's own modules. Nothing else: not the host's globals, modules or
+// other mods' modules.
 import { modError, type ModContext } from "runtime/mod-context";
 import type { LogLevel } from "runtime/log-levels";
+import type { ModModule } from "runtime/mod-module";
 
 function parentOf(name: string): string[] {
   const parts = name.split("/");
@@ -56,10 +58,29 @@ export function makeModFinalizationRegistry(context: ModContext): Function {
 
 export interface ModCompartmentParts {
   device: object;
-  /** Namespaces of the `mote/*` modules built for this mod, by specifier. */
-  moteModules: Record<string, object>;
+  /** The modules the host offers mods, by specifier; each is built for this mod when it first imports it. */
+  offered: ReadonlyMap<string, ModModule>;
   /** The mod's own modules: name → JavaScript source. */
   sources: Record<string, string>;
+}
+
+/**
+ * The loader of offered modules for one mod's compartment (capabilities on demand): a module is
+ * built when the mod first imports it, once per life (the compartment keeps the namespace), and
+ * only if the manifest grants what it `requires`; else nothing is built and the import is a
+ * denial naming the grant to add. Anything not offered is not available to mods at all.
+ */
+export function offeredModuleLoader(context: ModContext, offered: ReadonlyMap<string, ModModule>): (specifier: string) => ModuleDescriptor {
+  return (specifier) => {
+    const module = offered.get(specifier);
+    if (!module) throw modError(Error, `${context.id}: module "${specifier}" is not available to mods; a mod may import ${[...offered.keys()].join(", ")} and its own modules`);
+    context.assertLive(`import "${specifier}"`);
+    const required = module.requires;
+    if (required && !required.granted(context.manifest.permissions)) {
+      context.deny(`import "${specifier}": this mod has no ${required.kind} grant; add ${required.example} to mote.permissions in its manifest.json`);
+    }
+    return { namespace: module.make(context) };
+  };
 }
 
 export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
@@ -74,9 +95,8 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
     context.output(text, level);
   };
   const modules: Record<string, ModuleDescriptor> = {};
-  for (const [specifier, namespace] of Object.entries(parts.moteModules)) modules[specifier] = { namespace };
   for (const [name, text] of Object.entries(parts.sources)) modules[name] = { source: new ModuleSource(text) };
-  const available = Object.keys(parts.moteModules).join(", ");
+  const loadNow = offeredModuleLoader(context, parts.offered);
 
   const output = harden({
     trace: (...items: unknown[]) => write(items, ""),
@@ -94,9 +114,9 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
     globals: harden({ device: parts.device, ...output, FinalizationRegistry }),
     modules,
     resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
-    loadNowHook: (specifier) => {
-      throw modError(Error, `${id}: module "${specifier}" is not available to mods; a mod may import ${available} and its own modules`);
-    },
+    loadNowHook: loadNow,
+    // A dynamic `import()` loads the same way, in the job that settles it.
+    loadHook: (specifier) => new Promise<ModuleDescriptor>((resolve) => resolve(loadNow(specifier))),
   });
   // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and `console`,
   // not the engine's own unmetered `trace`. It calls the mod compartment's own constructor: a

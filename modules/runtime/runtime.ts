@@ -4,7 +4,7 @@
 // crashing is restarted with backoff, then quarantined; one that took the machine down (compute
 // budget, memory, stack) is quarantined at the next boot. The host and the other mods carry on.
 import { validateManifest, type ModManifest } from "permissions/manifest";
-import { makeDeviceFacet, type BoardProvider } from "permissions/device-facet";
+import { deviceFacetMaker, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
 import { AuditLog, type AuditKind } from "permissions/audit-log";
 import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "permissions/policy";
@@ -14,7 +14,10 @@ import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
+import type { ModModule } from "runtime/mod-module";
 import { tierProblems, type DeviceTier } from "runtime/tiers";
+
+export type { ModModule, ModuleRequirement } from "runtime/mod-module";
 
 /** A mod as the platform's mod store hands it over. */
 export interface InstalledMod {
@@ -24,18 +27,6 @@ export interface InstalledMod {
   modules: Record<string, string>;
   /** Key id of the package's signer, when it came signed (over-the-air installs). */
   signer?: string;
-}
-
-/**
- * A `mote/*` module mods may import (`mote/timer`, `mote/mqtt`, …). `make` builds the module's
- * namespace for one mod from its context (grants in `context.manifest.permissions`), each time
- * the mod starts; whatever it opens for the mod it passes to `context.track` so stop closes it.
- */
-export interface ModModule {
-  specifier: string;
-  make(context: ModContext): object;
-  /** Erases what the module keeps for the mod beyond its life (stored data, retained state), when the owner removes it. */
-  forget?(context: ModContext): void;
 }
 
 /** `platform/watchdog`: records the running mod in retained memory and arms its compute budget. */
@@ -96,9 +87,13 @@ export class Runtime {
   readonly #audit = new AuditLog();
   readonly #quarantine: Quarantine;
   readonly #host: ContextHost;
+  readonly #offered: ReadonlyMap<string, ModModule>;
+  readonly #makeDevice: ReturnType<typeof deviceFacetMaker>;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
+    this.#offered = new Map(options.modules.map((module) => [module.specifier, module]));
+    this.#makeDevice = deviceFacetMaker(options.device, options.buses);
     this.#quarantine = new Quarantine(options.preference);
     const budget = options.computeBudget ?? DEFAULT_COMPUTE_BUDGET;
     const watchdog = options.watchdog;
@@ -173,16 +168,11 @@ export class Runtime {
       context.log(`not started: quarantined (${context.quarantine}); release it with \`mote release ${id} --device <device>\` or the console's "release" button`);
       return;
     }
-    const { device, buses, modules } = this.#options;
     context.starts++;
     context.state = "running";
     try {
       context.enter();
-      const compartment = makeModCompartment(context, {
-        device: makeDeviceFacet(context, context.manifest, device, buses),
-        moteModules: Object.fromEntries(modules.map((module) => [module.specifier, module.make(context)])),
-        sources: entry.sources,
-      });
+      const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.sources });
       const instance = compartment.importNow(context.manifest.entry).default;
       entry.instance = typeof instance === "object" && instance !== null ? instance : undefined;
     } catch (error) {

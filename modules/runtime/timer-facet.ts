@@ -4,7 +4,7 @@
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import type { ModModule } from "runtime/runtime";
+import type { ModModule, ModuleRequirement } from "runtime/mod-module";
 
 export interface HostTimer {
   set(callback: (timer: object) => void, interval?: number, repeat?: number): object;
@@ -118,7 +118,13 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
   return harden(Facet);
 }
 
-/** `mote/timer` for the runtime, over the host's `timer` module. */
+const TIMERS: ModuleRequirement = Object.freeze({
+  kind: "timers",
+  example: '"timers": { "max": 1, "minInterval": 100 }',
+  granted: (permissions) => permissions.timers.max > 0,
+});
+
+/** `mote/timer` for the runtime, over the host's `timer` module; only for a mod granted timers. */
 export function timerModule(Timer: HostTimer): ModModule {
-  return { specifier: "mote/timer", make: (context) => ({ default: makeTimerFacet(context, context.manifest.permissions.timers, Timer) }) };
+  return { specifier: "mote/timer", requires: TIMERS, make: (context) => ({ default: makeTimerFacet(context, context.manifest.permissions.timers, Timer) }) };
 }

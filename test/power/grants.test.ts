@@ -28,12 +28,12 @@ export default { onStart() { for (const attempt of attempts) { try { attempt(); 
         id: 'ungranted',
         main: `
 import power from "mote/power";
-import sampling from "mote/sampling";
 export default { onStart() {
   try { power.every(60000, () => {}); } catch (e) { trace((e as Error).message + "\\n"); }
-  try { sampling.declare({ name: "t", read: () => 1, interval: 60000 }); } catch (e) { trace((e as Error).message + "\\n"); }
 } };`,
       },
+      // Without a sampling grant the module is not built for the mod at all: its import fails.
+      { id: 'unsampled', main: `import sampling from "mote/sampling"; export default { onStart() { sampling.declare({ name: "t", read: () => 1, interval: 60000 }); } };` },
     ]);
     assert.deepEqual(linesOf(device, 'greedy').filter((line) => !line.startsWith('denied')), [
       'greedy: power.every: an interval of 1000 ms is below this mod\'s minimum of 60000 ms (mote.permissions.power.minWakeInterval)',
@@ -45,8 +45,10 @@ export default { onStart() {
     assert.equal((await modStatus(device, 'greedy')).denials, 5);
     assert.deepEqual(linesOf(device, 'ungranted').filter((line) => !line.startsWith('denied')), [
       'ungranted: power.every: this mod has no power grant; add "power": { "minWakeInterval": 60000, "maxHoldAwake": 10000 } to mote.permissions in its manifest.json',
-      'ungranted: sampling: this mod has no sampling grant; add "sampling": { "minInterval": 60000 } to mote.permissions in its manifest.json',
     ]);
+    const unsampled = await modStatus(device, 'unsampled');
+    assert.equal(unsampled.lastError, 'loading: unsampled: import "mote/sampling": this mod has no sampling grant; add "sampling": { "minInterval": 60000 } to mote.permissions in its manifest.json');
+    assert.equal(unsampled.denials, 1);
   });
 
   it('delivers each wake\'s reports at once, after all of its samples, through deep sleep', async () => {

@@ -98,6 +98,6 @@ export default { onStart() {
     assert.deepEqual(lines.slice(1, 3), ['first ok', 'second ok']);
     assert.match(lines[3], /^third: hungry: Timer\.set: all 2 timers granted to this mod are in use/);
     assert.equal((await modStatus(device, 'hungry')).denials, 2);
-    assert.match((await modStatus(device, 'none')).lastError ?? "", /this mod has no timers granted/);
+    assert.match((await modStatus(device, 'none')).lastError ?? "", /import "mote\/timer": this mod has no timers grant; add "timers": \{ "max": 1, "minInterval": 100 \}/);
   });
 });
