@@ -58,6 +58,8 @@ export interface SessionOptions {
 export type MessageHandler = (topic: string, payload: ArrayBuffer) => void;
 
 const CONNACK = 2;
+/** `reconnect()`: ms between leaving and connecting again. */
+const RECONNECT_AFTER_MS = 1000;
 const PUBACK = 4;
 const SUBSCRIBE = 8;
 const UNSUBSCRIBE = 10;
@@ -114,6 +116,8 @@ export class Session {
   #handlerRanThisTurn = false;
   /** Broker filter → handlers (each subscriber's own wrapper). */
   readonly #filters = new Map<string, Set<MessageHandler>>();
+  /** Told after each CONNACK, once `state` is out (`onConnected`). */
+  readonly #connectListeners: (() => void)[] = [];
   lastError: string | undefined;
 
   constructor(options: SessionOptions) {
@@ -134,18 +138,29 @@ export class Session {
     this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
   }
 
-  /** Drops the connection and connects again at once (a new login takes effect); no-op when stopped. */
+  /**
+   * Leaves cleanly (DISCONNECT) and connects again RECONNECT_AFTER_MS later, so a new login takes
+   * effect. The pause lets the broker close the old session first: a broker that allows one live
+   * session per id (docs/identity.md) would otherwise see this device as its own clone. No-op when stopped.
+   */
   reconnect(reason: string): void {
     if (this.#stopped) return;
-    const wasConnected = this.#connected;
-    this.#options.timer.clear(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#drop();
-    if (wasConnected) {
+    const timer = this.#options.timer;
+    timer.clear(this.#retryTimer);
+    if (this.#client && this.#connected) {
+      try {
+        this.#client.write(null, { operation: DISCONNECT });
+      } catch {
+        // closing anyway
+      }
       this.stats.disconnects++;
       this.#options.log(`reconnecting: ${reason}`);
     }
-    this.#connect();
+    this.#drop();
+    this.#retryTimer = timer.set(() => {
+      this.#retryTimer = undefined;
+      this.#connect();
+    }, RECONNECT_AFTER_MS);
   }
 
   get connected(): boolean {
@@ -244,6 +259,19 @@ export class Session {
     return this.#write(new TextEncoder().encode(body), { topic: this.logTopic, QoS: 0 });
   }
 
+  /** `listener` runs after each connect (CONNACK), right after the retained `state` went out. */
+  onConnected(listener: () => void): void {
+    this.#connectListeners.push(listener);
+  }
+
+  /**
+   * Publishes at once, QoS 0, never stored in the outbox (`metrics`, docs/topics.md): nothing is
+   * sent while disconnected. Returns whether it went out.
+   */
+  sendNow(topic: string, body: string, retain = false): boolean {
+    return this.#write(new TextEncoder().encode(body), { topic, QoS: 0, retain });
+  }
+
   /** Persists a message in the outbox and sends it as soon as the connection allows. */
   enqueue(message: NewMessage): number {
     const seq = this.outbox.append(message);
@@ -333,6 +361,7 @@ export class Session {
       this.#inflight.clear();
       this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
       this.#publishState(true);
+      for (const listener of this.#connectListeners) listener();
       const items = [...this.#filters.keys()].map((topic) => ({ topic, QoS: 1 }));
       if (items.length) this.#write(null, { operation: SUBSCRIBE, id: this.#nextControlId(), items });
       this.#pump();
