@@ -9,6 +9,8 @@ import { simCommand, simRunCommand } from './commands/sim.ts';
 import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
 import { installCommand, releaseCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
 import { offersCommand } from './commands/offers.ts';
+import { configCommand } from './commands/config.ts';
+import { flagsCommand } from './commands/flags.ts';
 import { firmwareImageCommand } from './firmware/image-command.ts';
 import { firmwareCommand } from './firmware/command.ts';
 import { emuCommand } from './emu/command.ts';
@@ -87,6 +89,25 @@ const USAGE = `mote: Mote's command-line tool
       Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
       failures pass --max-failures.
 
+  mote config set DEVICE MOD key=value... [--wait 2m] [--unseen] [--broker URL]
+  mote config get DEVICE MOD [--json] [--broker URL]
+      A mod's remote configuration on a device (docs/topics.md, Configuration). set checks the
+      values against the schema the device reported for the mod (its manifest's mote.config) and
+      refuses a bad one with the schema's reason, sending nothing; else it sends them retained as
+      the next version (a sleeping device applies it at its next radio session). --wait waits
+      for the device's report: exit 0 applied, 1 refused, 3 not reported in time.
+
+  mote flags set NAME --mod MOD --key KEY --on VALUE --off VALUE (--percent N | --cohort SELECTOR)
+                 [--devices SELECTOR] [--broker URL]
+  mote flags ab NAME --a PACKAGE|MODDIR --b PACKAGE|MODDIR (--percent N | --cohort SELECTOR)
+                [--devices SELECTOR] [--signing-key KEYFILE] [--timeout 2m] [--broker URL]
+  mote flags apply NAME [--a … --b …] | mote flags show [NAME] [--json] | mote flags delete NAME
+      Feature flags (docs/topics.md, Feature flags): a config key set to --on on a cohort of the
+      devices running MOD and to --off on the others, or an A/B split installing version B on the
+      cohort and A elsewhere. A device is in --percent N by a hash of the flag name and its id
+      (the same devices every time). show prints each cohort's outcome: devices, in effect,
+      online, asleep, mod errors, quarantined. apply again covers devices that came since.
+
   mote firmware build --board pico|pico_w|esp32 [--out DIR] [--verbose]
       Build the host firmware (manifest.json) with the Moddable SDK's mcconfig into DIR (default
       build/firmware/BOARD) and print where the .uf2/.elf went and its text/data/bss. Needs
@@ -158,6 +179,8 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'rollout') return await rolloutCommand(rest);
     if (command === 'release') return await releaseCommand(rest);
     if (command === 'offers') return await offersCommand(rest);
+    if (command === 'config') return await configCommand(rest);
+    if (command === 'flags') return await flagsCommand(rest);
     if (command === 'help' && rest[0] !== undefined) {
       const usage = usageOf(rest[0]);
       if (!usage) throw new UsageError(`no command "${rest[0]}"`);

@@ -11,6 +11,19 @@
 //     "gain":      { "type": "number", "min": 0, "max": 10, "default": 1 }
 //   }
 
+/** The wire version of `config/<mod>` and `config-reported/<mod>` payloads (docs/topics.md). */
+export const CONFIG_WIRE_VERSION = 1;
+
+/** Where an operator sets a mod's configuration on a device (retained). */
+export function configTopic(deviceId: string, modId: string): string {
+  return `mote/v1/${deviceId}/config/${modId}`;
+}
+
+/** Where the device reports what it applied, with the schema (retained). */
+export function configReportedTopic(deviceId: string, modId: string): string {
+  return `mote/v1/${deviceId}/config-reported/${modId}`;
+}
+
 export type ConfigType = "integer" | "number" | "boolean" | "string" | "enum";
 export type ConfigValue = number | boolean | string;
 

@@ -9,7 +9,7 @@
 import TextDecoder from "text/decoder";
 import type { Session } from "net/session";
 import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
-import { effectiveValues, valuesProblems, type ConfigSchema, type ConfigValue, type ConfigValues } from "permissions/config-schema";
+import { CONFIG_WIRE_VERSION, configReportedTopic, configTopic, effectiveValues, valuesProblems, type ConfigSchema, type ConfigValue, type ConfigValues } from "permissions/config-schema";
 import type { ModContext } from "runtime/mod-context";
 
 /** Where the applied configurations live (`platform/storage`: no 63-byte limit on the Pico). */
@@ -26,8 +26,6 @@ export interface ConfigServiceOptions {
   log(text: string): void;
 }
 
-/** The wire version of `config/<mod>` and `config-reported/<mod>` payloads. */
-export const CONFIG_WIRE_VERSION = 1;
 const DOMAIN = "mote-config";
 const KEY = "applied";
 
@@ -44,14 +42,6 @@ export interface ConfigAttachment {
   version(): number;
   listener: Function | undefined;
   close(): void;
-}
-
-export function configTopic(deviceId: string, modId: string): string {
-  return `mote/v1/${deviceId}/config/${modId}`;
-}
-
-export function configReportedTopic(deviceId: string, modId: string): string {
-  return `mote/v1/${deviceId}/config-reported/${modId}`;
 }
 
 export class ConfigService {

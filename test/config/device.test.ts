@@ -91,7 +91,7 @@ export default { onStart() { try { config.get("level"); } catch (error) { trace(
     const { device } = await bootNetDevice(modDirs([bare]), { broker: server.url });
     await device.runFor(1000);
     const line = linesOf(device, 'bare').find((text) => text.startsWith('refused: '));
-    assert.match(line, /^refused: bare: config\.get: this mod declares no configuration; add "config": \{ "<key>": \{ "type": "integer"/);
+    assert.match(line ?? '', /^refused: bare: config\.get: this mod declares no configuration; add "config": \{ "<key>": \{ "type": "integer"/);
   });
 
   it('refuses a key the manifest does not declare, with the keys it does', async () => {

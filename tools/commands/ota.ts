@@ -39,7 +39,7 @@ function runningStackKey(): string | undefined {
 }
 
 /** A package file, or a mod folder built and signed on the spot with --key (or the running `npm start`'s key). */
-function loadPackage(path: string, key: string | undefined, device?: string): Uint8Array {
+export function loadPackage(path: string, key: string | undefined, device?: string): Uint8Array {
   const full = resolve(path);
   if (!existsSync(full)) throw new Error(`${path}: no such package file or mod folder`);
   if (statSync(full).isDirectory()) {
