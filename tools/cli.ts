@@ -14,6 +14,8 @@ import { flagsCommand } from './commands/flags.ts';
 import { firmwareImageCommand } from './firmware/image-command.ts';
 import { firmwareCommand } from './firmware/command.ts';
 import { emuCommand } from './emu/command.ts';
+import { provisionCommand, rotateCommand } from './commands/provision.ts';
+import { alertsCommand, claimCommand } from './commands/claim.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -130,6 +132,29 @@ const USAGE = `mote: Mote's command-line tool
       must have signed every package. Refuses, writing nothing, an unsigned or untrusted package,
       an unknown board, or firmware and packages that do not fit the flash.
 
+  mote provision --id ID --broker URL[,URL...] (--trust PUBFILE... | --key KEYFILE) [--registry FILE]
+                 [--replace] [--mosquitto DIR] (--device-dir DIR | --image FILE --board pico|pico_w
+                 [--firmware DIR|FILE.uf2] [--mod DIR|FILE.mote...] [--policy POLICY.json])
+  mote provision --operator NAME [--registry FILE] [--mosquitto DIR]
+      Give a device its unique id, its own broker login, the broker(s), a claim code and the keys
+      it trusts (docs/identity.md), in a simulated device's folder or a factory image; the login
+      goes into the fleet's identity registry (hashes only; default .mote/identity/registry.json).
+      --operator NAME makes a login for the CLI and console. --mosquitto DIR writes the passwords
+      and ACL files Mosquitto's identity plugin reads. Writes nothing on bad input.
+
+  mote rotate ID... [--trust NEWPUB... --key KEYFILE] [--watch] [--timeout 2m] [--registry FILE]
+              [--mosquitto DIR] [--broker URL]
+      Replace devices' broker passwords (and trusted keys, signed with a key they trust now)
+      over MQTT, without re-flashing. The old password works until the device acks, so a sleeping
+      device takes it at its next wake (--watch confirms later acks). Exit 0 applied, 1 refused,
+      3 not yet acked.
+
+  mote claim CODE [--fleet NAME] [--registry FILE] [--broker URL]
+      Bind the device announcing this claim code (shown in the console with its QR code) to a fleet.
+
+  mote alerts [--clear ID] [--json] [--broker URL]
+      Identity alerts: ids a second device (a clone) tried to use while online; exit 1 when any.
+
   Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json, or
   $MOTE_HOME/stack.json for \`mote start --home DIR\` with MOTE_HOME=DIR), else
   mqtt://127.0.0.1:1883.
@@ -179,6 +204,10 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'rollout') return await rolloutCommand(rest);
     if (command === 'release') return await releaseCommand(rest);
     if (command === 'offers') return await offersCommand(rest);
+    if (command === 'provision') return provisionCommand(rest);
+    if (command === 'rotate') return await rotateCommand(rest);
+    if (command === 'claim') return await claimCommand(rest);
+    if (command === 'alerts') return await alertsCommand(rest);
     if (command === 'config') return await configCommand(rest);
     if (command === 'flags') return await flagsCommand(rest);
     if (command === 'help' && rest[0] !== undefined) {

@@ -29,7 +29,7 @@ function findUf2(dir: string): string | undefined {
   return best?.file;
 }
 
-function firmwareFile(board: string, given: string | undefined): string {
+export function firmwareFile(board: string, given: string | undefined): string {
   const path = resolve(given ?? join(PROJECT_ROOT, 'build/firmware', board));
   if (!existsSync(path)) throw new ImageError(`no firmware at ${path}: build it with \`mote firmware build --board ${board}\` or pass --firmware DIR|FILE.uf2`);
   if (statSync(path).isFile()) return path;

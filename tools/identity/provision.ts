@@ -21,18 +21,20 @@ export interface DeviceProvisioning {
 }
 
 /** Checks the broker URL and keys; throws IdentityError naming what is wrong. */
-export function checkProvisioning(broker: string, trusted: Uint8Array[]): BrokerAddress {
-  let address: BrokerAddress;
+export function checkProvisioning(broker: string, trusted: Uint8Array[]): BrokerAddress & { nodes: BrokerAddress[] } {
+  let nodes: BrokerAddress[];
   try {
-    address = parseBrokerUrl(broker);
+    nodes = broker.split(',').map((url) => parseBrokerUrl(url.trim()));
   } catch (error) {
     throw new IdentityError(`--broker: ${(error as Error).message}`);
   }
-  if (address.user !== undefined || address.password !== undefined) throw new IdentityError(`--broker ${broker}: leave the login out of the URL; provisioning gives the device its own`);
+  const address = nodes[0];
+  if (nodes.some((node) => node.secure !== address.secure)) throw new IdentityError(`--broker ${broker}: a device uses one scheme for every node (all mqtt:// or all mqtts://)`);
+  if (nodes.some((node) => node.user !== undefined || node.password !== undefined)) throw new IdentityError(`--broker ${broker}: leave the login out of the URL; provisioning gives the device its own`);
   if (!trusted.length) throw new IdentityError('no trusted key: pass --trust PUBFILE (or --key KEYFILE, whose public key is then trusted)');
   if (trusted.length > 4) throw new IdentityError(`${trusted.length} trusted keys; a device holds at most 4`);
   if (trusted.some((key) => key.length !== 32)) throw new IdentityError('a trusted key is not a 32-byte Ed25519 public key');
-  return address;
+  return { ...address, nodes };
 }
 
 /** Domain → key → value, as written into a device's preferences. */
@@ -47,6 +49,8 @@ export function devicePreferences(input: DeviceProvisioning): Record<'mote-net' 
       secure: address.secure,
       user: login.user,
       password: login.password,
+      // A cluster's nodes, "host:port,…", as host/platform/network.ts reads them (docs/brokers.md).
+      ...(address.nodes.length > 1 ? { brokers: address.nodes.map((node) => `${node.host}:${node.port}`).join(',') } : {}),
       ...(login.claimCode ? { claim: login.claimCode } : {}),
     },
     'mote-ota': { device: login.id, trust: input.trusted.map((key) => toHex(key)).join(',') },
@@ -62,7 +66,7 @@ export interface PreferenceWriter {
 /** Writes provisioning into a device's preferences; a new login forgets the old rotation and claim state. */
 export function provisionInto(storage: PreferenceWriter, input: DeviceProvisioning): void {
   const preferences = devicePreferences(input);
-  for (const stale of ['rot-serial', 'claimed']) storage.preferenceDelete('mote-net', stale);
+  for (const stale of ['rot-serial', 'claimed', 'brokers']) storage.preferenceDelete('mote-net', stale);
   for (const [domain, values] of Object.entries(preferences)) {
     for (const [key, value] of Object.entries(values)) storage.preferenceSet(domain, key, value);
   }

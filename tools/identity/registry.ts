@@ -6,7 +6,8 @@
 // or through files written from it (Mosquitto, tools/identity/mosquitto.ts).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 
 export interface Credential {
   serial: number;
@@ -40,6 +41,11 @@ export interface IssuedLogin {
 }
 
 export class IdentityError extends Error {}
+
+/** $MOTE_HOME/identity/registry.json, else .mote/identity/registry.json in the project (gitignored). */
+export function defaultRegistryFile(): string {
+  return join(process.env.MOTE_HOME ?? join(PROJECT_ROOT, '.mote'), 'identity', 'registry.json');
+}
 
 /** The device id rule shared with the simulator and the factory image: a topic level and the MQTT client id. */
 export const DEVICE_ID = /^[A-Za-z0-9_-]{1,62}$/;
