@@ -28,6 +28,7 @@ import { configModule } from "runtime/config-facet";
 import { offeredModules, tierOf } from "runtime/tiers";
 import { followLogLevels, LogLevels } from "runtime/log-levels";
 import { logModule } from "runtime/log-facet";
+import { startMetrics } from "host/metrics";
 
 // A build without an ECMA-419 IO provider (the desktop `lin` build) still runs mods; opening IO
 // then fails with this message instead of a TypeError deep inside a mod.
@@ -148,6 +149,7 @@ export default function main(): Runtime {
     },
   });
   if (net.session) refreshBattery(power, () => net.session?.announce());
+  if (net.session) startMetrics(net.session, runtime, power, () => net.now());
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   power.started(runtime);
   return runtime;

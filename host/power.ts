@@ -27,6 +27,10 @@ export interface HostPower {
   radioStarted(): void;
   /** The battery estimate for the retained state, when the board has a current table. */
   battery(): BatteryEstimate | undefined;
+  /** Retained memory's sections (power/retained-store), for other host counters that must survive deep sleep. */
+  retained: RetainedStore;
+  /** Milliseconds with the radio on since power-on (the duty meter), when the board has a current table. */
+  radioMs(): number | undefined;
 }
 
 /** The battery's capacity (preference `mote-power`/`battery-mah`, default 2×AA). */
@@ -113,6 +117,8 @@ export function hostPower(radio?: RadioPort): HostPower {
       }, 0);
     },
     radioStarted: () => meter?.radio(true, sleep.clock()),
+    retained,
+    radioMs: () => meter && (meter.totals(sleep.clock()).radioOnMs ?? 0),
     battery: () => {
       if (!meter) return undefined;
       // Each published estimate also checkpoints the totals, so a reset does not lose them.

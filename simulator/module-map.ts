@@ -31,6 +31,7 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = Object.freeze(
   'platform/ota-link': 'platform-ota-link.ts',
   'platform/watchdog': 'platform-watchdog.ts',
   'platform/storage': 'platform-storage.ts',
+  'platform/heap': 'platform-heap.ts',
   time: 'time.ts',
   'platform/sleep': 'platform-sleep.ts',
   'sim/bytes': 'bytes.ts',

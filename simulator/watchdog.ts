@@ -6,7 +6,7 @@
 // is blamed and the next boot reads it (`watchdog.lastReset`) and quarantines it; if it died of
 // memory, the mod holding the machine's memory is blamed instead, where the engine reports its
 // live heap (simulator/memory-ledger.ts).
-import { MemoryLedger } from './memory-ledger.ts';
+import { liveBytes, MemoryLedger } from './memory-ledger.ts';
 import type { QueryTable } from './queries.ts';
 import type { MeterUsage } from './xs-worker.ts';
 
@@ -28,9 +28,12 @@ export class WatchdogRecord {
   /** What each mod keeps of the machine's heap. */
   readonly memory = new MemoryLedger();
   #unread: ResetRecord | undefined;
+  /** The live heap after the last completed turn (platform/heap, for the device's metrics). */
+  #heapBytes: number | undefined;
 
   queries(): QueryTable {
     return {
+      'heap.used': () => this.#heapBytes ?? null,
       'watchdog.enter': (query) => {
         this.#turn.push(String(query.mod));
       },
@@ -48,6 +51,7 @@ export class WatchdogRecord {
    * the meter after it (`collected`), to see what the mods kept.
    */
   turnCompleted(meter?: Partial<MeterUsage>): boolean {
+    this.#heapBytes = liveBytes(meter) ?? this.#heapBytes;
     const collect = meter ? this.memory.turnEnded(this.#turn, meter) : false;
     this.#turn.length = 0;
     return collect;

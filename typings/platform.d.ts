@@ -6,6 +6,15 @@ declare module "platform/console" {
   export default console;
 }
 
+declare module "platform/heap" {
+  /**
+   * The XS heap in use (bytes: chunks plus slots) as of the last completed turn, for the device's
+   * `metrics` (docs/topics.md); undefined where the platform cannot tell (a board's release build).
+   */
+  const heap: { used(): number | undefined };
+  export default heap;
+}
+
 declare module "platform/retained" {
   /** Memory that survives deep sleep and resets but not power loss (RTC memory on ESP32). */
   const retained: { read(): ArrayBuffer | undefined; write(buffer: ArrayBuffer): void };

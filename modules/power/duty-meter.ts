@@ -29,6 +29,8 @@ interface Totals {
   ms: Record<DutyState, number>;
   boots: number;
   radioSessions: number;
+  /** ms with the radio up, whatever the CPU did meanwhile (the `metrics` radio-on time). */
+  radioOnMs?: number;
   /** RTC ms when the totals were saved before deep sleep. */
   sleptAt?: number;
 }
@@ -132,6 +134,7 @@ export class DutyMeter {
   }
 
   #accrue(now: number): void {
+    if (this.#radio) this.#totals.radioOnMs = (this.#totals.radioOnMs ?? 0) + Math.max(0, now - this.#since);
     this.#totals.ms[this.#state] += Math.max(0, now - this.#since);
     this.#since = Math.max(this.#since, now);
   }
