@@ -118,8 +118,6 @@ export class Session {
   readonly #filters = new Map<string, Set<MessageHandler>>();
   /** Told after each CONNACK, once `state` is out (`onConnected`). */
   readonly #connectListeners: (() => void)[] = [];
-  /** Told after each CONNACK, once `state` is out (`onConnected`). */
-  readonly #connectListeners: (() => void)[] = [];
   lastError: string | undefined;
 
   constructor(options: SessionOptions) {
@@ -259,19 +257,6 @@ export class Session {
   log(tag: string, text: string, level = "info"): boolean {
     const body = JSON.stringify({ ts: this.#options.now(), tag, level, text });
     return this.#write(new TextEncoder().encode(body), { topic: this.logTopic, QoS: 0 });
-  }
-
-  /** `listener` runs after each connect (CONNACK), right after the retained `state` went out. */
-  onConnected(listener: () => void): void {
-    this.#connectListeners.push(listener);
-  }
-
-  /**
-   * Publishes at once, QoS 0, never stored in the outbox (`metrics`, docs/topics.md): nothing is
-   * sent while disconnected. Returns whether it went out.
-   */
-  sendNow(topic: string, body: string, retain = false): boolean {
-    return this.#write(new TextEncoder().encode(body), { topic, QoS: 0, retain });
   }
 
   /** `listener` runs after each connect (CONNACK), right after the retained `state` went out. */
