@@ -10,6 +10,8 @@ import { acceptMqttWebSocket } from '../broker-ws.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { JobList, type FleetActions } from './jobs.ts';
 import { relayToBroker } from './relay.ts';
+import { configApi } from './config-api.ts';
+import { handleIdentityApi } from './identity-api.ts';
 
 export interface ConsoleOptions {
   /** The broker: mqtt://, mqtts://, ws:// or wss://. */
@@ -70,6 +72,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const { actions } = options;
   const jobs = new JobList();
   let brokerError = '';
+  // Remote configuration and flags (tools/console/config-api.ts): set from the browser, checked here.
+  const configRoutes = configApi({ broker: options.broker, username: options.username, password: options.password });
 
   const api: Record<string, (body: Record<string, unknown>) => unknown> = actions ? {
     install: (body) => jobs.run(`install ${field(body, 'package')} on ${field(body, 'device')}`, (report) => actions.install(field(body, 'device'), field(body, 'package'), report)),
@@ -87,9 +91,11 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://console').pathname;
+    if (await handleIdentityApi(request, response, new URL(request.url ?? '/', 'http://console'))) return; // claim QR codes (identity-api.ts)
     if (request.method === 'GET' && path === '/config.json') {
       return send(response, 200, { broker: direct ? broker.href : '/mqtt', brokerShown: `${broker.protocol}//${broker.host}${direct ? broker.pathname : ''}`, relayed: !direct, actions: Boolean(actions), username: options.username, password: options.password });
     }
+    if ((path === '/api/config' || path === '/api/flags') && await configRoutes.handle(request, response, new URL(request.url ?? '/', 'http://console'))) return;
     if (request.method === 'GET' && path === '/api/broker-error') return send(response, 200, { error: brokerError });
     if (request.method === 'GET' && path === '/api/jobs') return send(response, 200, jobs.list());
     if (request.method === 'GET' && path === '/api/packages') return send(response, 200, actions ? await actions.packages() : []);
@@ -127,6 +133,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     url: `http://${host}:${port}/`,
     async close() {
       for (const client of wss?.clients ?? []) client.terminate();
+      await configRoutes.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,0 +1,88 @@
+// Remote configuration from the console (issue 18): on a device that deep-sleeps between radio
+// sessions (every 5 s here: preference mote-power/radio-poll-ms), the operator sets a value in the
+// console's configuration panel while the device sleeps; a value outside the schema is refused in
+// the page with the schema's reason and nothing is sent; a good one shows as waiting, then as
+// applied once the device woke and took it, and the mod was told after that wake. Real time, a
+// real Aedes broker, the console server and Debian's Chromium.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
+import { startConsole, type ConsoleServer } from '../../tools/console/server.ts';
+import { broker, bootNetDevice, consumer, modDirs, until } from '../net/helpers.ts';
+import { configuredMod } from '../config/fixtures.ts';
+import { haveChromium, launchChromium } from './chromium.ts';
+
+const SCREENSHOT = join(PROJECT_ROOT, 'test/browser/screenshots/config.png');
+const SLEEPER = configuredMod('sleeper', `
+import config from "mote/config";
+import power from "mote/power";
+export default {
+  onStart() {
+    trace("boot level=" + config.get("level"));
+    config.onChange((changed: readonly string[]) => trace("changed " + changed.join(",") + " level=" + config.get("level")));
+    power.every(60000, () => {}, { name: "tick", slack: 1000 });
+  },
+};`, { permissions: { power: { minWakeInterval: 60000, maxHoldAwake: 1000 } } });
+
+describe('configuration from the console on a sleeping device (Chromium)', function () {
+  this.timeout(180000);
+  let browser: Browser | undefined;
+  let console: ConsoleServer | undefined;
+
+  before(function () {
+    if (!haveChromium()) this.skip();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await console?.close();
+  });
+
+  it('refuses a bad value in the page, then applies a good one after the device wakes', async () => {
+    const server = await broker();
+    const { messages: sent } = await consumer(server.url, ['mote/v1/+/config/#']);
+    const deviceDir = mkdtempSync(join(tmpdir(), 'mote-config-browser-'));
+    writeFileSync(join(deviceDir, 'preferences.json'), JSON.stringify({ 'mote-net': { board: 'esp32' }, 'mote-power': { 'radio-poll-ms': 5000 } }));
+    const { device } = await bootNetDevice(modDirs([SLEEPER]), { broker: server.url, deviceDir, warp: false });
+    const running = device.runFor(10 * 60_000);
+    try {
+      console = await startConsole({ broker: server.url, port: 0 });
+      browser = await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${console.url}?device=dev1`);
+      const block = '.config-mod[data-mod="sleeper"]';
+      await page.waitForSelector(`${block} input[name="level"]`, { timeout: 60000 });
+      await until(() => device.sleep.asleep, 'the device to deep-sleep', 60000);
+
+      await page.fill(`${block} input[name="level"]`, '42');
+      await page.click(`${block} button[type="submit"]`);
+      await page.waitForSelector(`${block} .config-error:not([hidden])`, { timeout: 10000 });
+      assert.equal(await page.textContent(`${block} .config-error`), 'refused, nothing sent: level must be an integer from 0 to 10, got 42');
+      assert.equal(sent.length, 0, 'nothing reached the broker');
+
+      await until(() => device.sleep.asleep, 'the device to deep-sleep again', 60000);
+      const setAt = device.clock.now;
+      await page.fill(`${block} input[name="level"]`, '9');
+      await page.click(`${block} button[type="submit"]`);
+      await page.waitForFunction((selector) => /version 1 (sent|set): waiting for the device/.test((document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 10000 });
+      await page.waitForFunction((selector) => /^version 1 applied/.test((document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 90000 });
+      assert.match(await page.textContent(`${block} .config-applied`) ?? '', /level=9/);
+
+      const changed = device.logLines.find((line) => line.tag === 'sleeper' && line.text.startsWith('changed'));
+      assert.equal(changed?.text.trim(), 'changed level level=9');
+      const wake = device.sleep.stats().wakeTimes.find((time) => time > setAt);
+      assert.ok(wake !== undefined && wake <= changed!.time, `applied after a wake (set at ${setAt}, wakes ${device.sleep.stats().wakeTimes.join(', ')}, applied at ${changed!.time})`);
+      mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      device.stop();
+      await running;
+    }
+  });
+});
