@@ -16,6 +16,7 @@ import { benchOta } from './ota.ts';
 import { benchNet } from './net.ts';
 import { benchEndurance } from './endurance.ts';
 import { benchChip } from './chip.ts';
+import { benchHistory } from './history.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -37,6 +38,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   net: benchNet,
   endurance: benchEndurance,
   chip: benchChip,
+  history: benchHistory,
 };
 
 const { values, positionals: selected } = parseArgs({
