@@ -103,7 +103,9 @@ const USAGE = `mote: Mote's command-line tool
                  [--devices SELECTOR] [--broker URL]
   mote flags ab NAME --a PACKAGE|MODDIR --b PACKAGE|MODDIR (--percent N | --cohort SELECTOR)
                 [--devices SELECTOR] [--signing-key KEYFILE] [--timeout 2m] [--broker URL]
-  mote flags apply NAME [--a … --b …] | mote flags show [NAME] [--json] | mote flags delete NAME
+  mote flags apply NAME [--a PACKAGE|MODDIR --b PACKAGE|MODDIR] [--broker URL]
+  mote flags show [NAME] [--json] [--broker URL]
+  mote flags delete NAME [--broker URL]
       Feature flags (docs/topics.md, Feature flags): a config key set to --on on a cohort of the
       devices running MOD and to --off on the others, or an A/B split installing version B on the
       cohort and A elsewhere. A device is in --percent N by a hash of the flag name and its id
