@@ -28,12 +28,17 @@ export class WatchdogRecord {
   /** What each mod keeps of the machine's heap. */
   readonly memory = new MemoryLedger();
   #unread: ResetRecord | undefined;
-  /** The live heap after the last completed turn (platform/heap, for the device's metrics). */
+  /** The live heap after the last collection (platform/heap, for the device's metrics). */
   #heapBytes: number | undefined;
+  /** platform/heap asked: collect at the end of this turn, so the next answer is fresh. */
+  #collectAsked = false;
 
   queries(): QueryTable {
     return {
-      'heap.used': () => this.#heapBytes ?? null,
+      'heap.used': () => {
+        this.#collectAsked = true;
+        return this.#heapBytes ?? null;
+      },
       'watchdog.enter': (query) => {
         this.#turn.push(String(query.mod));
       },
@@ -51,21 +56,24 @@ export class WatchdogRecord {
    * the meter after it (`collected`), to see what the mods kept.
    */
   turnCompleted(meter?: Partial<MeterUsage>): boolean {
-    this.#heapBytes = liveBytes(meter) ?? this.#heapBytes;
     const collect = meter ? this.memory.turnEnded(this.#turn, meter) : false;
     this.#turn.length = 0;
-    return collect;
+    const asked = this.#collectAsked;
+    this.#collectAsked = false;
+    return collect || asked;
   }
 
   /** The device collected garbage (a turn of its own: finalization callbacks may enter mods). */
   collected(meter: Partial<MeterUsage> | undefined): void {
     this.memory.collected(meter);
+    this.#heapBytes = liveBytes(meter) ?? this.#heapBytes;
     this.#turn.length = 0;
   }
 
   /** A new machine booted (power-on, reset, wake): it holds nothing yet. */
   machineStarted(): void {
     this.memory.reset();
+    this.#heapBytes = undefined;
   }
 
   /** The machine died mid-turn: records whom to blame for the next boot. */

@@ -8,8 +8,10 @@ declare module "platform/console" {
 
 declare module "platform/heap" {
   /**
-   * The XS heap in use (bytes: chunks plus slots) as of the last completed turn, for the device's
-   * `metrics` (docs/topics.md); undefined where the platform cannot tell (a board's release build).
+   * The XS heap the host and mods keep alive (bytes: chunks plus slots), measured after a garbage
+   * collection (asking schedules the next one, so each answer is as of the previous ask), for the
+   * device's `metrics` (docs/topics.md); undefined where the platform cannot tell (a board's
+   * release build) or before the first measure.
    */
   const heap: { used(): number | undefined };
   export default heap;
