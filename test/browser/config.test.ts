@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { startConsole, type ConsoleServer } from '../../tools/console/server.ts';
+import mqtt from 'mqtt';
 import { broker, bootNetDevice, consumer, modDirs, until } from '../net/helpers.ts';
 import { configuredMod } from '../config/fixtures.ts';
+import { applyConfigFlag, readFleet } from '../../tools/config/flag-apply.ts';
 import { haveChromium, launchChromium } from './chromium.ts';
 
 const SCREENSHOT = join(PROJECT_ROOT, 'test/browser/screenshots/config.png');
@@ -41,7 +43,7 @@ describe('configuration from the console on a sleeping device (Chromium)', funct
     await console?.close();
   });
 
-  it('refuses a bad value in the page, then applies a good one after the device wakes', async () => {
+  it('refuses a bad value in the page, applies a good one after the device wakes, and shows a flag outcome per cohort', async () => {
     const server = await broker();
     const { messages: sent } = await consumer(server.url, ['mote/v1/+/config/#']);
     const deviceDir = mkdtempSync(join(tmpdir(), 'mote-config-browser-'));
@@ -77,6 +79,16 @@ describe('configuration from the console on a sleeping device (Chromium)', funct
       assert.equal(changed?.text.trim(), 'changed level level=9');
       const wake = device.sleep.stats().wakeTimes.find((time) => time > setAt);
       assert.ok(wake !== undefined && wake <= changed!.time, `applied after a wake (set at ${setAt}, wakes ${device.sleep.stats().wakeTimes.join(', ')}, applied at ${changed!.time})`);
+      // A flag on a cohort of one: the console's flags table shows each cohort's outcome as the
+      // device reports it (in effect once the sleeping device woke and applied it).
+      const operator = await mqtt.connectAsync(server.url, { reconnectPeriod: 0 });
+      await applyConfigFlag(operator, { v: 1, kind: 'config', name: 'turbo', mod: 'sleeper', key: 'fast', on: true, off: false, cohort: { devices: 'dev1' }, devices: 'all', assigned: {}, ts: 0 }, await readFleet(operator, 'sleeper'));
+      await operator.endAsync();
+      const on = 'tr.flag-cohort[data-flag="turbo"][data-cohort="on"]';
+      await page.waitForSelector(on, { timeout: 15000 });
+      assert.equal(await page.textContent(`${on} .cohort-devices`), '1');
+      await page.waitForFunction((selector) => (document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent === '1', `${on} .cohort-applied`, { timeout: 90000 });
+      assert.equal(await page.textContent('tr.flag-cohort[data-flag="turbo"][data-cohort="off"] .cohort-devices'), '0');
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       assert.deepEqual(errors, []);
