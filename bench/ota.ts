@@ -18,6 +18,7 @@ import { publicKeyBytes } from '../tools/ota/node-crypto.ts';
 import { buildPackage } from '../tools/ota/package-build.ts';
 import { installOverMqtt, type InstallResult } from '../tools/ota/operator.ts';
 import type { Figure } from './figures.ts';
+import { tapOtaFraming } from './ota-framing.ts';
 
 const LINK_BPS = 250_000;
 /**
@@ -59,7 +60,7 @@ export async function benchOta(): Promise<Figure[]> {
   device.storage.preferenceSet('mote-ota', 'trust', Buffer.from(publicKeyBytes(publicKey)).toString('hex'));
   device.storage.preferenceSet('mote-ota', 'health-ms', 1000);
   const network = attachNetwork(device, { broker: broker.url, deviceId: 'bench-1', link: { bandwidthBps: LINK_BPS } });
-  const client = await connectBroker({ broker: broker.url });
+  const client = await connectBroker({ broker: broker.url }, { clientId: 'bench-operator' });
   const cacheDir = mkdtempSync(join(tmpdir(), 'mote-bench-cache-'));
   try {
     await device.boot();
@@ -71,6 +72,7 @@ export async function benchOta(): Promise<Figure[]> {
       const onTrialLine = () => device.logLines.slice(from).find((line) => line.tag === 'ota' && / health-check/.test(line.text));
       let result: InstallResult | undefined;
       let wireToTrial: number | undefined;
+      const framing = tapOtaFraming(broker, 'bench-1', 'bench-operator');
       void installOverMqtt(client, { deviceId: 'bench-1', pkg, healthMs: 1000, cacheDir }).then((r) => (result = r));
       const wallStart = Date.now();
       while (!result) {
@@ -81,17 +83,22 @@ export async function benchOta(): Promise<Figure[]> {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       if (result.final.step !== 'confirmed') throw new Error(`bench: install ${result.final.step}: ${result.final.reason}`);
+      const protocol = framing.stop();
       // What the install still sends after its window (the coalesced state) is not the next one's.
       await device.runFor(5_000);
       const offered = device.logLines.slice(from).find((line) => line.tag === 'ota' && / offered /.test(line.text))!.time;
-      return { wire: wireToTrial!, ms: Math.round(onTrialLine()!.time - offered), sent: result.sentBytes, delta: result.delta };
+      return { wire: wireToTrial!, ms: Math.round(onTrialLine()!.time - offered), sent: result.sentBytes, delta: result.delta, protocol };
     };
     const full = await install(v1);
     const delta = await install(v2);
     if (!delta.delta) throw new Error('bench: the second install did not go as a delta');
     const imageMs = Math.round((FIRMWARE_IMAGE_BYTES * 8 * 1000) / LINK_BPS);
     const image = `full firmware image, ESTIMATED ${FIRMWARE_IMAGE_BYTES} B (no ESP-IDF build here; see bench/ota.ts)`;
+    const overhead = (p: typeof delta.protocol) => p.offer + p.status + p.chunks;
+    const describe = (p: typeof delta.protocol) => `offer ${p.offer} B, ${p.statusMessages} status ${p.status} B, chunk framing ${p.chunks} B`;
     return [
+      { name: `delta install's bytes on the wire vs the full install's, offer → running on trial (goal: ≥ 70 % fewer)`, value: delta.wire, unit: 'B', baseline: full.wire, baselineName: `full install of thermometer 1.0.0 (${v1.length} B package), same run` },
+      { name: `OTA protocol bytes of the delta install, offer → confirmed: ${describe(delta.protocol)} (goal ≤ 1 KB)`, value: overhead(delta.protocol), unit: 'B', baseline: overhead(full.protocol), baselineName: `the full install's: ${describe(full.protocol)}` },
       { name: `bytes on the wire, offer → running on trial: install thermometer (package ${v1.length} B), both directions, MQTT and status included`, value: full.wire, unit: 'B', baseline: FIRMWARE_IMAGE_BYTES, baselineName: image },
       { name: `bytes on the wire, offer → running on trial: thermometer 1.0.0 → 1.0.1 as a delta (${delta.sent} B for a ${v2.length} B package)`, value: delta.wire, unit: 'B', baseline: FIRMWARE_IMAGE_BYTES, baselineName: image },
       { name: 'virtual time at 250 kbit/s, offer → running on trial: full package', value: full.ms, unit: 'ms', baseline: imageMs, baselineName: `${image}, payload alone at 250 kbit/s` },

@@ -3,10 +3,13 @@
 // next wake, finds the offer and pulls the chunks itself, a few subscriptions at a time (flow
 // control: never more than `window` chunks in RAM). After a drop the session subscribes again
 // and the broker resends the retained chunks still wanted, so the download resumes where it
-// stopped. Every step goes out retained on `ota/status`; what is installed, on `ota/installed`.
+// stopped. A small transfer (a typical delta) comes inline in the offer instead: no chunk
+// topic, subscription or acknowledgement. Steps go out retained on `ota/status` (ota/status-report:
+// one message per turn); what is installed, on `ota/installed`.
 import TextDecoder from "text/decoder";
 import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
-import { txnProblem, type Offer, type OtaEvent } from "ota/protocol";
+import { MAX_INLINE_BYTES, OTA_WIRE_VERSION, splitOfferPayload, txnProblem, type Offer, type OtaEvent } from "ota/protocol";
+import { FINAL_STEPS, StatusReporter } from "ota/status-report";
 import type { OtaService } from "ota/service";
 import type { SlotStore } from "ota/slot-store";
 
@@ -47,24 +50,31 @@ interface InstallOffer extends Offer {
   chunkBytes: number;
 }
 
-type OfferMessage = (InstallOffer | { op: "remove" | "rollback" | "release"; txn: string; id: string }) & { auth?: unknown };
+/** Device ms between two `downloading` statuses, at least. */
+const PROGRESS_EVERY_MS = 1000;
 
-const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
+type OfferMessage = (InstallOffer | { op: "remove" | "rollback" | "release"; txn: string; id: string }) & { auth?: unknown };
 
 export class MqttOtaTransport {
   readonly #o: MqttTransportOptions;
   readonly #prefix: string;
   readonly #onOffer = (_topic: string, payload: ArrayBuffer) => this.#offerArrived(payload);
   readonly #onChunk = (topic: string, payload: ArrayBuffer) => this.#chunkArrived(topic, payload);
-  #transfer: { offer: InstallOffer; chunks: number; wanted: Set<number>; held: Map<number, Uint8Array>; lastProgress: number; stalls: number; generation: number } | undefined;
+  /** `wildcard`: every chunk fits the window, so one subscription to `chunk/<txn>/+` asks for them all. */
+  #transfer: { offer: InstallOffer; chunks: number; wildcard: boolean; wanted: Set<number>; held: Map<number, Uint8Array>; lastProgress: number; stalls: number; generation: number } | undefined;
   #generation = 0;
   #reportedTenth = -1;
+  #progressAt = 0;
   /** The last offer refused as unusable, so its retained copy is refused only once. */
   #refusedOffer: string | undefined;
+  readonly #status: StatusReporter;
+  /** The transaction whose transfer came inline, until its final step (its retained offer may come again meanwhile). */
+  #inlineTxn: string | undefined;
 
   constructor(options: MqttTransportOptions) {
     this.#o = options;
     this.#prefix = `mote/v1/${options.session.deviceId}/ota/`;
+    this.#status = new StatusReporter({ publish: (body) => this.#publish("status", body), setTimer: options.setTimer, now: options.now });
   }
 
   start(): void {
@@ -72,18 +82,26 @@ export class MqttOtaTransport {
     this.publishInstalled();
   }
 
-  /** Publishes one install event on `ota/status` (progress at every tenth only: it goes through flash). */
+  /**
+   * Publishes one install event on `ota/status`. Progress goes out at a new tenth and at most once
+   * a second (each status is a flash write and air time; a download that takes less says only
+   * where it ended).
+   */
   report(event: OtaEvent): void {
     if (event.step === "downloading" && event.total) {
       const tenth = Math.floor(((event.bytes ?? 0) / event.total) * 10);
-      if (tenth === this.#reportedTenth) return;
+      if (tenth === this.#reportedTenth || this.#o.now() - this.#progressAt < PROGRESS_EVERY_MS) return;
       this.#reportedTenth = tenth;
-    } else if (event.step === "offered") this.#reportedTenth = -1;
-    const body = { v: 1, ...event, ...(event.total && event.bytes !== undefined ? { progress: Math.round((event.bytes / event.total) * 1000) / 1000 } : {}), ts: Math.floor(this.#o.now()) };
-    this.#publish("status", JSON.stringify(body));
+      this.#progressAt = this.#o.now();
+    } else if (event.step === "offered") {
+      this.#reportedTenth = -1;
+      this.#progressAt = this.#o.now();
+    }
+    this.#status.report(event);
     if (event.txn && FINAL_STEPS.includes(event.step)) {
       this.#o.done.add(event.txn);
       if (this.#transfer?.offer.txn === event.txn) this.#endTransfer();
+      if (this.#inlineTxn === event.txn) this.#inlineTxn = undefined;
       this.publishInstalled();
     }
   }
@@ -95,7 +113,7 @@ export class MqttOtaTransport {
    */
   publishInstalled(): void {
     const mods = this.#o.store.current().mods.map((mod) => ({ id: mod.id, version: mod.active.version, digest: mod.active.digest, ...(mod.trial ? { trial: true } : {}), ...(mod.previous ? { previous: mod.previous.version } : {}) }));
-    const body = JSON.stringify({ v: 1, mods });
+    const body = JSON.stringify({ v: OTA_WIRE_VERSION, mods }); // its `v` tells the operator which offers this device reads
     const last = this.#o.published?.get();
     if (body === last || (last === undefined && !mods.length)) return;
     this.#publish("installed", `${body.slice(0, -1)},"ts":${Math.floor(this.#o.now())}}`); // whole ms, as every ts on the wire
@@ -111,9 +129,11 @@ export class MqttOtaTransport {
     // Bounded before it is decoded and parsed, and its txn checked before it names a topic. An
     // offer the device cannot use is refused once (the retained offer comes back at every
     // reconnect: the same bytes are then ignored), never retried.
-    const text = payload.byteLength > MESSAGE_BOUNDS.maxLength ? undefined : new TextDecoder().decode(payload);
+    const { json, inline } = splitOfferPayload(new Uint8Array(payload));
+    const tooLong = json.length > MESSAGE_BOUNDS.maxLength ? `its JSON is ${json.length} bytes, more than the ${MESSAGE_BOUNDS.maxLength} accepted` : undefined;
+    const text = tooLong ? undefined : new TextDecoder().decode(json);
     if (text !== undefined && text === this.#refusedOffer) return;
-    const parsed = text === undefined ? { ok: false as const, reason: `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} accepted` } : parseBoundedJson(text, MESSAGE_BOUNDS);
+    const parsed = tooLong ? { ok: false as const, reason: tooLong } : parseBoundedJson(text!, MESSAGE_BOUNDS);
     const message = (parsed.ok ? parsed.value : undefined) as OfferMessage | undefined;
     const problem = !parsed.ok ? `the offer on ota/offer is not usable JSON: ${parsed.reason}` : typeof message !== "object" || message === null ? "the offer on ota/offer is not a JSON object" : txnProblem(message.txn);
     if (problem) {
@@ -121,7 +141,7 @@ export class MqttOtaTransport {
       return this.report({ id: "?", step: "refused", code: "bad-offer", reason: problem });
     }
     if (!message || this.#o.done.has(message.txn)) return;
-    if (this.#transfer?.offer.txn === message.txn) return; // the same offer again (a resubscribe)
+    if (this.#transfer?.offer.txn === message.txn || this.#inlineTxn === message.txn) return; // the same offer again (a resubscribe)
     const { service } = this.#o;
     // Whoever may publish to this topic is not thereby the owner: removals, rollbacks, releases
     // and forced installs carry a trusted key's signature (ota/protocol operatorMessage).
@@ -135,14 +155,26 @@ export class MqttOtaTransport {
     if (message.op === "rollback") return service.rollback(message.txn, message.id);
     if (message.op === "release") return service.release(message.txn, message.id);
     const offer = message as InstallOffer;
+    if (inline) return this.#installInline(offer, inline);
     if (!Number.isInteger(offer.chunkBytes) || offer.chunkBytes <= 0 || offer.chunkBytes > 16384) {
-      return this.report({ txn: offer.txn, id: String(offer.id), step: "refused", code: "bad-offer", reason: 'an offer needs "chunkBytes" from 1 to 16384' });
+      return this.report({ txn: offer.txn, id: String(offer.id), step: "refused", code: "bad-offer", reason: 'an offer needs "chunkBytes" from 1 to 16384, or the transfer inline' });
     }
     if (this.#transfer) this.#endTransfer();
     if (!service.offer(offer)) return;
-    this.#transfer = { offer, chunks: Math.ceil(offer.size / offer.chunkBytes), wanted: new Set(), held: new Map(), lastProgress: this.#o.now(), stalls: 0, generation: ++this.#generation };
+    const chunks = Math.ceil(offer.size / offer.chunkBytes);
+    this.#transfer = { offer, chunks, wildcard: chunks <= (this.#o.window ?? 4), wanted: new Set(), held: new Map(), lastProgress: this.#o.now(), stalls: 0, generation: ++this.#generation };
     this.#want();
     this.#watch(this.#transfer.generation);
+  }
+
+  /** An offer that carries its transfer (docs/ota.md, "The offer"): all bytes, at once. */
+  #installInline(offer: InstallOffer, bytes: Uint8Array): void {
+    const problem = bytes.length > MAX_INLINE_BYTES ? `the offer carries ${bytes.length} bytes inline, more than the ${MAX_INLINE_BYTES} accepted (send chunks)` : bytes.length !== offer.size ? `the offer carries ${bytes.length} bytes inline but says "size": ${offer.size}` : undefined;
+    if (problem) return this.report({ txn: offer.txn, id: String(offer.id), step: "refused", code: "bad-offer", reason: problem });
+    if (this.#transfer) this.#endTransfer();
+    if (!this.#o.service.offer(offer)) return;
+    this.#inlineTxn = offer.txn;
+    this.#o.service.receive(offer.txn, 0, bytes.slice());
   }
 
   #chunkArrived(topic: string, payload: ArrayBuffer): void {
@@ -152,7 +184,7 @@ export class MqttOtaTransport {
     const n = Number(index);
     if (txn !== t.offer.txn || !t.wanted.has(n) || !payload.byteLength) return;
     t.wanted.delete(n);
-    this.#o.session.unsubscribe(this.#chunkTopic(t.offer.txn, n), this.#onChunk, true);
+    if (!t.wildcard || !t.wanted.size) this.#o.session.unsubscribe(this.#filterOf(t, n), this.#onChunk, true);
     t.held.set(n, new Uint8Array(payload));
     t.lastProgress = this.#o.now();
     t.stalls = 0;
@@ -173,10 +205,15 @@ export class MqttOtaTransport {
     const expecting = this.#o.service.expecting;
     if (!expecting || expecting.txn !== t.offer.txn) return;
     const first = Math.floor(expecting.offset / t.offer.chunkBytes);
+    if (t.wildcard) {
+      if (first > 0 || t.wanted.size || t.held.size) return; // asked once, at the start
+      for (let n = 0; n < t.chunks; n++) t.wanted.add(n);
+      return this.#o.session.subscribe(this.#filterOf(t, 0), this.#onChunk);
+    }
     for (let n = first; n < t.chunks && t.wanted.size + t.held.size < (this.#o.window ?? 4); n++) {
       if (t.wanted.has(n) || t.held.has(n)) continue;
       t.wanted.add(n);
-      this.#o.session.subscribe(this.#chunkTopic(t.offer.txn, n), this.#onChunk);
+      this.#o.session.subscribe(this.#filterOf(t, n), this.#onChunk);
     }
   }
 
@@ -193,9 +230,9 @@ export class MqttOtaTransport {
           return;
         }
         this.#o.log(`ota: no chunk for ${stallMs} ms at byte ${at}; asking again`);
-        for (const n of t.wanted) {
-          this.#o.session.unsubscribe(this.#chunkTopic(t.offer.txn, n), this.#onChunk, true);
-          this.#o.session.subscribe(this.#chunkTopic(t.offer.txn, n), this.#onChunk);
+        for (const filter of this.#filtersWanted(t)) {
+          this.#o.session.unsubscribe(filter, this.#onChunk, true);
+          this.#o.session.subscribe(filter, this.#onChunk);
         }
         t.lastProgress = this.#o.now();
       }
@@ -207,10 +244,16 @@ export class MqttOtaTransport {
     const t = this.#transfer;
     if (!t) return;
     this.#transfer = undefined;
-    for (const n of t.wanted) this.#o.session.unsubscribe(this.#chunkTopic(t.offer.txn, n), this.#onChunk, true);
+    for (const filter of this.#filtersWanted(t)) this.#o.session.unsubscribe(filter, this.#onChunk, true);
   }
 
-  #chunkTopic(txn: string, index: number): string {
-    return `${this.#prefix}chunk/${txn}/${index}`;
+  /** The subscription that asks for chunk `n`: its own topic, or the transfer's wildcard. */
+  #filterOf(t: { offer: InstallOffer; wildcard: boolean }, n: number): string {
+    return `${this.#prefix}chunk/${t.offer.txn}/${t.wildcard ? "+" : n}`;
+  }
+
+  #filtersWanted(t: { offer: InstallOffer; wildcard: boolean; wanted: Set<number> }): string[] {
+    if (t.wildcard) return t.wanted.size ? [this.#filterOf(t, 0)] : [];
+    return [...t.wanted].map((n) => this.#filterOf(t, n));
   }
 }

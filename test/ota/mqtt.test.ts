@@ -29,9 +29,15 @@ describe('over-the-air install over MQTT (real broker)', function () {
     void installOverMqtt(client, { deviceId: 'dev-1', pkg: packageOf(blinker('1.0.0', big), keys), healthMs: 2000, onEvent: (event) => events.push(event), cacheDir: mkdtempSync(join(tmpdir(), 'mote-cache-')) }).then((r) => (result = r));
     await runUntil(device, () => result !== undefined, 'the install');
     assert.equal(result!.final.step, 'confirmed', JSON.stringify(result!.final));
+    // On the wire (OTA wire version 2) the steps of one turn go out as one status: the last chunk's
+    // turn downloads, verifies, activates and starts the health check, and says health-check.
+    // Progress goes out at most once a second: this download took less, so it says none.
     const steps = events.map((event) => event.step).filter((step, i, all) => step !== all[i - 1]);
-    assert.deepEqual(steps, ['offered', 'downloading', 'verifying', 'activating', 'health-check', 'confirmed']);
-    assert.ok(events.some((event) => event.step === 'downloading' && (event as { progress?: number }).progress === 1));
+    assert.deepEqual(steps, ['offered', 'health-check', 'confirmed']);
+    assert.ok(events.every((event) => (event as { v?: number }).v === 2 && !('progress' in event)), JSON.stringify(events));
+    // The device's own log still says every step.
+    const logged = device.logLines.filter((line) => line.tag === 'ota').map((line) => /: ([a-z-]+)/.exec(line.text)?.[1]).filter((step, i, all) => step !== all[i - 1]);
+    assert.deepEqual(logged, ['offered', 'downloading', 'verifying', 'activating', 'health-check', 'confirmed']);
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });
     await runUntil(device, () => messages.some((m) => m.topic === 'mote/v1/dev-1/ota/installed' && m.text.includes('"blinker"')), 'ota/installed');
     const installed = JSON.parse(messages.filter((m) => m.topic.endsWith('/ota/installed')).at(-1)!.text);
@@ -49,7 +55,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
     const mqtt = await broker();
     const cacheDir = mkdtempSync(join(tmpdir(), 'mote-cache-'));
     const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
-    const { client } = await operator(mqtt.url);
+    const { client, messages } = await operator(mqtt.url);
     const install = async (pkg: Uint8Array) => {
       let result: InstallResult | undefined;
       void installOverMqtt(client, { deviceId: 'dev-1', pkg, healthMs: 1000, cacheDir }).then((r) => (result = r));
@@ -64,6 +70,14 @@ describe('over-the-air install over MQTT (real broker)', function () {
     assert.equal(next.final.step, 'confirmed', JSON.stringify(next.final));
     assert.equal(next.delta, true);
     assert.ok(next.sentBytes * 4 < v2.length, `delta ${next.sentBytes} bytes for a ${v2.length}-byte package`);
+    // The device reported OTA wire version 2 on ota/installed, and the delta fits one chunk: it
+    // went inline in the offer (JSON, a newline, the bytes), with no chunk topic at all.
+    const offers = messages.filter((m) => m.topic === 'mote/v1/dev-1/ota/offer' && m.text.includes(next.txn));
+    assert.equal(offers.length, 1);
+    assert.match(offers[0].text, /^\{"v":2,"txn":"[^"]+","id":"blinker","version":"1\.1\.0","size":\d+,"delta":true,"healthMs":1000\}\n/);
+    assert.ok(!offers[0].text.includes('chunkBytes'));
+    assert.deepEqual(messages.filter((m) => m.topic.includes(`/chunk/${next.txn}/`)), []);
+    assert.ok(messages.some((m) => m.topic.includes(`/chunk/${full.txn}/`)), 'the first install (no ota/installed yet) went as chunks');
     assert.deepEqual(await runningVersions(device), { blinker: '1.1.0' });
 
     let answer: OtaEvent | undefined;
@@ -101,6 +115,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
     const stamps = events.map((event) => (event as { ts?: number }).ts);
     assert.ok(stamps.length && stamps.every((ts) => Number.isInteger(ts)), `ota/status ts ${JSON.stringify(stamps)}`);
     const received = events.filter((event) => event.step === 'downloading').map((event) => event.bytes!);
+    assert.ok(received.length >= 1, 'progress went out: the download took over a second (the outage)');
     assert.deepEqual(received, [...received].sort((a, b) => a - b), 'progress only moves forward: the download resumed');
     // What crossed the Wi-Fi link: the package once, plus at most the window of chunks the broker
     // resent after the outage and the MQTT framing; far from twice the package.

@@ -3,7 +3,7 @@
 // the id check existed, leaves them behind; `--clear` withdraws them.
 import { parseArgs } from 'node:util';
 import { connectBroker, OPERATOR_BROKER_OPTIONS } from '../mqtt-connect.ts';
-import { clearRetained } from '../ota/operator.ts';
+import { clearRetained, readOffer } from '../ota/operator.ts';
 
 const OFFER = /^mote\/v1\/([^/]+)\/ota\/offer$/;
 const CHUNK = /^mote\/v1\/([^/]+)\/ota\/chunk\/([^/]+)\/\d+$/;
@@ -25,7 +25,7 @@ export async function offersCommand(args: string[]): Promise<number> {
       const offer = OFFER.exec(topic);
       if (offer) {
         try {
-          entry(offer[1]).offer = JSON.parse(payload.toString());
+          entry(offer[1]).offer = readOffer(payload).offer; // version 2 may carry the transfer after its JSON
         } catch {
           entry(offer[1]).offer = { unreadable: payload.toString() };
         }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { parseHeader, readLayout, DIGEST_BYTES } from '../../modules/ota/package-format.ts';
-import { operatorMessage, type OperatorAuth, type OperatorOp, type OtaEvent } from '../../modules/ota/protocol.ts';
+import { MAX_INLINE_BYTES, operatorMessage, splitOfferPayload, type OperatorAuth, type OperatorOp, type OtaEvent } from '../../modules/ota/protocol.ts';
 import { keyId } from '../../modules/ota/verify.ts';
 import { nodeCrypto, publicKeyBytes, signEd25519 } from './node-crypto.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
@@ -59,20 +59,24 @@ export function packageInfo(pkg: Uint8Array): { id: string; version: string; dig
   return { id: header.id, version: header.version, digest: Buffer.from(pkg.subarray(layout.digestOffset, layout.digestOffset + DIGEST_BYTES)).toString('hex') };
 }
 
-/** The retained `ota/installed` of a device (empty if it never reported). */
-export async function installedOn(client: MqttClient, deviceId: string, waitMs = 500): Promise<InstalledEntry[]> {
+/**
+ * The retained `ota/installed` of a device: its mods (empty if it never reported) and the OTA wire
+ * version it speaks (`v`; 1 when it never reported: only version-1 offers are sure to be read).
+ */
+export async function installedOn(client: MqttClient, deviceId: string, waitMs = 500): Promise<{ mods: InstalledEntry[]; wire: number }> {
   const topic = topicOf(deviceId, 'installed');
   return new Promise((resolve) => {
-    const done = (mods: InstalledEntry[]) => {
+    const done = (mods: InstalledEntry[], wire = 1) => {
       clearTimeout(timer);
       client.off('message', onMessage);
       client.unsubscribe(topic);
-      resolve(mods);
+      resolve({ mods, wire });
     };
     const onMessage = (received: string, payload: Buffer) => {
       if (received !== topic || !payload.length) return;
       try {
-        done(JSON.parse(payload.toString()).mods ?? []);
+        const body = JSON.parse(payload.toString());
+        done(body.mods ?? [], Number.isInteger(body.v) ? body.v : 1);
       } catch {
         done([]);
       }
@@ -131,21 +135,40 @@ export function newTxn(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * The `ota/offer` payload (docs/ota.md, "The offer"): the offer's JSON, and in version 2 the
+ * transfer after a newline when `inline` is given.
+ */
+export function offerPayload(offer: Record<string, unknown>, inline?: Uint8Array): Buffer {
+  const json = Buffer.from(JSON.stringify(inline ? { v: 2, ...offer } : offer));
+  return inline ? Buffer.concat([json, Buffer.from([0x0a]), inline]) : json;
+}
+
+/** An `ota/offer` payload read back (`mote offers`): the offer, and how many bytes it carries inline. */
+export function readOffer(payload: Uint8Array): { offer: Record<string, unknown>; inlineBytes: number } {
+  const { json, inline } = splitOfferPayload(payload);
+  return { offer: JSON.parse(Buffer.from(json).toString('utf8')), inlineBytes: inline?.length ?? 0 };
+}
+
 export async function installOverMqtt(client: MqttClient, request: InstallRequest): Promise<InstallResult> {
   const { id, version, digest } = packageInfo(request.pkg);
   const chunkBytes = request.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const txn = newTxn();
-  const { bytes, delta } = transferFor(request, await installedOn(client, request.deviceId), id);
+  const installed = await installedOn(client, request.deviceId);
+  const { bytes, delta } = transferFor(request, installed.mods, id);
+  // A transfer that fits one chunk goes inline in the offer to a device that reads version 2: no
+  // chunk topic, subscription, unsubscription or their acknowledgements (docs/ota.md).
+  const inline = installed.wire >= 2 && bytes.length <= Math.min(chunkBytes, MAX_INLINE_BYTES);
   const chunkTopics: string[] = [];
-  for (let offset = 0, index = 0; offset < bytes.length; offset += chunkBytes, index++) {
+  for (let offset = 0, index = 0; !inline && offset < bytes.length; offset += chunkBytes, index++) {
     const topic = topicOf(request.deviceId, `chunk/${txn}/${index}`);
     chunkTopics.push(topic);
     await client.publishAsync(topic, Buffer.from(bytes.subarray(offset, offset + chunkBytes)), { qos: 1, retain: true });
   }
   const watch = follow(client, request.deviceId, txn, request.timeoutMs ?? 120000, request.onEvent);
   await watch.ready;
-  const offer = { txn, id, version, size: bytes.length, chunkBytes, ...(delta ? { delta: true } : {}), ...(request.force ? { force: true, ...(request.key ? { auth: operatorAuth(request.key, request.deviceId, 'force', txn, id, version) } : {}) } : {}), ...(request.healthMs !== undefined ? { healthMs: request.healthMs } : {}) };
-  await client.publishAsync(topicOf(request.deviceId, 'offer'), JSON.stringify(offer), { qos: 1, retain: true });
+  const offer = { txn, id, version, size: bytes.length, ...(inline ? {} : { chunkBytes }), ...(delta ? { delta: true } : {}), ...(request.force ? { force: true, ...(request.key ? { auth: operatorAuth(request.key, request.deviceId, 'force', txn, id, version) } : {}) } : {}), ...(request.healthMs !== undefined ? { healthMs: request.healthMs } : {}) };
+  await client.publishAsync(topicOf(request.deviceId, 'offer'), offerPayload(offer, inline ? bytes : undefined), { qos: 1, retain: true });
   const final = await watch.final;
   if (final.step !== 'pending') await clearRetained(client, [topicOf(request.deviceId, 'offer'), ...chunkTopics]);
   if (final.step === 'confirmed') {

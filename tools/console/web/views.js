@@ -45,7 +45,7 @@ export function renderDevices(root, fleet, selected, now) {
 
 function otaText(ota) {
   if (!ota) return '';
-  const fraction = typeof ota.progress === 'number' ? ota.progress : typeof ota.received === 'number' && ota.size ? ota.received / ota.size : undefined;
+  const fraction = typeof ota.progress === 'number' ? ota.progress : typeof ota.received === 'number' && ota.size ? ota.received / ota.size : ota.step === 'downloading' && typeof ota.bytes === 'number' && ota.total ? ota.bytes / ota.total : undefined; // OTA status v2: bytes of the offered total
   return [ota.version, ota.step ?? ota.state ?? ota.status, fraction !== undefined ? `${Math.round(fraction * 100)} %` : '', ota.error ?? ota.reason ?? ''].filter(Boolean).join(' ');
 }
 
