@@ -2,15 +2,18 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOME, startStack } from '../stack/stack.ts';
+import { HISTORY_OPTIONS } from '../history/service.ts';
 
 export async function startCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, home: { type: 'string' }, verbose: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, home: { type: 'string' }, verbose: { type: 'boolean', default: false }, ...HISTORY_OPTIONS } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: expected a port number 0-65535`);
   process.stderr.write('mote: starting the broker, four simulated devices and the console…\n');
   const stack = await startStack({
     port,
     home: values.home && resolve(values.home),
+    history: values.history,
+    retention: values.retention,
     onLog: values.verbose ? (id, line) => process.stdout.write(`${id} [${line.tag}] ${line.text.replace(/\n$/, '')}\n`) : undefined,
   });
   process.stdout.write([
@@ -19,6 +22,7 @@ export async function startCommand(args: string[]): Promise<number> {
     `  MQTT broker:   ${stack.broker.url}   (WebSocket ${stack.webSocket.url})`,
     `  devices:       ${stack.devices.map((d) => `${d.id} (${d.device.board.name})`).join(', ')}`,
     `  state:         ${stack.home}`,
+    `  history:       ${stack.history ? `${stack.history.store.where} (${stack.history.store.kind})` : 'off'}`,
     '',
     `  In another terminal: ${stack.home === DEFAULT_HOME ? '' : `MOTE_HOME=${stack.home} `}npx mote devices, npx mote logs esp32-kitchen`,
     '  Ctrl-C stops everything; the next npm start resumes the same devices with what you left on them.',

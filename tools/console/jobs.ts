@@ -45,6 +45,12 @@ const KEEP = 50;
 export class JobList {
   readonly #jobs: Job[] = [];
   #next = 1;
+  readonly #onSettled?: (job: Job) => void;
+
+  /** `onSettled` hears each job that finished, done or failed (the history records them). */
+  constructor(onSettled?: (job: Job) => void) {
+    this.#onSettled = onSettled;
+  }
 
   run(label: string, work: (report: Report) => Promise<string>): Job {
     const job: Job = { id: this.#next++, label, state: 'running', fraction: 0, note: 'starting', started: Date.now() };
@@ -56,7 +62,7 @@ export class JobList {
     }).then(
       (message) => Object.assign(job, { state: 'done', fraction: 1, note: 'done', message }),
       (error: Error) => Object.assign(job, { state: 'failed', note: 'failed', message: error.message }),
-    );
+    ).then(() => this.#onSettled?.({ ...job }));
     return job;
   }
 

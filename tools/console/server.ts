@@ -8,8 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize } from 'node:path';
 import { acceptMqttWebSocket } from '../broker-ws.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
-import { JobList, type FleetActions } from './jobs.ts';
+import { JobList, type FleetActions, type Job } from './jobs.ts';
 import { relayToBroker } from './relay.ts';
+import { historyResponse, HistoryRequestError } from '../history/http.ts';
+import type { HistoryStore } from '../history/store.ts';
 import { configApi } from './config-api.ts';
 import { handleIdentityApi } from './identity-api.ts';
 import { handleIdentityApi } from './identity-api.ts';
@@ -24,6 +26,10 @@ export interface ConsoleOptions {
   password?: string;
   /** Install, remove, roll back, roll out; without them the console only watches. */
   actions?: FleetActions;
+  /** The fleet's history (tools/history): served under /api/history for the last hour, day and week. */
+  history?: HistoryStore;
+  /** Called with each operator job that finished (the history records it). */
+  onJobSettled?: (job: Job) => void;
 }
 
 export interface ConsoleServer {
@@ -71,7 +77,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const broker = parseConsoleBrokerUrl(options.broker);
   const direct = broker.protocol === 'ws:' || broker.protocol === 'wss:';
   const { actions } = options;
-  const jobs = new JobList();
+  const jobs = new JobList(options.onJobSettled);
   let brokerError = '';
   // Remote configuration and flags (tools/console/config-api.ts): set from the browser, checked here.
   const configRoutes = configApi({ broker: options.broker, username: options.username, password: options.password });
@@ -100,6 +106,14 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     if ((path === '/api/config' || path === '/api/flags') && await configRoutes.handle(request, response, new URL(request.url ?? '/', 'http://console'))) return;
     if (request.method === 'GET' && path === '/api/broker-error') return send(response, 200, { error: brokerError });
     if (request.method === 'GET' && path === '/api/jobs') return send(response, 200, jobs.list());
+    if (request.method === 'GET' && (path === '/api/history' || path.startsWith('/api/history/'))) {
+      try {
+        return send(response, 200, await historyResponse(options.history, path, new URL(request.url ?? '/', 'http://console').searchParams));
+      } catch (error) {
+        if (error instanceof HistoryRequestError) return send(response, 400, { error: error.message });
+        throw error;
+      }
+    }
     if (request.method === 'GET' && path === '/api/packages') return send(response, 200, actions ? await actions.packages() : []);
     const action = request.method === 'POST' && path.startsWith('/api/') ? api[path.slice(5)] : undefined;
     if (request.method === 'POST' && path.startsWith('/api/')) {

@@ -15,6 +15,7 @@ import { toHex } from '../../modules/ota/bytes.ts';
 import { startBroker, type EmbeddedBroker } from '../broker.ts';
 import { listenMqttWebSocket, type WebSocketListener } from '../broker-ws.ts';
 import { startConsole, type ConsoleServer } from '../console/server.ts';
+import { startHistory, type HistoryService } from '../history/service.ts';
 import type { FleetActions } from '../console/jobs.ts';
 import { ensureDevKey, type DevKey } from './dev-key.ts';
 import { DEMO_FLEET, publishDesired, type FleetDevice } from './fleet.ts';
@@ -27,6 +28,12 @@ export interface StackOptions {
   port?: number;
   /** Where devices and keys live; .mote/ in the project by default. */
   home?: string;
+  /** The history database: a file (SQLite; <home>/history.db by default), postgres://…, or off (tools/history). */
+  history?: string;
+  /** Each kind's retention, `telemetry=30d,audit=1y` (tools/history/open-store.ts). */
+  retention?: string;
+  /** The recorder's clock (Unix ms): tests record an hour of the past through the real recorder path. */
+  historyNow?: () => number;
   fleet?: readonly FleetDevice[];
   /** The mod folders the console offers to install; the project's mods/ by default. */
   modsDir?: string;
@@ -54,6 +61,8 @@ export interface Stack {
    * they can be watched); later starts install nothing. Resolves with device → mod ids.
    */
   readonly firstInstalls: Promise<Record<string, string[]>>;
+  /** The recorder writing the fleet's history, and its store (undefined with history off). */
+  readonly history: HistoryService | undefined;
   /** Stops the devices (their sessions say offline), the console and the broker; idempotent. */
   close(): Promise<void>;
 }
@@ -147,13 +156,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     buildModPackages(modsDir, buildDir, key);
     const actions = fromModFolders(otaFleetActions({ client: operator, packagesDir: buildDir, healthMs: HEALTH_MS, timeoutMs: 60000, key: key.privateKey }), modsDir, buildDir, key);
     // The console's port is taken before a device boots: a busy port stops the start with nothing touched.
-    const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions });
+    // Recording starts before a device boots, so the history has every reading from the first.
+    const history = await startHistory({ history: options.history, retention: options.retention, home, broker: broker.url, ...(options.historyNow ? { now: options.historyNow } : {}) });
+    if (history) closers.push(() => history.close());
+    const server = await startConsole({ broker: webSocket.url, port: options.port ?? 8080, actions, history: history?.store, onJobSettled: (job) => history?.recorder.recordJob(job as { label: string; state: 'done' | 'failed'; message?: string }) });
     closers.push(() => server.close());
     for (const spec of fleet) devices.push(await startDevice(spec, home, broker.url, key, options.onLog));
     writeFileSync(join(home, 'stack.json'), `${JSON.stringify({ broker: broker.url, webSocket: webSocket.url, console: server.url, pid: process.pid, keyFile: key.keyFile }, null, 2)}\n`);
     const firstInstalls = installExamplesOnce(home, fleet, devices, actions);
     firstInstalls.catch(() => {}); // the caller reports it; an unhandled rejection must not end the process
-    return { home, broker, webSocket, console: server, devices, key, actions, firstInstalls, close };
+    return { home, broker, webSocket, console: server, devices, key, actions, firstInstalls, history, close };
   } catch (error) {
     await close();
     throw error;

@@ -3,12 +3,15 @@
 import mqtt from '/vendor/mqtt.esm.js';
 import { Fleet, SUBSCRIPTION } from './fleet.js';
 import { fillSelect, renderDetail, renderDevices, renderJobs } from './views.js';
+import { startHistory } from './history.js';
 
 const fleet = new Fleet();
 const $ = (selector) => document.querySelector(selector);
 let selected = new URLSearchParams(location.search).get('device') ?? '';
 let packages = [];
 let dirty = false;
+/** How far back the sleep timeline goes: the history range picked (history.js), else its own 5 minutes. */
+let timelineWindowMs;
 
 function showBanner(text) {
   $('#banner').hidden = !text;
@@ -24,7 +27,7 @@ function draw() {
   dirty = false;
   const now = Date.now();
   if (!selected && fleet.devices.size) selected = [...fleet.devices.keys()].sort()[0];
-  renderDevices(document, fleet, selected, now);
+  renderDevices(document, fleet, selected, now, timelineWindowMs);
   const panel = $('#detail');
   if (selected && panel.dataset.device !== selected) {
     panel.replaceChildren($('#detail-template').content.cloneNode(true));
@@ -106,6 +109,7 @@ async function start() {
   wireActions(config);
   if (config.actions) packages = await (await fetch('/api/packages')).json();
   pollJobs();
+  startHistory(fleet, { selected: () => selected, redraw: schedule, setWindow: (ms) => (timelineWindowMs = ms) }).catch((error) => showBanner(`history: ${error.message}`));
   const url = config.broker.startsWith('/') ? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${config.broker}` : config.broker;
   const client = mqtt.connect(url, { clientId: `mote-console-${Math.random().toString(16).slice(2, 10)}`, reconnectPeriod: 2000, connectTimeout: 5000, username: config.username, password: config.password });
   client.on('connect', () => {

@@ -138,7 +138,12 @@ export class Fleet {
     const mods = Array.isArray(payload.mods) ? payload.mods : isObject(payload.status) && Array.isArray(payload.status.mods) ? payload.status.mods : undefined;
     if (mods) device.mods = mods.filter(isObject);
     const audit = payload.audit ?? (isObject(payload.status) ? payload.status.audit : undefined);
-    if (Array.isArray(audit)) device.audit = audit.slice(-MAX_LINES).map((entry) => ({ t: timeOf(entry, now), entry }));
+    if (Array.isArray(audit)) {
+      // Records from the history (history.js, `stored`) stay unless this state carries them again.
+      const fresh = audit.slice(-MAX_LINES).map((entry) => ({ t: timeOf(entry, now), entry }));
+      const keys = new Set(fresh.map(({ entry }) => JSON.stringify([entry?.seq, entry?.mod, entry?.kind, entry?.detail])));
+      device.audit = [...device.audit.filter((line) => line.stored && !keys.has(JSON.stringify([line.entry?.seq, line.entry?.mod, line.entry?.kind, line.entry?.detail]))), ...fresh].slice(-MAX_LINES);
+    }
   }
 
   #telemetry(device, rest, payload, now) {

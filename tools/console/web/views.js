@@ -30,7 +30,7 @@ function versionsText(device) {
   return Object.entries(device.versions).map(([name, version]) => `${name} ${version}`).join(', ');
 }
 
-export function renderDevices(root, fleet, selected, now) {
+export function renderDevices(root, fleet, selected, now, windowMs) {
   const devices = [...fleet.devices.values()].sort((a, b) => a.id.localeCompare(b.id));
   root.querySelector('#device-count').textContent = `${devices.filter((d) => d.status === 'online').length} online · ${devices.filter((d) => d.status === 'asleep').length} asleep · ${devices.filter((d) => d.status === 'offline').length} offline`;
   root.querySelector('#devices tbody').innerHTML = devices.map((device) => `<tr class="device${device.id === selected ? ' selected' : ''}" data-device="${escape(device.id)}">
@@ -40,7 +40,7 @@ export function renderDevices(root, fleet, selected, now) {
     <td>${escape(describeBattery(device.battery))}</td>
     <td>${escape(versionsText(device))}</td>
     <td>${escape(device.mods.map((mod) => mod.id).join(', '))}</td></tr>`).join('') || '<tr><td colspan="6" class="empty">No device has reported yet.</td></tr>';
-  root.querySelector('#timeline').innerHTML = devices.length ? timeline(devices, { now }) : '';
+  root.querySelector('#timeline').innerHTML = devices.length ? timeline(devices, windowMs ? { now, maxWindowMs: windowMs } : { now }) : '';
 }
 
 function otaText(ota) {
