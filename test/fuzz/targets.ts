@@ -21,6 +21,7 @@ import { boardFromJson } from '../../simulator/board-file.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { nodeCrypto, publicKeyBytes } from '../../tools/ota/node-crypto.ts';
 import { signPackage } from '../../tools/ota/package-build.ts';
+import { HEALTH_TARGETS } from './health-targets.ts';
 import { CONFIG_TARGETS } from './config-targets.ts';
 
 /** One input may take at most this long (a hang is a failure). */
@@ -258,6 +259,7 @@ export const TARGETS: FuzzTarget[] = [
     input: fc.oneof(jsonValue, fc.record({ extends: fc.oneof(fc.constantFrom('esp32', 'pico-w'), jsonValue), i2c: jsonValue, pins: jsonValue, buttons: jsonValue }, { requiredKeys: [] })),
     run: (input) => only(() => boardFromJson(input, 'fuzz-board.json', '/nonexistent-fuzz-dir'), BoardFileError),
   },
+  ...HEALTH_TARGETS,
   ...CONFIG_TARGETS,
 ];
 
