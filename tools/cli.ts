@@ -1,6 +1,7 @@
 // `mote <command>`: the operator's and mod author's tool.
 import { closest, distance } from 'fastest-levenshtein';
 import { consoleCommand } from './commands/console.ts';
+import { exportCommand } from './commands/export.ts';
 import { devicesCommand, logsCommand } from './commands/fleet.ts';
 import { newCommand } from './commands/new.ts';
 import { startCommand } from './commands/start.ts';
@@ -41,9 +42,11 @@ const USAGE = `mote: Mote's command-line tool
   mote test MODDIR...
       Run those mods' own tests (MODDIR/test/*.test.ts) in the simulator.
 
-  mote start [--port 8080] [--home .mote] [--verbose]
+  mote start [--port 8080] [--home .mote] [--verbose] [--history FILE|postgres://…|off] [--retention KIND=AGE,…]
       What \`npm start\` runs: the embedded broker, four simulated devices (resumed from the
-      home folder) and the console at http://127.0.0.1:PORT/, until Ctrl-C.
+      home folder) and the console at http://127.0.0.1:PORT/, until Ctrl-C. It records the fleet's
+      history in HOME/history.db (SQLite), or the PostgreSQL database of --history postgres://…;
+      --retention telemetry=30d,states=90d,audit=1y,ota=1y,jobs=1y are the defaults.
 
   mote devices [--broker URL] [--json]
       The devices that report to the broker: online / asleep / offline, board, battery, mods.
@@ -51,9 +54,14 @@ const USAGE = `mote: Mote's command-line tool
   mote logs DEVICE [--broker URL] [--telemetry]
       Follow a device's log (and its telemetry) until Ctrl-C.
 
-  mote console [--broker URL] [--port 8080] [--host 127.0.0.1]
+  mote console [--broker URL] [--port 8080] [--host 127.0.0.1] [--history FILE|postgres://…|off] [--retention …]
       The fleet console in the browser, live from the broker (ws:// and wss:// brokers directly;
-      mqtt:// and mqtts:// through the console's WebSocket relay).
+      mqtt:// and mqtts:// through the console's WebSocket relay). It records the history as
+      mote start does (the running npm start's, when it is that start's broker) and shows the
+      last hour, day or week from it.
+
+  mote export --device ID [--since 1d] [--format csv|parquet] [--mod MOD] [--out FILE] [--history DB]
+      A device's readings from the history: CSV to stdout (or --out), Parquet to --out (ID.parquet).
 
   mote keygen --out DIR
       Create an Ed25519 signing key: DIR/mote.key (private) and DIR/mote.pub (give it to devices).
@@ -196,6 +204,7 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'devices') return await devicesCommand(rest);
     if (command === 'logs') return await logsCommand(rest);
     if (command === 'console') return await consoleCommand(rest);
+    if (command === 'export') return await exportCommand(rest);
     if (command === 'keygen') return keygenCommand(rest);
     if (command === 'build') return buildCommand(rest);
     if (command === 'sign') return signCommand(rest);
