@@ -9,6 +9,9 @@ import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import type { SimulatedDevice } from '../../simulator/device.ts';
 import { broker, bootNetDevice, consumer, driveUntil, modDirs } from '../net/helpers.ts';
 import { configuredMod } from './fixtures.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { blinker, makeKeys, packageOf } from '../ota/helpers.ts';
 
 const READER = configuredMod('reader', `
 import config from "mote/config";
@@ -93,5 +96,26 @@ describe('mote config and mote flags', function () {
     const show = await mote('flags', 'show', 'turbo', '--json', '--broker', server.url);
     const [{ outcome }] = JSON.parse(show.stdout);
     assert.deepEqual(outcome.map((o: Record<string, unknown>) => [o.cohort, o.target, o.devices, o.applied, o.online, o.errors]), [['on', 'true', ['dev1'], 1, 1, 0], ['off', 'false', ['dev2'], 1, 1, 0]]);
+  });
+
+  it('refuses an A/B split that is not two versions of one mod, and a flag it does not know', async () => {
+    const server = await broker();
+    const dir = mkdtempSync(join(tmpdir(), 'mote-ab-'));
+    const keys = makeKeys();
+    const write = (name: string, bytes: Uint8Array) => (writeFileSync(join(dir, name), bytes), join(dir, name));
+    const a = write('a.mote', packageOf(blinker('1.0.0'), keys));
+    const same = write('same.mote', packageOf(blinker('1.0.0'), keys));
+    const b = write('b.mote', packageOf(blinker('1.1.0'), keys));
+    const other = write('other.mote', packageOf({ ...blinker('2.0.0'), id: 'other' }, keys));
+    const mixed = await mote('flags', 'ab', 'split', '--a', a, '--b', other, '--percent', '50', '--broker', server.url);
+    assert.equal(mixed.status, 2);
+    assert.match(mixed.stderr, /--a is blinker and --b is other: an A\/B split is between two versions of one mod/);
+    const twice = await mote('flags', 'ab', 'split', '--a', a, '--b', same, '--percent', '50', '--broker', server.url);
+    assert.match(twice.stderr, /--a and --b are both blinker 1\.0\.0: give two different versions/);
+    const both = await mote('flags', 'ab', 'split', '--a', a, '--b', b, '--percent', '50', '--cohort', 'dev1', '--broker', server.url);
+    assert.match(both.stderr, /give the cohort as --percent N .* or --cohort SELECTOR .*, one of the two/);
+    const unknown = await mote('flags', 'apply', 'nosuch', '--broker', server.url);
+    assert.equal(unknown.status, 1);
+    assert.equal(unknown.stderr, 'mote: no flag "nosuch" (flags: none)\n');
   });
 });
