@@ -95,6 +95,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
     timer: Timer,
     watchdog,
     now: () => Time.ticks,
+    wallClock: () => net.now(),
   });
 }
 

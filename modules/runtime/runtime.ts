@@ -6,7 +6,7 @@
 import { validateManifest, type ModManifest } from "permissions/manifest";
 import { deviceFacetMaker, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
-import { AuditLog, type AuditKind } from "permissions/audit-log";
+import { AUDIT_CAPACITY, AuditLog, type AuditKind } from "permissions/audit-log";
 import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "permissions/policy";
 import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   watchdog?: Watchdog;
   /** Milliseconds since boot, for rate limits. */
   now?: () => number;
+  /** The device's wall clock, Unix ms (the network's time): stamps audit records. */
+  wallClock?: () => number;
   /** Computrons one delivery (and the promise jobs it queues) may use. */
   computeBudget?: number;
   /** Computrons one mod's deliveries may use in any one second (host clock), where the watchdog can meter them. */
@@ -84,7 +86,7 @@ export class Runtime {
   readonly #options: RuntimeOptions;
   readonly #mods = new Map<string, ModEntry>();
   readonly #rejected: RejectedMod[] = [];
-  readonly #audit = new AuditLog();
+  readonly #audit: AuditLog;
   readonly #quarantine: Quarantine;
   readonly #host: ContextHost;
   readonly #offered: ReadonlyMap<string, ModModule>;
@@ -92,6 +94,7 @@ export class Runtime {
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
+    this.#audit = new AuditLog(AUDIT_CAPACITY, options.wallClock);
     this.#offered = new Map(options.modules.map((module) => [module.specifier, module]));
     this.#makeDevice = deviceFacetMaker(options.device, options.buses);
     this.#quarantine = new Quarantine(options.preference);
