@@ -234,7 +234,7 @@ export async function main(args: string[]): Promise<number> {
     const guess = closestCommand(command);
     throw new UsageError(`unknown command "${command}"${guess ? `; did you mean \`mote ${guess}\`?` : ''}`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
       // One line of help, not the whole page: the command's own usage is one `mote help` away.
       const known = command !== undefined && usageOf(command) !== undefined;
       process.stderr.write(`mote: ${(error as Error).message}\n${known ? `(\`mote help ${command}\` shows its options)` : '(`mote --help` lists the commands)'}\n`);

@@ -10,6 +10,7 @@ import { XIP_BASE } from '../../tools/firmware/flash-layout.ts';
 import { decodePreferences, PREFERENCE_BYTES, PREFERENCE_OFFSET } from '../../tools/firmware/pico-preferences.ts';
 import { writeUf2 } from '../../tools/firmware/uf2.ts';
 import { IdentityRegistry } from '../../tools/identity/registry.ts';
+import { broker } from '../net/helpers.ts';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -102,5 +103,21 @@ describe('mote provision', () => {
     assert.equal(bad.code, 1);
     assert.ok(!existsSync(join(dir, 'nope.uf2')));
     assert.equal(new IdentityRegistry(registry).device('pico-10'), undefined);
+  });
+
+  it('`mote sim --device-dir` starts a provisioned device with its own id, broker and login', async () => {
+    const { registry, keyDir, device } = setup();
+    await run(['keygen', '--out', keyDir]);
+    const fleet = new IdentityRegistry(registry);
+    const operator = fleet.addOperator('ops'); // the simulator's own recorder logs in as an operator
+    const server = await broker({ identity: fleet });
+    const provisioned = await run(['provision', '--id', 'shed-3', '--broker', server.url, '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
+    assert.equal(provisioned.code, 0, provisioned.err);
+    const logins: string[] = [];
+    server.aedes.on('clientReady', (client) => logins.push(client.id));
+    // The running broker's registry was loaded before `mote provision` wrote the file: it must see the new device.
+    const result = await run(['sim', '--device-dir', device, '--duration', '3s', '--warp', '--quiet', '--username', operator.user, '--password', operator.password]);
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(logins.filter((id) => !id.startsWith('mote-')).sort(), ['shed-3']);
   });
 });

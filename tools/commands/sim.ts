@@ -11,6 +11,7 @@ import { typeCheckOrThrow } from '../type-check.ts';
 import { parseDuration } from '../duration.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
 import { BROKER_OPTIONS, brokerFrom } from '../broker-option.ts';
+import { provisionedNetwork } from '../identity/provision.ts';
 
 const BOARD_OPTIONS = {
   board: { type: 'string' },
@@ -66,13 +67,15 @@ export async function simCommand(args: string[]): Promise<number> {
   for (const dir of values.mod) typeCheckOrThrow(dir);
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
   if (!Number.isFinite(duration) && values.warp) throw new Error('--warp needs a --duration (a warped run without an end would never stop)');
-  const broker = await brokerFrom(values);
+  // A device folder `mote provision` wrote: its own id and broker, as on a board (docs/identity.md).
+  const provisioned = provisionedNetwork(values['device-dir'] && resolve(values['device-dir']));
+  const broker = await brokerFrom({ ...values, broker: values.broker ?? provisioned.broker });
   const batteryMah = values.battery === undefined ? undefined : Number(values.battery);
   if (batteryMah !== undefined && !(batteryMah > 0)) throw new Error(`--battery must be a capacity in mAh > 0 (e.g. 2500 for 2×AA), got ${values.battery}`);
   const device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
   // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
   if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
-  const deviceId = values['device-id'] ?? `sim-${board.name}`;
+  const deviceId = values['device-id'] ?? provisioned.deviceId ?? `sim-${board.name}`;
   const network = attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
   const forget = stopOnInterrupt(device);

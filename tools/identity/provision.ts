@@ -85,3 +85,25 @@ export function storedDevice(dir: string): DeviceStorage {
   }
   return new DeviceStorage(dir, {}, { powerOn: false });
 }
+
+/**
+ * What `mote provision` left in a simulated device's folder for `mote sim` to start from when it
+ * is given no --device-id or --broker: the id, and the broker as a URL (all its nodes).
+ */
+export function provisionedNetwork(dir: string | undefined): { deviceId?: string; broker?: string } {
+  const file = dir && join(dir, 'preferences.json');
+  if (!file || !existsSync(file)) return {};
+  let net: Record<string, unknown> | undefined;
+  try {
+    net = (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>)['mote-net'];
+  } catch {
+    return {};
+  }
+  if (!net) return {};
+  const scheme = net.secure === true ? 'mqtts' : 'mqtt';
+  const nodes = typeof net.brokers === 'string' ? net.brokers.split(',') : typeof net.host === 'string' ? [`${net.host}:${typeof net.port === 'number' ? net.port : scheme === 'mqtts' ? 8883 : 1883}`] : [];
+  return {
+    ...(typeof net.deviceId === 'string' ? { deviceId: net.deviceId } : {}),
+    ...(nodes.length ? { broker: nodes.map((node) => `${scheme}://${node.trim()}`).join(',') } : {}),
+  };
+}

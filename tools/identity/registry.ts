@@ -5,7 +5,7 @@
 // slow hash; a person never chooses it). Brokers read it live (Aedes, tools/identity/aedes-guard.ts)
 // or through files written from it (Mosquitto, tools/identity/mosquitto.ts).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 
@@ -87,18 +87,46 @@ export class IdentityRegistry {
   #data: RegistryFile;
   readonly #listeners = new Set<() => void>();
 
+  /** The file's mtime and size when last read or written: another process (`mote provision`) may change it. */
+  #seen = '';
+
   constructor(file: string) {
     this.file = file;
-    if (!existsSync(file)) {
-      this.#data = { v: 1, devices: {}, operators: {} };
-      return;
-    }
+    this.#data = this.#read() ?? { v: 1, devices: {}, operators: {} };
+  }
+
+  #stamp(): string {
     try {
-      this.#data = JSON.parse(readFileSync(file, 'utf8')) as RegistryFile;
-    } catch (error) {
-      throw new IdentityError(`identity registry ${file}: ${(error as Error).message}; restore it from a backup (it holds every device's login)`);
+      const stat = statSync(this.file);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return '';
     }
-    if (this.#data?.v !== 1 || typeof this.#data.devices !== 'object') throw new IdentityError(`identity registry ${file}: not a version 1 registry`);
+  }
+
+  #read(): RegistryFile | undefined {
+    if (!existsSync(this.file)) return undefined;
+    this.#seen = this.#stamp();
+    let data: RegistryFile;
+    try {
+      data = JSON.parse(readFileSync(this.file, 'utf8')) as RegistryFile;
+    } catch (error) {
+      throw new IdentityError(`identity registry ${this.file}: ${(error as Error).message}; restore it from a backup (it holds every device's login)`);
+    }
+    if (data?.v !== 1 || typeof data.devices !== 'object' || typeof data.operators !== 'object') throw new IdentityError(`identity registry ${this.file}: not a version 1 registry`);
+    return data;
+  }
+
+  /** Reads the file again when another process changed it (a broker keeps running while `mote provision` and `mote rotate` write). */
+  #fresh(): RegistryFile {
+    if (this.#stamp() !== this.#seen) {
+      const data = this.#read();
+      if (data) {
+        this.#data = data;
+        for (const listener of this.#listeners) listener();
+      }
+    }
+    return this.#data;
   }
 
   /** Called after every change (Mosquitto's files are rewritten and reloaded from here). */
@@ -108,15 +136,15 @@ export class IdentityRegistry {
   }
 
   device(id: string): DeviceIdentity | undefined {
-    return this.#data.devices[id];
+    return this.#fresh().devices[id];
   }
 
   devices(): DeviceIdentity[] {
-    return Object.values(this.#data.devices);
+    return Object.values(this.#fresh().devices);
   }
 
   operators(): Array<{ user: string; salt: string; hash: string }> {
-    return Object.entries(this.#data.operators).map(([user, record]) => ({ user, ...record }));
+    return Object.entries(this.#fresh().operators).map(([user, record]) => ({ user, ...record }));
   }
 
   /**
@@ -126,7 +154,7 @@ export class IdentityRegistry {
    */
   provision(id: string, options: { replace?: boolean } = {}, write?: (login: IssuedLogin) => void): IssuedLogin {
     if (!DEVICE_ID.test(id)) throw new IdentityError(`device id "${id}": use 1-62 letters, digits, "-" or "_" (it is a topic level and the MQTT client id)`);
-    if (this.#data.devices[id] && !options.replace) throw new IdentityError(`device id "${id}" is already provisioned; every device needs its own id (pass --replace to re-provision this one and revoke its old login)`);
+    if (this.#fresh().devices[id] && !options.replace) throw new IdentityError(`device id "${id}" is already provisioned; every device needs its own id (pass --replace to re-provision this one and revoke its old login)`);
     const password = newSecret();
     const claimCode = newClaimCode();
     const login: IssuedLogin = { id, user: id, password, serial: 1, claimCode };
@@ -138,7 +166,7 @@ export class IdentityRegistry {
 
   /** An operator login (CLI, console, the identity service) that may use every topic. */
   addOperator(user: string): { user: string; password: string } {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(user) || this.#data.devices[user]) throw new IdentityError(`operator "${user}": 1-64 letters, digits, ".", "_" or "-", and not a device id`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(user) || this.#fresh().devices[user]) throw new IdentityError(`operator "${user}": 1-64 letters, digits, ".", "_" or "-", and not a device id`);
     const password = newSecret();
     this.#data.operators[user] = hashed(password);
     this.#save();
@@ -147,14 +175,14 @@ export class IdentityRegistry {
 
   /** Which of a device's credentials `password` is, if any. */
   checkDevice(id: string, password: string | undefined): 'confirmed' | 'pending' | undefined {
-    const device = this.#data.devices[id];
+    const device = this.#fresh().devices[id];
     if (!device || password === undefined) return undefined;
     const index = device.credentials.findIndex((credential) => matches(credential, password));
     return index < 0 ? undefined : index === 0 ? 'confirmed' : 'pending';
   }
 
   checkOperator(user: string, password: string | undefined): boolean {
-    const record = this.#data.operators[user];
+    const record = this.#fresh().operators[user];
     return !!record && password !== undefined && matches(record, password);
   }
 
@@ -191,7 +219,7 @@ export class IdentityRegistry {
   }
 
   #require(id: string): DeviceIdentity {
-    const device = this.#data.devices[id];
+    const device = this.#fresh().devices[id];
     if (!device) throw new IdentityError(`device "${id}" is not in the identity registry ${this.file}; provision it first (mote provision --id ${id})`);
     return device;
   }
@@ -201,6 +229,7 @@ export class IdentityRegistry {
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(this.#data, null, 2)}\n`, { mode: 0o600 });
     renameSync(temporary, this.file); // a crash leaves the old registry or the new, never half of one
+    this.#seen = this.#stamp();
     for (const listener of this.#listeners) listener();
   }
 }
