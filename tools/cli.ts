@@ -17,6 +17,7 @@ import { firmwareCommand } from './firmware/command.ts';
 import { emuCommand } from './emu/command.ts';
 import { provisionCommand, rotateCommand } from './commands/provision.ts';
 import { alertsCommand, claimCommand } from './commands/claim.ts';
+import { brokerCommand } from './commands/broker.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -165,6 +166,10 @@ const USAGE = `mote: Mote's command-line tool
   mote alerts [--clear ID] [--json] [--broker URL]
       Identity alerts: ids a second device (a clone) tried to use while online; exit 1 when any.
 
+  mote broker [--port 1883] [--host 127.0.0.1] [--registry FILE]
+      The embedded MQTT broker with the identity registry until Ctrl-C: every login checked, one
+      live session per device id (a clone is refused and alerted), rotations confirmed on ack.
+
   Without --broker, commands use the broker of a running \`npm start\` (.mote/stack.json, or
   $MOTE_HOME/stack.json for \`mote start --home DIR\` with MOTE_HOME=DIR), else
   mqtt://127.0.0.1:1883.
@@ -219,6 +224,7 @@ export async function main(args: string[]): Promise<number> {
     if (command === 'rotate') return await rotateCommand(rest);
     if (command === 'claim') return await claimCommand(rest);
     if (command === 'alerts') return await alertsCommand(rest);
+    if (command === 'broker') return await brokerCommand(rest);
     if (command === 'config') return await configCommand(rest);
     if (command === 'flags') return await flagsCommand(rest);
     if (command === 'help' && rest[0] !== undefined) {

@@ -86,3 +86,23 @@ export function identityGuard(registry: IdentityRegistry, broker: () => Aedes): 
     },
   };
 }
+
+/**
+ * Confirms rotations inside the embedded broker (docs/identity.md): when a device acks a rotation
+ * (mote/v1/<id>/identity/ack, ok) on a session that logged in as that device, the registry drops
+ * its old password and the retained rotation is cleared, whether or not `mote rotate` still runs.
+ */
+export function confirmRotationsOn(aedes: Aedes, registry: IdentityRegistry): void {
+  aedes.on('publish', (packet, client) => {
+    const match = /^mote\/v1\/([^/]+)\/identity\/ack$/.exec(packet.topic);
+    if (!match || !client || (client as Tagged).mote !== match[1]) return;
+    let ack: { serial?: unknown; ok?: unknown };
+    try {
+      ack = JSON.parse(packet.payload.toString());
+    } catch {
+      return;
+    }
+    if (ack.ok !== true || typeof ack.serial !== 'number' || !registry.confirm(match[1], ack.serial)) return;
+    aedes.publish({ cmd: 'publish', topic: `mote/v1/${match[1]}/identity/rotate`, payload: Buffer.alloc(0), qos: 1, retain: true, dup: false }, () => {});
+  });
+}
