@@ -100,7 +100,7 @@ const USAGE = `mote: Mote's command-line tool
       Install on growing shares of the devices (ids, "sensor-*" or all); halt when a phase's
       failures pass --max-failures.
 
-  mote config set DEVICE MOD key=value... [--wait 2m] [--unseen] [--broker URL]
+  mote config set DEVICE MOD key=value... [--wait 2m] [--broker URL]
   mote config get DEVICE MOD [--json] [--broker URL]
       A mod's remote configuration on a device (docs/topics.md, Configuration). set checks the
       values against the schema the device reported for the mod (its manifest's mote.config) and

@@ -15,7 +15,9 @@ import mqtt from 'mqtt';
 import { broker, bootNetDevice, consumer, modDirs, until } from '../net/helpers.ts';
 import { configuredMod } from '../config/fixtures.ts';
 import { applyConfigFlag, readFleet } from '../../tools/config/flag-apply.ts';
-import { haveChromium, launchChromium } from './chromium.ts';
+import { haveChromium, launchChromium, type PageDocument } from './chromium.ts';
+
+declare const document: PageDocument;
 
 const SCREENSHOT = join(PROJECT_ROOT, 'test/browser/screenshots/config.png');
 const SLEEPER = configuredMod('sleeper', `
@@ -71,8 +73,8 @@ describe('configuration from the console on a sleeping device (Chromium)', funct
       const setAt = device.clock.now;
       await page.fill(`${block} input[name="level"]`, '9');
       await page.click(`${block} button[type="submit"]`);
-      await page.waitForFunction((selector) => /version 1 (sent|set): waiting for the device/.test((document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 10000 });
-      await page.waitForFunction((selector) => /^version 1 applied/.test((document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 90000 });
+      await page.waitForFunction((selector) => /version 1 (sent|set): waiting for the device/.test(document.querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 10000 });
+      await page.waitForFunction((selector) => /^version 1 applied/.test(document.querySelector(selector)?.textContent ?? ''), `${block} .config-status`, { timeout: 90000 });
       assert.match(await page.textContent(`${block} .config-applied`) ?? '', /level=9/);
 
       const changed = device.logLines.find((line) => line.tag === 'sleeper' && line.text.startsWith('changed'));
@@ -87,7 +89,7 @@ describe('configuration from the console on a sleeping device (Chromium)', funct
       const on = 'tr.flag-cohort[data-flag="turbo"][data-cohort="on"]';
       await page.waitForSelector(on, { timeout: 15000 });
       assert.equal(await page.textContent(`${on} .cohort-devices`), '1');
-      await page.waitForFunction((selector) => (document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(selector)?.textContent === '1', `${on} .cohort-applied`, { timeout: 90000 });
+      await page.waitForFunction((selector) => document.querySelector(selector)?.textContent === '1', `${on} .cohort-applied`, { timeout: 90000 });
       assert.equal(await page.textContent('tr.flag-cohort[data-flag="turbo"][data-cohort="off"] .cohort-devices'), '0');
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });

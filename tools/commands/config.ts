@@ -39,10 +39,11 @@ function reportFor(client: MqttClient, deviceId: string, modId: string, version:
   });
 }
 
-async function setCommand(client: MqttClient, values: { wait?: string; broker?: string; unseen?: boolean }, words: string[]): Promise<number> {
+async function setCommand(client: MqttClient, values: { wait?: string; broker?: string }, words: string[]): Promise<number> {
   const [deviceId, modId, ...assignments] = words;
   if (!deviceId || !modId || !assignments.length) throw usage('mote config set needs DEVICE MOD key=value…');
-  await requireSeenDevice(client, deviceId, values.unseen === true, values.broker ?? defaultBroker());
+  // A mistyped device fails at once with the closest id; an unseen one has no schema to check against.
+  await requireSeenDevice(client, deviceId, false, values.broker ?? defaultBroker());
   let sent;
   try {
     sent = await setModConfig(client, deviceId, modId, parseAssignments(assignments));
@@ -61,9 +62,11 @@ async function setCommand(client: MqttClient, values: { wait?: string; broker?: 
   return 0;
 }
 
-async function getCommand(client: MqttClient, json: boolean, words: string[]): Promise<number> {
+async function getCommand(client: MqttClient, values: { json: boolean; broker?: string }, words: string[]): Promise<number> {
   const [deviceId, modId] = words;
   if (!deviceId || !modId || words.length > 2) throw usage('mote config get needs DEVICE MOD');
+  await requireSeenDevice(client, deviceId, false, values.broker ?? defaultBroker());
+  const { json } = values;
   const { reported, desired } = await readModConfig(client, deviceId, modId);
   if (json) return process.stdout.write(`${JSON.stringify({ reported, desired }, null, 2)}\n`), 0;
   if (!reported) {
@@ -80,12 +83,12 @@ async function getCommand(client: MqttClient, json: boolean, words: string[]): P
 }
 
 export async function configCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...OPERATOR_BROKER_OPTIONS, wait: { type: 'string' }, json: { type: 'boolean', default: false }, unseen: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...OPERATOR_BROKER_OPTIONS, wait: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const [action, ...words] = positionals;
   if (action !== 'set' && action !== 'get') throw usage('mote config needs set or get: mote config set DEVICE MOD key=value…, mote config get DEVICE MOD');
   const client = await connectBroker(values);
   try {
-    return action === 'set' ? await setCommand(client, values, words) : await getCommand(client, values.json, words);
+    return action === 'set' ? await setCommand(client, values, words) : await getCommand(client, values, words);
   } finally {
     await client.endAsync();
   }
