@@ -17,6 +17,7 @@ import { benchNet } from './net.ts';
 import { benchEndurance } from './endurance.ts';
 import { benchChip } from './chip.ts';
 import { benchHistory } from './history.ts';
+import { benchConfig } from './config.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -39,6 +40,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   endurance: benchEndurance,
   chip: benchChip,
   history: benchHistory,
+  config: benchConfig,
 };
 
 const { values, positionals: selected } = parseArgs({

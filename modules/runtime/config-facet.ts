@@ -28,13 +28,13 @@ function makeConfigFacet(context: ModContext, service: ConfigService) {
       const view = live("get");
       if (typeof key !== "string") throw modError(TypeError, `config.get: key must be a string, got ${typeof key}`);
       if (!declared.includes(key)) throw modError(RangeError, `config.get: "${key.slice(0, 40)}" is not a config key of ${context.id}; its manifest declares ${declared.map((k) => `"${k}"`).join(", ")}`);
-      return view.values()[key];
+      return view.effective[key];
     },
     values(): Readonly<Record<string, number | boolean | string>> {
-      return live("values").values();
+      return live("values").effective;
     },
     version(): number {
-      return live("version").version();
+      return live("version").version;
     },
     onChange(callback: unknown): void {
       const view = live("onChange");

@@ -32,14 +32,17 @@ const KEY = "applied";
 interface Applied {
   version: number;
   values: Record<string, ConfigValue>;
-  /** The last report sent (without its ts), so an unchanged one is not sent again at every wake. */
+  /** What the last report sent said (status, versions), so an unchanged one is not built and sent again at every wake. */
   reported?: string;
+  /** The newest version refused: the retained copy sent again at each reconnect is not refused (and logged) again. */
+  refused?: number;
 }
 
 /** A mod's live view of its configuration; `listener` is the mod's `onChange` callback. */
 export interface ConfigAttachment {
-  values(): ConfigValues;
-  version(): number;
+  /** The values the mod reads (computed once per applied version, not per read). */
+  effective: ConfigValues;
+  version: number;
   listener: Function | undefined;
   close(): void;
 }
@@ -57,9 +60,10 @@ export class ConfigService {
     const id = context.id;
     const { session } = this.#options;
     this.#dropUnfitting(context, schema);
+    const stored = this.#record(id);
     const attachment: ConfigAttachment = {
-      values: () => effectiveValues(schema, this.#record(id)?.values),
-      version: () => this.#record(id)?.version ?? 0,
+      effective: effectiveValues(schema, stored?.values),
+      version: stored?.version ?? 0,
       listener: undefined,
       close: () => {
         if (session) session.unsubscribe(topic, handler, false);
@@ -93,14 +97,16 @@ export class ConfigService {
       return this.#refuse(context, schema, undefined, `not a configuration: expected {"v":${CONFIG_WIRE_VERSION},"version":<integer >= 1>,"values":{…}}`);
     }
     const current = this.#record(context.id);
-    if (current && version <= current.version) return; // the retained one again, or an older one
+    if (current && (version <= current.version || version === current.refused)) return; // the retained one again, or an older one
     const problems = valuesProblems(schema, message.values);
     if (problems.length) return this.#refuse(context, schema, version, problems.join("; "));
     const before = effectiveValues(schema, current?.values);
     const values = { ...(message.values as Record<string, ConfigValue>) };
-    this.#all()[context.id] = { version, values, ...(current?.reported ? { reported: current.reported } : {}) };
+    this.#all()[context.id] = { version, values, ...(current?.reported ? { reported: current.reported } : {}), ...(current?.refused ? { refused: current.refused } : {}) };
     this.#save();
     const after = effectiveValues(schema, values);
+    attachment.effective = after;
+    attachment.version = version;
     const changed = Object.keys(after).filter((key) => after[key] !== before[key]);
     context.log(`configuration version ${version} applied${changed.length ? ` (changed: ${changed.join(", ")})` : ""}`);
     context.audit("config", `version ${version} applied`);
@@ -121,6 +127,11 @@ export class ConfigService {
   }
 
   #refuse(context: ModContext, schema: ConfigSchema, version: number | undefined, reason: string): void {
+    if (version !== undefined) {
+      const all = this.#all();
+      all[context.id] = { ...(all[context.id] ?? { version: 0, values: {} }), refused: version };
+      this.#save();
+    }
     context.log(`configuration${version ? ` version ${version}` : ""} refused: ${reason}`);
     context.audit("config", `${version ? `version ${version} ` : ""}refused: ${reason}`);
     this.#report(context, schema, "refused", version, reason);
@@ -131,12 +142,13 @@ export class ConfigService {
     const session = this.#options.session;
     if (!session) return;
     const applied = this.#record(context.id);
+    const said = `${status} ${applied?.version ?? 0} ${refused ?? ""} ${context.manifest.version}`;
+    if (applied?.reported === said) return;
     const body = {
       v: CONFIG_WIRE_VERSION, status, version: applied?.version ?? 0, values: effectiveValues(schema, applied?.values),
       mod: context.manifest.version, schema, ...(refused !== undefined ? { refused } : {}), ...(error !== undefined ? { error } : {}),
     };
     const text = JSON.stringify(body);
-    if (applied?.reported === text) return;
     const now = this.#options.now();
     try {
       session.enqueue({ topic: configReportedTopic(session.deviceId, context.id), body: `${text.slice(0, -1)},"ts":${now}}`, ts: now, qos: 1, retain: true, batch: false, raw: true, owner: "host" });
@@ -144,7 +156,7 @@ export class ConfigService {
       this.#options.log(`config-reported/${context.id} not stored: ${(error as Error).message}`);
       return;
     }
-    this.#all()[context.id] = { version: applied?.version ?? 0, values: applied?.values ?? {}, reported: text };
+    this.#all()[context.id] = { ...(applied ?? { version: 0, values: {} }), reported: said };
     this.#save();
   }
 

@@ -73,7 +73,8 @@ describe('mote/config on a simulated device', function () {
     const { messages } = await consumer(server.url, [REPORTED]);
     const client = await operator(server.url);
     await client.publishAsync(TOPIC, JSON.stringify({ v: 1, version: 4, values: { level: 11, colour: 'red' } }), { qos: 1, retain: true });
-    const { device } = await bootNetDevice(modDirs([READER]), { broker: server.url });
+    const dirs = modDirs([READER]);
+    const { device, deviceDir } = await bootNetDevice(dirs, { broker: server.url });
     await driveUntil(device, () => messages.some((m) => JSON.parse(m.text).status === 'refused'), 'the refusal');
     const refused = JSON.parse(messages.find((m) => JSON.parse(m.text).status === 'refused')!.text);
     assert.equal(refused.refused, 4);
@@ -82,6 +83,13 @@ describe('mote/config on a simulated device', function () {
     assert.deepEqual(traced(device), ['start level=3 unit=C version=0']);
     assert.ok(device.logLines.some((line) => line.tag === 'reader' && /configuration version 4 refused: level must be/.test(line.text)));
     await client.endAsync();
+    await device.shutdown();
+    // The retained refused version comes again at the next connection: not refused (logged) twice.
+    const again = await bootNetDevice(dirs, { broker: server.url, deviceDir, powerOn: false });
+    await again.device.runFor(5000);
+    assert.ok(again.device.logLines.some((line) => line.tag === 'net' && /connected/.test(line.text)), 'connected again');
+    assert.ok(!again.device.logLines.some((line) => /refused/.test(line.text)), again.device.logLines.map((line) => line.text).join('\n'));
+    assert.equal(messages.filter((m) => JSON.parse(m.text).status === 'refused').length, 1, 'reported once');
   });
 
   it('refuses mote/config to a mod that declares no configuration, naming what to add', async () => {

@@ -38,7 +38,7 @@ function receiveAll(messages: string[]): void {
   const view = service.attach(context as unknown as ModContext, SCHEMA);
   for (const message of messages) {
     handler!('mote/v1/dev1/config/probe', new TextEncoder().encode(message).buffer as ArrayBuffer);
-    const applied = view.values();
+    const applied = view.effective;
     const problems = valuesProblems(SCHEMA, applied);
     if (problems.length) throw new Failure(`applied a configuration that does not fit: ${problems.join('; ')}`);
   }
