@@ -42,4 +42,35 @@ describe('identity: one live device per id (Mosquitto)', () => {
     assert.ok(!messages.some((m) => m.topic.startsWith('mote/v1/sensor-2/')));
     await tool.endAsync(true);
   });
+
+  it('takes the old and the pending password during a rotation, only the new one after the ack', async function () {
+    const registry = tempRegistry();
+    const server = await mosquittoWithIdentity(registry);
+    if (!server) return this.skip();
+    const first = registry.provision('sleeper-1');
+    const logsIn = async (password: string) => {
+      try {
+        // A clean DISCONNECT: the next login must not meet this session still open (one live session per id).
+        await (await mqtt.connectAsync(server.url, { clientId: 'sleeper-1', username: 'sleeper-1', password, reconnectPeriod: 0, connectTimeout: 3000 })).endAsync();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Each registry change rewrites the files and SIGHUPs Mosquitto; the reload is asynchronous.
+    const eventually = async (password: string, expected: boolean, what: string) => {
+      const deadline = Date.now() + 10_000;
+      while ((await logsIn(password)) !== expected) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await eventually(first.password, true, 'the provisioned password works');
+    const second = registry.rotate('sleeper-1');
+    await eventually(second.password, true, 'the pending password works');
+    assert.equal(await logsIn(first.password), true, 'a device asleep during the rotation is locked out');
+    registry.confirm('sleeper-1', second.serial);
+    await eventually(first.password, false, 'the old password stops working after the ack');
+    assert.equal(await logsIn(second.password), true);
+  });
 });
