@@ -23,6 +23,7 @@ import { nodeCrypto, publicKeyBytes } from '../../tools/ota/node-crypto.ts';
 import { signPackage } from '../../tools/ota/package-build.ts';
 import { HEALTH_TARGETS } from './health-targets.ts';
 import { CONFIG_TARGETS } from './config-targets.ts';
+import { IDENTITY_TARGETS } from './identity-targets.ts';
 
 /** One input may take at most this long (a hang is a failure). */
 export const HANG_MS = 2000;
@@ -261,6 +262,7 @@ export const TARGETS: FuzzTarget[] = [
   },
   ...HEALTH_TARGETS,
   ...CONFIG_TARGETS,
+  ...IDENTITY_TARGETS,
 ];
 
 /** Board files refuse with a plain Error whose message names the file. */
