@@ -81,7 +81,7 @@ export class ConfigService {
   /** Erases a removed mod's applied configuration (the owner removed it). */
   forget(id: string): void {
     const all = this.#all();
-    if (!(id in all)) return;
+    if (!Object.prototype.hasOwnProperty.call(all, id)) return;
     delete all[id];
     this.#save();
   }
@@ -170,8 +170,16 @@ export class ConfigService {
     const text = this.#options.store.get(DOMAIN, KEY);
     const parsed = typeof text === "string" ? parseBoundedJson(text, { maxLength: 1 << 20, maxDepth: 8 }) : undefined;
     const value = parsed?.ok ? parsed.value : undefined;
-    this.#applied = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, Applied>) : {};
-    return this.#applied;
+    // Only well-formed records are kept: a damaged one is as if nothing had been applied (defaults).
+    const all: Record<string, Applied> = {};
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      for (const [id, record] of Object.entries(value as Record<string, Applied>)) {
+        const { version, values } = (record ?? {}) as Partial<Applied>;
+        if (Number.isInteger(version) && typeof values === "object" && values !== null && !Array.isArray(values)) all[id] = record;
+      }
+    }
+    this.#applied = all;
+    return all;
   }
 
   #save(): void {

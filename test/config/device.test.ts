@@ -5,6 +5,9 @@
 // that does not fit the schema with the schema's reason, keeps the applied one through reboots,
 // and a mod without a schema is refused with the line to add.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { broker, bootNetDevice, consumer, driveUntil, modDirs } from '../net/helpers.ts';
 import { linesOf } from '../xs/helpers.ts';
@@ -109,5 +112,16 @@ export default { onStart() { try { config.get("colour"); } catch (error) { trace
     const { device } = await bootNetDevice(modDirs([mod]), { broker: server.url });
     await device.runFor(1000);
     assert.deepEqual(linesOf(device, 'asker').filter((line) => line.startsWith('RangeError')), ['RangeError: config.get: "colour" is not a config key of asker; its manifest declares "level", "unit", "fast"']);
+  });
+
+  it('reads a damaged stored configuration as the defaults, without a host error', async () => {
+    const server = await broker();
+    const deviceDir = mkdtempSync(join(tmpdir(), 'mote-config-damaged-'));
+    writeFileSync(join(deviceDir, 'preferences.json'), JSON.stringify({ 'mote-config': { applied: '{"reader":{"version":"x","values":5},"other":null}' } }));
+    const { device } = await bootNetDevice(modDirs([READER]), { broker: server.url, deviceDir, powerOn: false });
+    await device.runFor(2000);
+    assert.deepEqual(traced(device), ['start level=3 unit=C version=0']);
+    assert.deepEqual(device.uncaught, []);
+    assert.equal((await device.status())?.mods[0].errors, 0);
   });
 });
