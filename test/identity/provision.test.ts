@@ -2,7 +2,7 @@
 // login, the broker(s), its claim code and trusted keys; the registry keeps only hashes; bad input
 // is refused with the reason and writes nothing (no preferences, no image, no registry entry).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../tools/cli.ts';
@@ -77,6 +77,16 @@ describe('mote provision', () => {
       assert.ok(!existsSync(join(other, 'preferences.json')), `${extra.join(' ')} wrote preferences`);
       assert.equal(readFileSync(registry, 'utf8'), before, `${extra.join(' ')} changed the registry`);
     }
+    // A device of a running `npm start` (its home holds start.lock with a live pid): refused, nothing written.
+    const home = mkdtempSync(join(dir, 'home-'));
+    const running = join(home, 'devices', 'two');
+    mkdirSync(running, { recursive: true });
+    writeFileSync(join(home, 'start.lock'), JSON.stringify({ pid: process.pid }));
+    const busy = await run(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', running, '--registry', registry]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.err, /this device runs in npm start \(pid \d+\); stop it first/);
+    assert.ok(!existsSync(join(running, 'preferences.json')));
+    assert.equal(readFileSync(registry, 'utf8'), before);
     const usage = await run(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--registry', registry]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /--device-dir DIR \(a simulated device\) or --image FILE/);

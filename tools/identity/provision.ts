@@ -72,9 +72,24 @@ export function provisionInto(storage: PreferenceWriter, input: DeviceProvisioni
   }
 }
 
+/** The pid of a live `npm start` holding `home` (tools/stack/home-lock.ts), if any. */
+function runningStart(home: string): number | undefined {
+  try {
+    const pid = Number(JSON.parse(readFileSync(join(home, 'start.lock'), 'utf8')).pid);
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? -1 : undefined;
+  }
+}
+
 /** A stored simulated device's folder (`mote sim --device-dir`, .mote/devices/<id>), opened for its preferences only. */
 export function storedDevice(dir: string): DeviceStorage {
   if (!existsSync(dir)) throw new IdentityError(`--device-dir ${dir}: no such folder; a simulated device's folder is what \`mote sim --device-dir DIR\` or \`npm start\` (.mote/devices/ID) made`);
+  // A device of a running `npm start` (<home>/devices/<id>, <home>/start.lock) keeps its preferences in memory and would write over ours.
+  const running = runningStart(join(dir, '..', '..'));
+  if (running) throw new IdentityError(`--device-dir ${dir}: this device runs in npm start (pid ${running}); stop it first (Ctrl-C), or the running device writes over the new preferences`);
   const file = join(dir, 'preferences.json');
   if (existsSync(file)) {
     try {
