@@ -80,7 +80,10 @@ export function startIdentity(powers: IdentityPowers): void {
     send("ack", JSON.stringify(error ? { v: IDENTITY_WIRE_VERSION, serial, ok: false, error } : { v: IDENTITY_WIRE_VERSION, serial, ok: true }), false);
 
   const code = store.get("claim");
-  if (typeof code === "string" && store.get("claimed") === undefined) send("claim", JSON.stringify({ v: IDENTITY_WIRE_VERSION, code }), true);
+  const claimed = store.get("claimed");
+  if (typeof code === "string" && claimed === undefined) send("claim", JSON.stringify({ v: IDENTITY_WIRE_VERSION, code }), true);
+  // On the serial console too: a board without a label still shows the code to whoever holds it.
+  powers.log(`identity: ${session.deviceId}, ${typeof claimed === "string" ? `claimed by fleet "${claimed}"` : typeof code === "string" ? `unclaimed; claim code ${code}` : "no claim code"}`);
 
   session.subscribe(`${base}claimed`, (_topic, payload) => {
     if (!payload.byteLength || store.get("claimed") !== undefined) return;
