@@ -3,6 +3,11 @@
 // afresh per flag; and an A/B split between two versions of a mod installed over the air on two
 // simulated devices, with the outcome per cohort read back from what the devices report.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import mqtt from 'mqtt';
 import { bucketOf, inCohort, parseCohort, type AbFlag } from '../../tools/config/flags.ts';
 import { applyAbFlag, flagOutcome, readFleet } from '../../tools/config/flag-apply.ts';
@@ -74,6 +79,51 @@ describe('A/B split between two versions of a mod', function () {
       driving = false;
       await drive;
       await operator.endAsync();
+    }
+  });
+
+  it('mote flags ab does the same from the command line and mote flags show prints the outcome per cohort', async () => {
+    const server = await broker();
+    const keys = makeKeys();
+    const dir = mkdtempSync(join(tmpdir(), 'mote-ab-cli-'));
+    const a = join(dir, 'a.mote');
+    const b = join(dir, 'b.mote');
+    writeFileSync(a, packageOf(blinker('1.0.0'), keys));
+    writeFileSync(b, packageOf(blinker('1.1.0'), keys));
+    const one = await otaDevice({ trust: [keys.publicKey], deviceId: 'dev-1', broker: server.url, awake: true });
+    const two = await otaDevice({ trust: [keys.publicKey], deviceId: 'dev-2', broker: server.url, awake: true });
+    const mote = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args, '--broker', server.url], { cwd: PROJECT_ROOT });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    let driving = true;
+    const drive = (async () => {
+      while (driving) {
+        for (const device of [one.device, two.device]) await device.runFor(200);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      const operator = await mqtt.connectAsync(server.url, { reconnectPeriod: 0 });
+      for (const deviceId of ['dev-1', 'dev-2']) assert.equal((await installOverMqtt(operator, { deviceId, pkg: new Uint8Array(readFileSync(a)), timeoutMs: 60000 })).final.step, 'confirmed');
+      await operator.endAsync();
+      const split = await mote('flags', 'ab', 'blink-fast', '--a', a, '--b', b, '--cohort', 'dev-2', '--timeout', '60s');
+      assert.equal(split.status, 0, split.stderr);
+      assert.match(split.stdout, /^ {2}dev-2 → b \(1\.1\.0\): confirmed\n/);
+      const show = await mote('flags', 'show', 'blink-fast');
+      assert.equal(show.stdout, [
+        'blink-fast: blinker A/B, cohort devices dev-2',
+        '  a   "1.0.0": 1 device(s), 1 in effect, 1 online, 0 asleep, 0 mod error(s), 0 quarantined [dev-1]',
+        '  b   "1.1.0": 1 device(s), 1 in effect, 1 online, 0 asleep, 0 mod error(s), 0 quarantined [dev-2]',
+        '',
+      ].join('\n'));
+    } finally {
+      driving = false;
+      await drive;
     }
   });
 });
