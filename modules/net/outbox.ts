@@ -14,8 +14,8 @@
 import TextEncoder from "text/encoder";
 import TextDecoder from "text/decoder";
 import {
-  BLOCK_HEADER, COMMITTED, CONTINUES_BIT, DONE_BIT, MAX_TOPICS, RECORD_HEADER, SENT_BIT,
-  applyChange, blockHeader, encodeChange, encodeRecord, parseRecord, readBlockHeader,
+  BLOCK_HEADER, COMMITTED, CONTINUES_BIT, DONE_BIT, FORMAT_VERSION, MAX_TOPICS, RECORD_HEADER, SENT_BIT,
+  applyChange, blockHeader, encodeChange, encodeRecord, parseRecord, readBlockHeader, type BlockBase,
 } from "net/outbox-record";
 import { OutboxShareError, ownerOf, type FlashPartition, type OutboxEntry, type NewMessage, type OutboxOptions } from "net/outbox-types";
 
@@ -36,7 +36,7 @@ export class Outbox {
   readonly #owners = new Map<string, { messages: number; bytes: number }>();
   #head = 0; // next write offset
   #block = -1; // the block being written, -1: none (the next append opens the one at #head)
-  #base = { seq: 0, ts: 0 };
+  #base: BlockBase = { seq: 0, ts: 0, format: FORMAT_VERSION };
   #topics: string[] = [];
   #previousBody: Uint8Array | undefined;
   /** Bodies of the newest records (offset → body), so sending them needs no flash read. */
@@ -78,7 +78,7 @@ export class Outbox {
     return total;
   }
 
-  /** Appends a message (committed to flash on return) and returns its seq. */
+  /** Appends a message (committed to flash, in one write, on return) and returns its seq. */
   append(message: NewMessage): number {
     const topic = this.#encoder.encode(message.topic);
     const body = this.#encoder.encode(message.body);
@@ -97,8 +97,7 @@ export class Outbox {
     while (this.#live.length >= this.maxMessages) this.#drop(0, `the outbox is full (${this.maxMessages} messages)`);
     this.#nextSeq++;
     const offset = this.#head;
-    this.#flash.write(offset + 1, record.length - 1, record.subarray(1));
-    this.#setState(offset, COMMITTED);
+    this.#flash.write(offset, record.length, record);
     this.#head = offset + record.length;
     if (record[9] & 0x20) this.#topics.push(message.topic);
     this.#previousBody = body;
@@ -261,7 +260,7 @@ export class Outbox {
     this.#flash.erase(index);
     this.#flash.write(start, BLOCK_HEADER, blockHeader(seq, ts));
     this.#block = index;
-    this.#base = { seq, ts };
+    this.#base = { seq, ts, format: FORMAT_VERSION };
     this.#head = start + BLOCK_HEADER;
     this.#topics = [];
     this.#previousBody = undefined;
@@ -335,7 +334,8 @@ export class Outbox {
       if (newestHere <= newest) continue;
       newest = newestHere;
       // Continue in this block after its last record, unless something (a torn write) follows it.
-      const free = context.end + RECORD_HEADER > blockSize || data.subarray(context.end).every((byte) => byte === 0xff);
+      // A block of an older format is read, never appended to: the next append opens the next one.
+      const free = (context.end + RECORD_HEADER > blockSize || data.subarray(context.end).every((byte) => byte === 0xff)) && (!context.base || context.base.format === FORMAT_VERSION);
       this.#head = free ? start + context.end : start + blockSize;
       this.#block = free && context.base ? block : -1;
       if (context.base) this.#base = context.base;
