@@ -87,12 +87,12 @@ function backend(name: string, open: () => Promise<{ store: HistoryStore; done: 
     });
 
     it('stores install steps and operator jobs with their outcomes', async () => {
-      recorder.ingest('mote/v1/dev-1/ota/status', JSON.stringify({ v: 1, txn: 'x1', id: 'blink', version: '1.1.0', step: 'installed' }));
-      recorder.ingest('mote/v1/dev-1/ota/status', JSON.stringify({ v: 1, txn: 'x1', id: 'blink', version: '1.1.0', step: 'installed' })); // retained, resent
+      recorder.ingest('mote/v1/dev-1/ota/status', JSON.stringify({ v: 1, txn: 'x1', id: 'blink', version: '1.1.0', step: 'confirmed' }));
+      recorder.ingest('mote/v1/dev-1/ota/status', JSON.stringify({ v: 1, txn: 'x1', id: 'blink', version: '1.1.0', step: 'confirmed' })); // retained, resent
       recorder.ingest('mote/v1/dev-1/ota/offer', JSON.stringify({ txn: 'x2' })); // the operator's, not the device's
       recorder.recordJob({ label: 'roll out blink 1.1.0 to 4 device(s)', state: 'failed', message: 'phase 2 halted: 1 of 2 failed' });
       await recorder.flush();
-      assert.deepEqual((await store.ota({ device: 'dev-1', since: 0 })).map((r) => [r.mod, r.step, r.version, r.txn]), [['blink', 'installed', '1.1.0', 'x1']]);
+      assert.deepEqual((await store.ota({ device: 'dev-1', since: 0 })).map((r) => [r.mod, r.step, r.version, r.txn]), [['blink', 'confirmed', '1.1.0', 'x1']]);
       assert.deepEqual((await store.jobs(0)).map((r) => [r.label, r.state, r.message]), [['roll out blink 1.1.0 to 4 device(s)', 'failed', 'phase 2 halted: 1 of 2 failed']]);
     });
 

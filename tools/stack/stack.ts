@@ -80,7 +80,10 @@ async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, k
   const deviceDir = join(home, 'devices', spec.id);
   const resumed = existsSync(deviceDir);
   mkdirSync(deviceDir, { recursive: true });
-  const device = new SimulatedDevice({ board: spec.board(), deviceDir, powerOn: !resumed, onLog: onLog && ((line) => onLog(spec.id, line)) });
+  // The device's clock (its RTC, what mote/sampling stamps readings with) reads the wall time, as
+  // its network time does: otherwise the simulator's RTC starts at 2024-01-01 and the readings'
+  // own times (climate-sleeper's [time, value] pairs) land two years back in the charts and history.
+  const device = new SimulatedDevice({ board: spec.board(), deviceDir, powerOn: !resumed, epochAtBoot: Date.now(), onLog: onLog && ((line) => onLog(spec.id, line)) });
   // The owner's provisioning: trust the development key, name the device.
   device.storage.preferenceSet('mote-ota', 'trust', toHex(key.publicKey));
   device.storage.preferenceSet('mote-ota', 'device', spec.id);
