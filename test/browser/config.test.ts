@@ -91,6 +91,9 @@ describe('configuration from the console on a sleeping device (Chromium)', funct
       assert.equal(await page.textContent(`${on} .cohort-devices`), '1');
       await page.waitForFunction((selector) => document.querySelector(selector)?.textContent === '1', `${on} .cohort-applied`, { timeout: 90000 });
       assert.equal(await page.textContent('tr.flag-cohort[data-flag="turbo"][data-cohort="off"] .cohort-devices'), '0');
+      // The form follows what the flag set on this device (fields the operator did not touch).
+      await page.waitForFunction((selector) => (document.querySelector(selector) as unknown as { value: string } | null)?.value === 'true', `${block} select[name="fast"]`, { timeout: 10000 });
+      assert.equal(await page.inputValue(`${block} input[name="level"]`), '9');
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       assert.deepEqual(errors, []);

@@ -5,7 +5,8 @@
 // sends the changed fields to the console server, which checks them against the schema the
 // device reported and sends them retained, or answers with the schema's reasons (shown here;
 // nothing sent). Below, every feature flag with its outcome per cohort. Forms are built once per
-// device and mod list, and only their status lines are refreshed, so typing is never undone.
+// device and mod list; then only their status lines, and the fields the operator has not
+// touched, are refreshed, so typing is never undone.
 import { escape } from './svg.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -53,7 +54,16 @@ function updateStatus(root, mods) {
     if (!block) continue;
     block.querySelector('.config-status').textContent = statusText(entry);
     block.querySelector('.config-applied').textContent = `applied: ${appliedText(entry)}`;
-    block.dataset.current = JSON.stringify({ ...entry.reported.values, ...(entry.desired?.values ?? {}) });
+    const current = { ...entry.reported.values, ...(entry.desired?.values ?? {}) };
+    block.dataset.current = JSON.stringify(current);
+    // A field the operator has not touched follows what is set (a flag or the CLI may change it).
+    for (const element of block.querySelector('.config-form').elements) {
+      if (!element.name || element === document.activeElement) continue;
+      if (element.dataset.shown === undefined || element.value === element.dataset.shown) {
+        element.value = String(current[element.name]);
+        element.dataset.shown = element.value;
+      }
+    }
   }
 }
 
@@ -85,6 +95,7 @@ async function submit(form) {
   const reply = await response.json();
   if (!response.ok) return Object.assign(error, { hidden: false, textContent: reply.problems ? `refused, nothing sent: ${reply.problems.join('; ')}` : reply.error });
   Object.assign(error, { hidden: true, textContent: '' });
+  for (const element of form.elements) if (element.name) element.dataset.shown = element.value;
   block.querySelector('.config-status').textContent = `version ${reply.version} sent: waiting for the device (it applies it when it next connects)`;
   await refreshConfig();
 }
