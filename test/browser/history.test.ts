@@ -5,11 +5,12 @@
 // before the present can only come from the history: the hour's telemetry in the chart, the
 // sleep timeline's asleep and online spans across the hour, and audit records at the device's time.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { startStack, type Stack } from '../../tools/stack/stack.ts';
 import { haveChromium, launchChromium, type PageDocument } from './chromium.ts';
 
@@ -17,6 +18,8 @@ declare const document: PageDocument & { querySelectorAll(selector: string): Arr
 
 const DEVICE = 'esp32-shed';
 const MIN = 60_000;
+/** For a person to look at (gitignored, as the other browser tests' screenshots). */
+const SCREENSHOT = join(PROJECT_ROOT, 'test/browser/screenshots/history.png');
 
 describe('the console shows the last hour from the history database (npm start, Chromium)', function () {
   this.timeout(180000);
@@ -88,6 +91,8 @@ describe('the console shows the last hour from the history database (npm start, 
     assert.equal(audit.filter((line) => /climate-sleeper wake \d/.test(line)).length, 6, audit.join('\n'));
     const shown = await page.evaluate((t) => new Date(t).toLocaleTimeString(), start - 1000);
     assert.ok(audit.some((line) => line.startsWith(shown) && /grant climate-sleeper wake 0/.test(line)), `no audit line at the device time ${shown}: ${audit.join(' | ')}`);
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual(errors, []);
   });
 });
