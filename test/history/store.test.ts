@@ -11,7 +11,8 @@ import { createRecorder, type Recorder } from '../../tools/history/recorder.ts';
 import type { HistoryStore } from '../../tools/history/store.ts';
 import { postgresBin, startPostgres, type PostgresServer } from './postgres-server.ts';
 
-const T0 = Date.UTC(2026, 10, 1, 12);
+// Two days ago on a whole hour: every row is in the past, whatever day the tests run.
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 48 * 3_600_000;
 const MIN = 60_000;
 
 function backend(name: string, open: () => Promise<{ store: HistoryStore; done: () => Promise<void> }>, available = true) {
