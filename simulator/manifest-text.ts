@@ -9,7 +9,7 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 /** Top-level keys of a Moddable manifest (Moddable SDK documentation/tools/manifest.md), and "mote". */
 const MANIFEST_KEYS = ['build', 'include', 'creation', 'defines', 'config', 'data', 'modules', 'preload', 'resources', 'platforms', 'strip', 'errors', 'warnings', 'recipes', 'bundle', 'typescript', 'mote'];
 /** The "mote" section (docs/mod-contract.md). */
-const MOTE_KEYS = ['id', 'version', 'entry', 'permissions'];
+const MOTE_KEYS = ['id', 'version', 'entry', 'permissions', 'config'];
 /** Permission kinds (modules/permissions/manifest.ts PERMISSION_KINDS). */
 const PERMISSION_KINDS = ['digital', 'i2c', 'timers', 'mqtt', 'storage', 'power', 'sampling'];
 

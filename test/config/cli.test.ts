@@ -118,4 +118,15 @@ describe('mote config and mote flags', function () {
     assert.equal(unknown.status, 1);
     assert.equal(unknown.stderr, 'mote: no flag "nosuch" (flags: none)\n');
   });
+
+  it('mote sim runs a mod that declares a configuration and reads it (the author path checks manifest keys)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mote-config-sim-'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ modules: { '*': ['./main'] }, mote: { id: 'hello', version: '0.2.0', entry: 'main', permissions: { timers: { max: 1, minInterval: 1000 } }, config: { 'period-ms': { type: 'integer', min: 1000, max: 3600000, default: 5000 } } } }));
+    writeFileSync(join(dir, 'main.ts'), `import Timer from "mote/timer";
+import config from "mote/config";
+export default { onStart(): void { Timer.repeat(() => trace("tick\\n"), config.get("period-ms") as number); } };`);
+    const run = await mote('sim', '--mod', dir, '--duration', '12s', '--warp');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.match(/\[hello\] tick/g)?.length, 2, run.stdout);
+  });
 });
