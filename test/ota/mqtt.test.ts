@@ -20,7 +20,7 @@ describe('over-the-air install over MQTT (real broker)', function () {
     return { client, messages };
   }
 
-  it('installs, reports every step on ota/status, publishes ota/installed and clears the retained offer', async () => {
+  it('installs, reports its steps on ota/status (one message per turn; the log says every step), publishes ota/installed and clears the retained offer', async () => {
     const mqtt = await broker();
     const { device } = await otaDevice({ trust: [keys.publicKey], broker: mqtt.url, awake: true });
     const { client, messages } = await operator(mqtt.url);
