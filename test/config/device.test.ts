@@ -124,4 +124,27 @@ export default { onStart() { try { config.get("colour"); } catch (error) { trace
     assert.deepEqual(device.uncaught, []);
     assert.equal((await device.status())?.mods[0].errors, 0);
   });
+
+  it('is revoked with the mod: a stopped mod cannot read it and is not told of a change, and gets it when started again', async () => {
+    const server = await broker();
+    const { messages } = await consumer(server.url, ['mote/v1/dev1/config-reported/stopper']);
+    const mod = configuredMod('stopper', `import config from "mote/config";
+export default {
+  onStart() { trace("start level=" + config.get("level")); config.onChange(() => trace("changed level=" + config.get("level"))); },
+  onStop() { Promise.resolve().then(() => { try { config.get("level"); } catch (error) { trace("after stop: " + (error as Error).message); } }); },
+};`);
+    const { device } = await bootNetDevice(modDirs([mod]), { broker: server.url });
+    await driveUntil(device, () => messages.length >= 1, 'the schema report');
+    await device.modAction('stop', 'stopper');
+    await device.runFor(100);
+    assert.ok(linesOf(device, 'stopper').includes('after stop: stopper: config.get: this mod is stopped; its permissions are revoked'), linesOf(device, 'stopper').join('\n'));
+    const client = await operator(server.url);
+    await client.publishAsync('mote/v1/dev1/config/stopper', JSON.stringify({ v: 1, version: 1, values: { level: 5 } }), { qos: 1, retain: true });
+    await client.endAsync();
+    await device.runFor(3000);
+    assert.ok(!linesOf(device, 'stopper').some((line) => line.startsWith('changed')), 'not told while stopped');
+    await device.modAction('start', 'stopper');
+    await driveUntil(device, () => linesOf(device, 'stopper').some((line) => line.startsWith('changed')), 'the value after the restart');
+    assert.deepEqual(linesOf(device, 'stopper').filter((line) => /^(start|changed)/.test(line)), ['start level=3', 'start level=3', 'changed level=5']);
+  });
 });
