@@ -38,8 +38,11 @@ export function hex(value: number): string {
 
 /** Opens the sensor's I2C device; `defaults` (address, hz) yield to what `sensor` says. */
 export function openSensorBus(chip: string, options: SensorOptions | undefined, defaults: { address: number; hz: number }): { io: I2CDevice; address: number } {
-  const sensor = options?.sensor;
-  if (typeof sensor !== "object" || sensor === null || typeof sensor.io !== "function") {
+  const given = options?.sensor;
+  // Copied once: each of the caller's properties (a getter, a Proxy trap) is read exactly once,
+  // so the bus described is the bus opened (the mod's `device.io.I2C` then checks its grant).
+  const sensor: SensorBus | undefined = typeof given === "object" && given !== null ? { ...given } : undefined;
+  if (sensor === undefined || typeof sensor.io !== "function") {
     throw new TypeError(`${chip}: options.sensor must describe its I2C bus, e.g. new ${chip}({ sensor: { ...device.I2C.default, address: ${hex(defaults.address)} } })`);
   }
   const address = sensor.address ?? defaults.address;

@@ -47,10 +47,10 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
       const debounce = given.debounce === undefined ? DEFAULT_DEBOUNCE_MS : toNumberOnce("Button: debounce", given.debounce);
       const onPush = given.onPush as ButtonOptions["onPush"];
       const pull = given.pull ?? (activeLow ? "up" : "down");
-      if (!(debounce >= 0 && debounce <= 1000)) throw new RangeError(`Button: debounce must be 0-1000 ms, got ${String(debounce)}`);
-      if (onPush !== undefined && typeof onPush !== "function") throw new TypeError("Button: onPush must be a function");
+      if (!(debounce >= 0 && debounce <= 1000)) throw modError(RangeError, `Button: debounce must be 0-1000 ms, got ${String(debounce)}`);
+      if (onPush !== undefined && typeof onPush !== "function") throw modError(TypeError, "Button: onPush must be a function");
       const mode = pull === "up" ? Digital.InputPullUp : pull === "down" ? Digital.InputPullDown : pull === "none" ? Digital.Input : undefined;
-      if (mode === undefined) throw new RangeError(`Button: pull must be "up", "down" or "none", got ${String(pull)}`);
+      if (mode === undefined) throw modError(RangeError, `Button: pull must be "up", "down" or "none", got ${typeof pull === "string" ? JSON.stringify(pull) : typeof pull}`);
       this.#pressedLevel = activeLow ? 0 : 1;
       this.#debounce = debounce;
       this.#onPush = onPush;
@@ -111,7 +111,10 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
     }
 
     #use(): DigitalInput {
-      if (!this.#pin) throw new Error("Button: used after close");
+      if (!this.#pin) {
+        context.assertLive("Button");
+        throw modError(Error, "Button: used after close");
+      }
       return this.#pin;
     }
   }

@@ -42,7 +42,7 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
       const dimmable = !!given.dimmable;
       this.#invert = given.invert === true;
       if (dimmable) {
-        if (!PWM) throw new Error(`LED: pin ${pin} cannot be dimmable, this board has no PWM; drop "dimmable"`);
+        if (!PWM) throw modError(Error, `LED: pin ${pin} cannot be dimmable, this board has no PWM; drop "dimmable"`);
         const pwm = new PWM({ pin } as never) as PWM & Output;
         this.#output = pwm;
         this.#max = 2 ** pwm.resolution - 1;
@@ -60,7 +60,7 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
     }
 
     set brightness(value: number) {
-      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw new RangeError(`LED: brightness must be a number from 0 to 1, got ${String(value)}`);
+      if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw modError(RangeError, `LED: brightness must be a number from 0 to 1, got ${typeof value === "number" ? value : typeof value}`);
       const level = this.#max === 1 ? (value > 0 ? 1 : 0) : value;
       const drive = this.#invert ? 1 - level : level;
       this.#use().write(Math.round(drive * this.#max));
@@ -95,7 +95,7 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
     }
 
     #use(): Output {
-      if (!this.#output) throw new Error("LED: used after close");
+      if (!this.#output) throw modError(Error, "LED: used after close");
       return this.#output;
     }
   }

@@ -13,7 +13,8 @@ import type { ModModule, ModuleRequirement } from "runtime/mod-module";
 import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
 import type { Session } from "net/session";
 import { OutboxShareError } from "net/outbox";
-import { modError } from "runtime/mod-context";
+import { asModError, messageOf, modError } from "runtime/mod-context";
+import { readOptions } from "runtime/facet-kit";
 import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
 import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
 
@@ -31,26 +32,25 @@ const decoder = new TextDecoder();
 
 interface Options { retain: boolean; qos: 0 | 1; absolute: boolean }
 
-function readOptions(method: string, options: unknown): Options {
+/** The options of a publish/subscribe, each read once (facet kit); absent: { retain: false, qos: 1, absolute: false }. */
+function optionsOf(method: string, options: unknown): Options {
   if (options === undefined || options === null) return { retain: false, qos: 1, absolute: false };
-  if (typeof options !== "object") throw new TypeError(`mqtt.${method}: options must be an object such as { retain: true }`);
-  const record = options as Record<string, unknown>;
-  const retain = record.retain;
-  const qos = record.qos;
-  const absolute = record.absolute;
-  if (qos !== undefined && qos !== 0 && qos !== 1) throw new RangeError(`mqtt.${method}: qos must be 0 or 1, got ${String(qos)}`);
+  if (typeof options !== "object") throw modError(TypeError, `mqtt.${method}: options must be an object such as { retain: true }`);
+  const { retain, qos, absolute } = readOptions(`mqtt.${method}`, options, ["retain", "qos", "absolute"] as const);
+  if (qos !== undefined && qos !== 0 && qos !== 1) throw modError(RangeError, `mqtt.${method}: qos must be 0 or 1, got ${typeof qos === "number" ? qos : typeof qos}`);
   return { retain: !!retain, qos: qos === 0 ? 0 : 1, absolute: !!absolute };
 }
 
+/** The payload as text, serialized once (a string as is; getters and `toJSON` run once, here). */
 function serialize(payload: unknown): string {
   if (typeof payload === "string") return payload;
   let text: string | undefined;
   try {
     text = JSON.stringify(payload);
   } catch (error) {
-    throw new TypeError(`mqtt.publish: payload cannot be serialized as JSON (${(error as Error)?.message ?? error})`);
+    throw modError(TypeError, `mqtt.publish: payload cannot be serialized as JSON (${messageOf(error)})`);
   }
-  if (text === undefined) throw new TypeError("mqtt.publish: payload must be a string or a JSON value (not undefined or a function)");
+  if (text === undefined) throw modError(TypeError, "mqtt.publish: payload must be a string or a JSON value (not undefined or a function)");
   return text;
 }
 
@@ -84,13 +84,13 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
   function resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
     context.assertLive(`mqtt.${direction}`);
     if (!services) unavailable();
-    if (typeof topic !== "string") throw new TypeError(`mqtt.${direction}: topic must be a string, got ${typeof topic}`);
+    if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
     if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${grantError}`);
     try {
       return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
     } catch (error) {
       if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
-      throw error;
+      throw asModError(error);
     }
   }
 
@@ -147,7 +147,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
     /** This device's id (the `<deviceId>` of its topics), for payloads that name its topics. */
     deviceId: services ? services.session.deviceId : "",
     publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
-      const { retain, qos, absolute } = readOptions("publish", options);
+      const { retain, qos, absolute } = optionsOf("publish", options);
       const full = resolve("publish", topic, absolute);
       if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
       const body = serialize(payload);
@@ -158,13 +158,13 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       } catch (error) {
         // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
         if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
-        throw error;
+        throw asModError(error);
       }
     },
     subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
-      const { absolute } = readOptions("subscribe", options);
+      const { absolute } = optionsOf("subscribe", options);
       const full = resolve("subscribe", filter, absolute);
-      if (typeof callback !== "function") throw new TypeError("mqtt.subscribe: callback must be a function");
+      if (typeof callback !== "function") throw modError(TypeError, "mqtt.subscribe: callback must be a function");
       // Each is a packet to the broker and a filter the session re-sends at every reconnect.
       if (!subscriptions.has(full) && subscriptions.size >= MAX_SUBSCRIPTIONS) context.deny(`mqtt.subscribe: this mod already holds ${subscriptions.size} subscriptions, the most a mod may hold; unsubscribe one, or subscribe to a filter with a wildcard`);
       if (!context.allow("subscriptions")) context.deny("mqtt.subscribe: more subscribe/unsubscribe calls than this mod's rate limit allows; subscribe once at start");
@@ -175,7 +175,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
       services!.session.subscribe(full, handler);
     },
     unsubscribe(filter: string, options?: { absolute?: boolean }): void {
-      const { absolute } = readOptions("unsubscribe", options);
+      const { absolute } = optionsOf("unsubscribe", options);
       const full = resolve("subscribe", filter, absolute);
       const handler = subscriptions.get(full);
       if (!handler) return;

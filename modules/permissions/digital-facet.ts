@@ -5,8 +5,8 @@
 // and only the coerced values reach the board. What the mod opens is tracked and closed when it
 // stops.
 import type { DigitalGrant } from "permissions/manifest";
-import { asModError, modError, type ModContext } from "runtime/mod-context";
-import { readOptions, toBoardInteger } from "runtime/facet-kit";
+import { modError, type ModContext } from "runtime/mod-context";
+import { openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import type Digital from "embedded:io/digital";
 
 type DigitalClass = typeof Digital;
@@ -30,7 +30,7 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
     static readonly Rising = Board.Rising;
     static readonly Falling = Board.Falling;
 
-    #inner: Digital | undefined;
+    readonly #io: OpenedIO<Digital & { close(): void }>;
     target: unknown;
 
     constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
@@ -50,57 +50,28 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
         context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${granted})`);
       }
       const self = this;
-      let inner: Digital;
-      try {
-        inner = new Board({
-          pin,
-          mode: mode as never,
-          ...(edge === undefined ? {} : { edge }),
-          ...(typeof onReadable === "function"
-            ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
-            : {}),
-        } as never);
-      } catch (error) {
-        throw asModError(error);
-      }
-      this.#inner = inner;
+      this.#io = openOnBehalf(context, "Digital", () => new Board({
+        pin,
+        mode: mode as never,
+        ...(edge === undefined ? {} : { edge }),
+        ...(typeof onReadable === "function"
+          ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
+          : {}),
+      } as never) as Digital & { close(): void });
       this.target = target;
-      context.track(inner);
     }
 
-    // The hot path: one field read and one state check before the board's call (npm run bench).
     read(): 0 | 1 {
-      const inner = this.#inner;
-      if (inner === undefined || context.state !== "running") this.#refuse("read");
-      return inner!.read();
+      return this.#io.use("read").read();
     }
 
     write(value: 0 | 1): void {
-      const inner = this.#inner;
-      if (inner === undefined || context.state !== "running") this.#refuse("write");
-      inner!.write(value ? 1 : 0);
+      this.#io.use("write").write(value ? 1 : 0);
     }
 
     close(): void {
-      const inner = this.#inner;
-      if (!inner) return;
-      this.#inner = undefined;
-      context.untrack(inner);
-      inner.close();
-    }
-
-    get format(): "number" {
-      return "number";
-    }
-
-    set format(value: "number") {
-      if (value !== "number") throw modError(RangeError, `Digital: unsupported format "${String(value)}"`);
-    }
-
-    #refuse(operation: string): never {
-      context.assertLive(`Digital ${operation}`);
-      throw modError(Error, `Digital: ${operation} after close`);
+      this.#io.close();
     }
   }
-  return harden(GrantedDigital) as unknown as DigitalClass;
+  return harden(withFormat(GrantedDigital, "Digital", "number")) as unknown as DigitalClass;
 }

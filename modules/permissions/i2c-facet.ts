@@ -4,8 +4,8 @@
 // bus's own speed (a faster request, e.g. a driver's 400 kHz default, runs at the bus's speed) and
 // may ask for a slower one down to 10 kHz (SMBus's floor); anything else is refused.
 import type { I2CGrant } from "permissions/manifest";
-import { asModError, modError, type ModContext } from "runtime/mod-context";
-import { readOptions, toBoardInteger } from "runtime/facet-kit";
+import { type ModContext } from "runtime/mod-context";
+import { onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 
 /** The slowest bus clock a mod may ask for (SMBus 3.1 §3.1.1: 10 kHz). */
 const MIN_HZ = 10_000;
@@ -13,6 +13,7 @@ import type I2C from "embedded:io/i2c";
 
 type I2CClass = typeof I2C;
 type Bytes = ArrayBuffer | ArrayBufferView;
+type BoardI2C = I2C & { close(): void };
 
 export interface I2CBus {
   readonly port: number;
@@ -29,7 +30,7 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
   const granted = describeI2CGrants(grants);
 
   class GrantedI2C {
-    #inner: (I2C & { close(): void; writeRead?(write: Bytes, read: number | Bytes): ArrayBuffer | undefined }) | undefined;
+    readonly #io: OpenedIO<BoardI2C>;
     target: unknown;
 
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
@@ -48,52 +49,32 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
         context.deny(`I2C: hz ${asked} is below the ${MIN_HZ} Hz a mod may slow bus ${bus.port} to (the bus is shared by every mod); leave hz out to use the bus's ${bus.hz} Hz`);
       }
       const hz = Math.min(asked, bus.hz);
-      let inner: never;
-      try {
-        inner = new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz, address } as never) as never;
-      } catch (error) {
-        throw asModError(error);
-      }
-      this.#inner = inner;
+      this.#io = openOnBehalf(context, "I2C", () => new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz, address } as never) as unknown as BoardI2C);
       this.target = target;
-      context.track(inner);
     }
 
+    // The board's NACK or bus error reaches the mod as a mod error (no host frames).
     read(byteLengthOrBuffer: number | Bytes, stop?: boolean): ArrayBuffer | undefined {
-      return this.#use("read").read(byteLengthOrBuffer as never, stop);
+      const inner = this.#io.use("read");
+      return onBehalf(() => inner.read(byteLengthOrBuffer as never, stop));
     }
 
     write(buffer: Bytes, stop?: boolean): void {
-      this.#use("write").write(buffer as never, stop);
+      const inner = this.#io.use("write");
+      onBehalf(() => inner.write(buffer as never, stop));
     }
 
     writeRead(buffer: Bytes, byteLengthOrBuffer: number | Bytes): ArrayBuffer | undefined {
-      const inner = this.#use("writeRead");
-      inner.write(buffer as never, false);
-      return inner.read(byteLengthOrBuffer as never, true);
+      const inner = this.#io.use("writeRead");
+      return onBehalf(() => {
+        inner.write(buffer as never, false);
+        return inner.read(byteLengthOrBuffer as never, true);
+      });
     }
 
     close(): void {
-      const inner = this.#inner;
-      if (!inner) return;
-      this.#inner = undefined;
-      context.untrack(inner);
-      inner.close();
-    }
-
-    get format(): "buffer" {
-      return "buffer";
-    }
-
-    set format(value: "buffer") {
-      if (value !== "buffer") throw modError(RangeError, `I2C: unsupported format "${String(value)}"`);
-    }
-
-    #use(operation: string) {
-      context.assertLive(`I2C ${operation}`);
-      if (!this.#inner) throw modError(Error, `I2C: ${operation} after close`);
-      return this.#inner;
+      this.#io.close();
     }
   }
-  return harden(GrantedI2C) as unknown as I2CClass;
+  return harden(withFormat(GrantedI2C, "I2C", "buffer")) as unknown as I2CClass;
 }

@@ -5,8 +5,8 @@
 // (ESP32 LEDC: 4 in Moddable's default configuration), so one mod holds at most
 // PWM_CHANNELS_PER_MOD of them at a time and cannot starve the others.
 import type { DigitalGrant } from "permissions/manifest";
-import { asModError, modError, type ModContext } from "runtime/mod-context";
-import { readOptions, toBoardInteger } from "runtime/facet-kit";
+import { modError, type ModContext } from "runtime/mod-context";
+import { onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import { describeDigitalGrants } from "permissions/digital-facet";
 import type PWM from "embedded:io/pwm";
 
@@ -21,7 +21,7 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
   const open = new Set<PWMOutput>();
 
   class GrantedPWM {
-    #inner: PWMOutput | undefined;
+    readonly #io: OpenedIO<PWMOutput>;
     target: unknown;
 
     constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
@@ -38,52 +38,30 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
       if (open.size >= PWM_CHANNELS_PER_MOD) {
         context.deny(`PWM on pin ${pin}: this mod already holds ${open.size} PWM outputs, the most one mod may hold (the board's channels are shared by every mod); close one first`);
       }
-      let inner: PWMOutput;
-      try {
-        inner = new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput;
-      } catch (error) {
-        throw asModError(error);
-      }
-      this.#inner = inner;
+      this.#io = openOnBehalf(context, "PWM", () => {
+        const inner = new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput;
+        open.add(inner);
+        return inner;
+      }, (inner) => open.delete(inner));
       this.target = target;
-      open.add(inner);
-      context.track(inner);
     }
 
     get hz(): number {
-      return this.#use("hz").hz;
+      return this.#io.use("hz").hz;
     }
 
     get resolution(): number {
-      return this.#use("resolution").resolution;
+      return this.#io.use("resolution").resolution;
     }
 
     write(value: number): void {
-      this.#use("write").write(value);
+      const inner = this.#io.use("write");
+      onBehalf(() => inner.write(value));
     }
 
     close(): void {
-      const inner = this.#inner;
-      if (!inner) return;
-      this.#inner = undefined;
-      open.delete(inner);
-      context.untrack(inner);
-      inner.close();
-    }
-
-    get format(): "number" {
-      return "number";
-    }
-
-    set format(value: "number") {
-      if (value !== "number") throw modError(RangeError, `PWM: unsupported format "${String(value)}"`);
-    }
-
-    #use(operation: string): PWMOutput {
-      if (context.state !== "running") context.assertLive(`PWM ${operation}`);
-      if (!this.#inner) throw modError(Error, `PWM: ${operation} after close`);
-      return this.#inner;
+      this.#io.close();
     }
   }
-  return harden(GrantedPWM) as unknown as PWMClass;
+  return harden(withFormat(GrantedPWM, "PWM", "number")) as unknown as PWMClass;
 }

@@ -11,7 +11,7 @@
 // `delete`) are flash writes: they are rate-limited per mod ("storage"), so a mod cannot wear out
 // the flash. Usage counts the UTF-8 bytes of each key and serialized value.
 import type { StorageGrant } from "permissions/manifest";
-import { modError, type ModContext } from "runtime/mod-context";
+import { messageOf, modError, type ModContext } from "runtime/mod-context";
 import type { ModModule, ModuleRequirement } from "runtime/mod-module";
 import { decodeUtf8, encodeUtf8, utf8Length } from "permissions/utf8";
 import { jsonDepth, parseBoundedJson } from "permissions/bounded-json";
@@ -92,9 +92,9 @@ function load(preference: HostPreference, context: ModContext, identity: string)
 export function makeStorageFacet(context: ModContext, grant: StorageGrant, preference: HostPreference) {
   const identity = storageIdentity(context.id, context.signer);
   let entries: Map<string, string> | undefined;
+  // Built only for a mod granted storage (STORAGE below): no check of the grant's presence here.
   const opened = (method: string) => {
     context.assertLive(`storage.${method}`);
-    if (!grant.bytes) context.deny(`storage.${method}: this mod has no storage granted; add "storage": { "bytes": 1024 } to mote.permissions in its manifest.json`);
     return (entries ??= load(preference, context, identity));
   };
   const writing = (method: string) => {
@@ -129,7 +129,13 @@ export function makeStorageFacet(context: ModContext, grant: StorageGrant, prefe
       const map = opened("set");
       const name = keyOf("set", key);
       writing("set");
-      const text = JSON.stringify(value);
+      // Serialized once, here: getters and toJSON run once, and what is counted is what is stored.
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(value);
+      } catch (error) {
+        throw modError(TypeError, `storage.set("${name}"): the value cannot be serialized as JSON (${messageOf(error)})`);
+      }
       if (typeof text !== "string") throw modError(TypeError, `storage.set("${name}"): the value must be JSON data (string, number, boolean, null, array or plain object)`);
       if (jsonDepth(text) > VALUE_BOUNDS.maxDepth) throw modError(TypeError, `storage.set("${name}"): the value is nested more than ${VALUE_BOUNDS.maxDepth} deep`);
       const next = new Map(map);

@@ -3,8 +3,8 @@
 // that; `maxHoldAwake`: no hold-awake longer than that). A mod without a `power` grant may read
 // its wake cause and keep retained state, nothing more. Callbacks run through the mod's context,
 // so an exception in one is the mod's, counted and reported.
-import { modError, type ModContext } from "runtime/mod-context";
-import { toNumberOnce } from "runtime/facet-kit";
+import { messageOf, modError, type ModContext } from "runtime/mod-context";
+import { readOptions, toNumberOnce, toStringOnce } from "runtime/facet-kit";
 import type { ModModule } from "runtime/mod-module";
 import type { PowerManager, WakeCause } from "power/power-manager";
 import type { RetainedStore } from "power/retained-store";
@@ -63,9 +63,10 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
       const ms = milliseconds("every", "interval", interval);
       if (ms < grant.minWakeInterval) context.deny(`power.every: an interval of ${ms} ms is below this mod's minimum of ${grant.minWakeInterval} ms (mote.permissions.power.minWakeInterval)`);
       if (typeof callback !== "function") throw modError(TypeError, "power.every: callback must be a function");
-      const name = String(options?.name ?? "every");
+      const given = options === undefined || options === null ? undefined : readOptions("power.every", options, ["name", "slack"] as const);
+      const name = given?.name === undefined ? "every" : toStringOnce("power.every: name", given.name);
       if (names.has(name)) throw modError(Error, `power.every: this mod already has a schedule named "${name}"; give each its own { name }`);
-      const slack = milliseconds("every", "slack", options?.slack ?? 0);
+      const slack = given?.slack === undefined ? 0 : milliseconds("every", "slack", given.slack);
       names.add(name);
       const cancel = manager.schedule(owner, name, (cause) => {
         // A frozen copy for this call: never the manager's own object, which every mod shares.
@@ -85,8 +86,8 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
     /** Wakes the device from deep sleep when `pin` (a granted input) reads `level`. */
     wakeOnPin(pin: number, level: 0 | 1) {
       need("wakeOnPin");
-      if (!digitalInputGranted(context, pin)) context.deny(`power.wakeOnPin: pin ${pin} is not granted to this mod as an input; add { "pin": ${pin}, "mode": "input" } to mote.permissions.digital`);
-      if (level !== 0 && level !== 1) throw modError(RangeError, `power.wakeOnPin: level must be 0 or 1, got ${String(level)}`);
+      if (typeof pin !== "number" || !digitalInputGranted(context, pin)) context.deny(`power.wakeOnPin: pin ${typeof pin === "number" ? pin : typeof pin} is not granted to this mod as an input; add { "pin": ${typeof pin === "number" ? pin : 0}, "mode": "input" } to mote.permissions.digital`);
+      if (level !== 0 && level !== 1) throw modError(RangeError, `power.wakeOnPin: level must be 0 or 1, got ${typeof level === "number" ? level : typeof level}`);
       const cancel = manager.wakeOnPin(owner, pin, level);
       const handle = { close: () => { cancel(); context.untrack(handle); } };
       context.track(handle);
@@ -97,20 +98,22 @@ export function makePowerFacet(context: ModContext, manager: PowerManager, retai
       const grant = need("holdAwake");
       const duration = milliseconds("holdAwake", "ms", ms);
       if (duration > grant.maxHoldAwake) context.deny(`power.holdAwake: ${duration} ms is above this mod's maximum of ${grant.maxHoldAwake} ms (mote.permissions.power.maxHoldAwake)`);
-      const release = manager.hold(owner, duration, String(reason ?? "mod"));
+      const release = manager.hold(owner, duration, reason === undefined || reason === null ? "mod" : toStringOnce("power.holdAwake: reason", reason));
       const handle = { close: () => { release(); context.untrack(handle); } };
       context.track(handle);
       return harden(handle);
     },
     /** Keeps a small JSON value (≤ 256 bytes) through deep sleep (not through power loss). */
     retain(value: unknown): void {
+      context.assertLive("power.retain");
       try {
         retained.set(section, value, MOD_RETAINED_BYTES);
       } catch (error) {
-        context.deny(`power.retain: ${(error as Error).message}`);
+        context.deny(`power.retain: ${messageOf(error)}`);
       }
     },
     retained(): unknown {
+      context.assertLive("power.retained");
       const value = retained.get(section);
       return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
     },

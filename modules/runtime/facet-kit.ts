@@ -1,10 +1,12 @@
-// The facet kit's argument side (in the spirit of Endo's `makeExo` interface guards): every
+// The facet kit every facet is built with (in the spirit of Endo's `makeExo` interface guards): every
 // argument a mod passes to a facet is read exactly once into a plain copy and coerced the way the
 // board will coerce it, and only that copy is checked against the grant and handed on. A getter,
 // Proxy or `valueOf` therefore cannot pass the check with one value and reach the board with
 // another, and a string "8" or 8.5 is checked as the 8 the board makes of it. Every refusal is a
-// `modError` (no host frames in its stack). Facets adopt these helpers one by one (issue 15).
-import { messageOf, modError } from "runtime/mod-context";
+// `modError` (no host frames in its stack). The other half is revocation: what a facet opens on
+// the board is held by an `OpenedIO`, refused once the mod stopped and closed with it. Every
+// facet is built from these (issue 15).
+import { asModError, messageOf, modError, type ModContext } from "runtime/mod-context";
 
 /**
  * Reads `keys` of a mod's options object, each exactly once, into a null-prototype plain object.
@@ -33,6 +35,16 @@ export function toNumberOnce(what: string, value: unknown): number {
   }
 }
 
+/** ToString, once; a Symbol or a throwing `toString` is a TypeError (mod error). */
+export function toStringOnce(what: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return String(value as string);
+  } catch (error) {
+    throw modError(TypeError, `${what} must be a string, got ${typeof value} (${messageOf(error)})`);
+  }
+}
+
 /**
  * The integer the Moddable SDK makes of an option (`xsToInteger`: ToNumber, NaN and ±Infinity
  * to 0, truncation toward zero, 32-bit), computed once, so the facet checks the value the
@@ -55,4 +67,89 @@ export function finiteAtLeast(what: string, value: unknown, min: number, unit = 
   const number = toNumberOnce(what, value);
   if (!Number.isFinite(number) || number < min) throw modError(RangeError, `${what} must be a number${unit ? ` of ${unit}` : ""} >= ${min}, got ${String(number)}`);
   return number;
+}
+
+interface Closable {
+  close(): void;
+}
+
+/**
+ * What an IO facet instance opened on the board for a mod (the kit's revocation half): tracked by
+ * the mod's context, so stopping the mod closes it; `use(operation)` hands it to the facet only
+ * while the mod runs and until `close()`, else refuses with a mod error; `close()` is safe twice.
+ * Facets keep it in a #private field: the mod never holds the board object itself.
+ */
+export class OpenedIO<Inner extends Closable> {
+  #inner: Inner | undefined;
+  readonly #context: ModContext;
+  readonly #kind: string;
+  readonly #onClose: ((inner: Inner) => void) | undefined;
+
+  constructor(context: ModContext, kind: string, inner: Inner, onClose?: (inner: Inner) => void) {
+    this.#context = context;
+    this.#kind = kind;
+    this.#inner = inner;
+    this.#onClose = onClose;
+    // Tracked itself, not the board object: stopping the mod closes it through `close`, so a
+    // handle kept past the mod's life refuses even after the mod is started again.
+    context.track(this);
+  }
+
+  /** The board object, checked in one field read and one state compare (the Digital hot path, npm run bench). */
+  use(operation: string): Inner {
+    const inner = this.#inner;
+    if (inner === undefined || this.#context.state !== "running") this.#refuse(operation);
+    return inner!;
+  }
+
+  close(): void {
+    const inner = this.#inner;
+    if (!inner) return;
+    this.#inner = undefined;
+    this.#context.untrack(this);
+    this.#onClose?.(inner);
+    inner.close();
+  }
+
+  #refuse(operation: string): never {
+    this.#context.assertLive(`${this.#kind} ${operation}`);
+    throw modError(Error, `${this.#kind}: ${operation} after close`);
+  }
+}
+
+/**
+ * Opens a board object for a mod (after its grant was checked on the copied options): what the
+ * board throws reaches the mod as a mod error of the same type and message, without host frames.
+ */
+export function openOnBehalf<Inner extends Closable>(context: ModContext, kind: string, open: () => Inner, onClose?: (inner: Inner) => void): OpenedIO<Inner> {
+  let inner: Inner;
+  try {
+    inner = open();
+  } catch (error) {
+    throw asModError(error);
+  }
+  return new OpenedIO(context, kind, inner, onClose);
+}
+
+/** Runs a board or host call for a mod: what it throws reaches the mod as a mod error (same type and message). */
+export function onBehalf<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw asModError(error);
+  }
+}
+
+/**
+ * Gives an IO facet class the one data `format` it supports (ECMA-419 IO Class Pattern, `format`:
+ * "number" for Digital and PWM, "buffer" for I2C): reading answers it, setting another is a RangeError.
+ */
+export function withFormat<C extends abstract new (...args: never[]) => object>(Class: C, kind: string, format: string): C {
+  Object.defineProperty(Class.prototype, "format", {
+    get: () => format,
+    set: (value: unknown) => {
+      if (value !== format) throw modError(RangeError, `${kind}: unsupported format ${typeof value === "string" ? JSON.stringify(value) : typeof value}; only "${format}"`);
+    },
+  });
+  return Class;
 }

@@ -1,9 +1,11 @@
 // `mote/timer`: Moddable's timer API within the mod's `timers` grant: at most `max` live timers,
 // every interval at least `minInterval` ms, no blocking `delay`. Arguments are coerced as
-// Moddable's `timer` coerces them on the boards (docs/mod-contract.md lists where it refuses). Callbacks are delivered through
+// Moddable's `timer` coerces them on the boards (docs/mod-contract.md lists where it refuses), each
+// converted once (facet kit). Callbacks are delivered through
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
+import { toNumberOnce } from "runtime/facet-kit";
 import type { ModModule, ModuleRequirement } from "runtime/mod-module";
 
 export interface HostTimer {
@@ -29,12 +31,7 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
    * once; a negative repeat fires on every pass of the main loop.
    */
   function interval(method: string, value: unknown, label: string): number {
-    let number: number;
-    try {
-      number = value === undefined ? 0 : Number(value);
-    } catch {
-      throw modError(TypeError, `Timer.${method}: ${label} must be a number of milliseconds; a ${typeof value} does not convert to one`);
-    }
+    const number = value === undefined ? 0 : toNumberOnce(`Timer.${method}: ${label} (ms)`, value);
     if (number > MAX_INTERVAL || number === -Infinity) {
       throw modError(RangeError, `Timer.${method}: ${label} of ${String(number)} ms is beyond a board's 32-bit timer (at most ${MAX_INTERVAL} ms, about 24.8 days); Moddable would wrap it and fire early. For longer waits chain timers or sleep with mote/power`);
     }
@@ -68,11 +65,8 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
       if (typeof callback !== "function") throw modError(TypeError, "Timer.set: callback must be a function");
       const first = interval("set", delay, "interval");
       const every = interval("set", repeat, "repeat");
-      if (entries.size >= grant.max) {
-        context.deny(grant.max
-          ? `Timer.set: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`
-          : 'Timer.set: this mod has no timers granted; add "timers": { "max": 1, "minInterval": 100 } to mote.permissions in its manifest.json');
-      }
+      // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
+      if (entries.size >= grant.max) context.deny(`Timer.set: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
       const handle = Object.freeze({});
       const entry: Entry = { host: undefined as never, repeat: every };
       entry.host = Timer.set(() => {

@@ -83,11 +83,10 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
   const batch = new ReportBatch<SamplingReport>(BATCH_CAPACITY);
   const names = new Set<string>();
   let onReports: ((reports: SamplingReport[], dropped: number) => void) | undefined;
+  // The module is built only for a mod with a sampling grant (SAMPLING below), so it is there.
   const minimum = (): number => {
     context.assertLive("sampling");
-    const grant = (context.manifest.permissions as { sampling?: { minInterval?: unknown } }).sampling;
-    if (!grant || typeof grant.minInterval !== "number") context.deny(`sampling: this mod has no sampling grant; add ${GRANT_HINT} to mote.permissions in its manifest.json`);
-    return grant.minInterval as number;
+    return context.manifest.permissions.sampling!.minInterval;
   };
   const stopFlushing = manager.beforePlan(() => {
     if (!batch.size) return false;
@@ -160,7 +159,8 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
     },
     /** Receives the reports of each wake, oldest first, once all of that wake's samples are in. */
     onReports(callback: (reports: SamplingReport[], dropped: number) => void): void {
-      if (typeof callback !== "function") throw new TypeError("sampling.onReports: callback must be a function");
+      context.assertLive("sampling.onReports");
+      if (typeof callback !== "function") throw modError(TypeError, "sampling.onReports: callback must be a function");
       onReports = callback;
     },
   };

@@ -7,7 +7,7 @@
 // - mcconfig compiles the TypeScript sources with the `tsc` it finds on the PATH: the project's own
 //   TypeScript (node_modules/.bin) goes first.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { readFirmwareElf, type FirmwareElf } from '../emu/elf.ts';
 
@@ -26,6 +26,13 @@ export interface FirmwareBuild {
   image: string;
   elf: string;
   sizes: FirmwareElf['sizes'];
+  /**
+   * The XS linker's preload warnings of the last link (`### warning: <module>: <path>: not frozen`
+   * or `no const`: a table or binding the preload leaves mutable, so it is copied into RAM at boot;
+   * Moddable documentation/xs/preload.md). Kept in <out>/preload-warnings.json, so a build that
+   * relinked nothing still reports them; undefined when no link in this folder was seen.
+   */
+  preloadWarnings?: string[];
 }
 
 export interface BuildOptions {
@@ -97,6 +104,8 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareBuil
   env.MAKEFLAGS = [env.MAKEFLAGS, 'SHELL=/bin/bash'].filter(Boolean).join(' ');
   const { platform } = BOARDS[board];
   const tail: string[] = [];
+  const warnings: string[] = [];
+  let linked = false;
   const status = await new Promise<number>((done, fail) => {
     const child = spawn('mcconfig', ['-m', '-p', platform, '-t', 'build', '-o', out], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
@@ -105,6 +114,8 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareBuil
       partial = lines.pop() ?? '';
       for (const line of lines) {
         options.onOutput?.(line);
+        if (line.startsWith('# xsl ')) linked = true;
+        else if (line.startsWith('### warning')) warnings.push(line);
         tail.push(line);
         if (tail.length > 60) tail.shift();
       }
@@ -119,5 +130,8 @@ export async function buildFirmware(options: BuildOptions): Promise<FirmwareBuil
   const elf = findOutput(bin, (name) => name.endsWith('.elf'));
   const image = findOutput(bin, (name) => (board === 'esp32' ? name.endsWith('.bin') : name.endsWith('.uf2')));
   if (!elf || !image) throw new Error(`mcconfig finished but left no ${board === 'esp32' ? '.bin' : '.uf2'} and .elf under ${bin}`);
-  return { board, out, image, elf, sizes: readFirmwareElf(elf).sizes };
+  const record = join(out, 'preload-warnings.json');
+  if (linked) writeFileSync(record, `${JSON.stringify(warnings, null, 2)}\n`);
+  const preloadWarnings = existsSync(record) ? (JSON.parse(readFileSync(record, 'utf8')) as string[]) : undefined;
+  return { board, out, image, elf, sizes: readFirmwareElf(elf).sizes, preloadWarnings };
 }

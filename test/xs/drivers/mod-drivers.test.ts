@@ -43,9 +43,8 @@ export default { onStart() { new SHT4x({ sensor: { ...device.I2C.default, io: de
     }], chipBoard('sht4x', 0x44));
     const status = await modStatus(device, 'nosy');
     assert.equal(status.state, 'crashed');
-    // Without an i2c grant the mod has no device.I2C.default to spread, so the bus is not even named.
-    // …and the mod's own line that opened the sensor (the TypeScript line, simulator/transpile.ts).
-    assert.match(status.lastError ?? '', /^onStart: SHT4x at 0x44: cannot open the I2C device: nosy: I2C: data pin undefined \/ clock pin undefined is not an I2C bus of this board \(buses: port 0 data 21 clock 22; port 1 data 18 clock 19\) \(mote-mod-nosy-\w+\/main\.ts:3\)$/);
+    // Without an i2c grant the driver is not even offered to the mod (capabilities on demand): its import fails, naming the grant.
+    assert.equal(status.lastError, 'loading: nosy: import "embedded:sensor/Humidity-Temperature/SHT4x": this mod has no i2c grant; add "i2c": [{ "bus": 0, "address": 68 }] to mote.permissions in its manifest.json');
     assert.equal(device.i2c.transactions.length, 0);
   });
 });
