@@ -2,18 +2,17 @@
 // own `device.io.Digital` / `device.io.PWM` facets so the mod's `digital` grant applies to them
 // as to raw pins.
 import type { BoardProvider } from "permissions/device-facet";
-import { makeDigitalFacet } from "permissions/digital-facet";
-import { makePwmFacet } from "permissions/pwm-facet";
+import { digitalFacetMaker } from "permissions/digital-facet";
+import { pwmFacetMaker } from "permissions/pwm-facet";
 import type { ModModule } from "runtime/runtime";
 import type { HostTimer } from "runtime/timer-facet";
 import { buttonModule } from "helpers/button";
 import { ledModule } from "helpers/led";
 
 export function digitalHelperModules(provider: BoardProvider, Timer: HostTimer): ModModule[] {
-  const digitalFor = (context: Parameters<ModModule["make"]>[0]) => makeDigitalFacet(context, context.manifest.permissions.digital, provider.io.Digital);
-  const pwmFor = (context: Parameters<ModModule["make"]>[0]) => {
-    const PWM = provider.io.PWM;
-    return PWM ? makePwmFacet(context, context.manifest.permissions.digital, PWM) : undefined;
-  };
+  const makeDigital = digitalFacetMaker(provider.io.Digital);
+  const digitalFor = (context: Parameters<ModModule["make"]>[0]) => makeDigital(context, context.manifest.permissions.digital);
+  const makePwm = provider.io.PWM && pwmFacetMaker(provider.io.PWM);
+  const pwmFor = (context: Parameters<ModModule["make"]>[0]) => makePwm?.(context, context.manifest.permissions.digital);
   return [ledModule(digitalFor, pwmFor), buttonModule(digitalFor, Timer)];
 }

@@ -6,7 +6,7 @@
 // stops.
 import type { DigitalGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import { openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { FacetScopes, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import type Digital from "embedded:io/digital";
 
 type DigitalClass = typeof Digital;
@@ -17,8 +17,19 @@ export function describeDigitalGrants(grants: readonly DigitalGrant[]): string {
   return grants.length ? grants.map((grant) => `pin ${grant.pin} (${grant.mode})`).join(", ") : "no pins";
 }
 
-export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGrant[], Board: DigitalClass): DigitalClass {
-  const granted = describeDigitalGrants(grants);
+interface DigitalScope {
+  readonly context: ModContext;
+  readonly grants: readonly DigitalGrant[];
+  readonly granted: string;
+}
+
+/**
+ * The maker of `device.io.Digital` for one board: `(context, grants) => Digital class` for a mod.
+ * The class with its checks is built once per runtime; each mod gets a subclass bound to its
+ * context and grants (facet kit FacetScopes).
+ */
+export function digitalFacetMaker(Board: DigitalClass): (context: ModContext, grants: readonly DigitalGrant[]) => DigitalClass {
+  const scopes = new FacetScopes<DigitalScope>("Digital");
 
   class GrantedDigital {
     static readonly Input = Board.Input;
@@ -34,6 +45,9 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
     target: unknown;
 
     constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
+      const scope = scopes.of(new.target);
+      const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
+      const { grants, granted } = scope;
       context.assertLive("Digital");
       const given = readOptions("Digital", options, ["pin", "mode", "edge", "onReadable", "target"] as const);
       const { pin, onReadable, target } = given;
@@ -73,5 +87,11 @@ export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGr
       this.#io.close();
     }
   }
-  return harden(withFormat(GrantedDigital, "Digital", "number")) as unknown as DigitalClass;
+  const Shared = harden(withFormat(GrantedDigital, "Digital", "number"));
+  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeDigitalGrants(grants) }) as unknown as DigitalClass;
+}
+
+/** `device.io.Digital` for one mod (a runtime builds the shared class once: digitalFacetMaker). */
+export function makeDigitalFacet(context: ModContext, grants: readonly DigitalGrant[], Board: DigitalClass): DigitalClass {
+  return digitalFacetMaker(Board)(context, grants);
 }

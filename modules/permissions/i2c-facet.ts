@@ -5,7 +5,7 @@
 // may ask for a slower one down to 10 kHz (SMBus's floor); anything else is refused.
 import type { I2CGrant } from "permissions/manifest";
 import { type ModContext } from "runtime/mod-context";
-import { onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 
 /** The slowest bus clock a mod may ask for (SMBus 3.1 §3.1.1: 10 kHz). */
 const MIN_HZ = 10_000;
@@ -26,14 +26,28 @@ export function describeI2CGrants(grants: readonly I2CGrant[]): string {
   return grants.length ? grants.map((grant) => `bus ${grant.bus} address 0x${grant.address.toString(16)}`).join(", ") : "no I2C devices";
 }
 
-export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], buses: readonly I2CBus[], Board: I2CClass): I2CClass {
-  const granted = describeI2CGrants(grants);
+interface I2CScope {
+  readonly context: ModContext;
+  readonly grants: readonly I2CGrant[];
+  readonly granted: string;
+}
+
+/**
+ * The maker of `device.io.I2C` for one board's buses: `(context, grants) => I2C class` for a mod.
+ * The class is built once per runtime; each mod gets a subclass bound to its context and grants
+ * (facet kit FacetScopes).
+ */
+export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (context: ModContext, grants: readonly I2CGrant[]) => I2CClass {
+  const scopes = new FacetScopes<I2CScope>("I2C");
 
   class GrantedI2C {
     readonly #io: OpenedIO<BoardI2C>;
     target: unknown;
 
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
+      const scope = scopes.of(new.target);
+      const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
+      const { grants, granted } = scope;
       context.assertLive("I2C");
       const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
       const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
@@ -76,5 +90,11 @@ export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], b
       this.#io.close();
     }
   }
-  return harden(withFormat(GrantedI2C, "I2C", "buffer")) as unknown as I2CClass;
+  const Shared = harden(withFormat(GrantedI2C, "I2C", "buffer"));
+  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeI2CGrants(grants) }) as unknown as I2CClass;
+}
+
+/** `device.io.I2C` for one mod (a runtime builds the shared class once: i2cFacetMaker). */
+export function makeI2CFacet(context: ModContext, grants: readonly I2CGrant[], buses: readonly I2CBus[], Board: I2CClass): I2CClass {
+  return i2cFacetMaker(buses, Board)(context, grants);
 }

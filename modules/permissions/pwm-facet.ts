@@ -6,7 +6,7 @@
 // PWM_CHANNELS_PER_MOD of them at a time and cannot starve the others.
 import type { DigitalGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import { onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import { describeDigitalGrants } from "permissions/digital-facet";
 import type PWM from "embedded:io/pwm";
 
@@ -16,15 +16,30 @@ type PWMOutput = PWM & { close(): void };
 /** PWM outputs one mod may hold open at once. */
 export const PWM_CHANNELS_PER_MOD = 2;
 
-export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[], Board: PWMClass): PWMClass {
-  const granted = describeDigitalGrants(grants);
-  const open = new Set<PWMOutput>();
+interface PWMScope {
+  readonly context: ModContext;
+  readonly grants: readonly DigitalGrant[];
+  readonly granted: string;
+  /** The PWM outputs this mod holds open (at most PWM_CHANNELS_PER_MOD). */
+  readonly open: Set<PWMOutput>;
+}
+
+/**
+ * The maker of `device.io.PWM` for one board: `(context, grants) => PWM class` for a mod. The
+ * class is built once per runtime; each mod gets a subclass bound to its context, grants and
+ * channel count (facet kit FacetScopes).
+ */
+export function pwmFacetMaker(Board: PWMClass): (context: ModContext, grants: readonly DigitalGrant[]) => PWMClass {
+  const scopes = new FacetScopes<PWMScope>("PWM");
 
   class GrantedPWM {
     readonly #io: OpenedIO<PWMOutput>;
     target: unknown;
 
     constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
+      const scope = scopes.of(new.target);
+      const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
+      const { grants, granted, open } = scope;
       context.assertLive("PWM");
       const given = readOptions("PWM", options, ["pin", "hz", "resolution", "target"] as const);
       const { pin, target } = given;
@@ -63,5 +78,11 @@ export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[
       this.#io.close();
     }
   }
-  return harden(withFormat(GrantedPWM, "PWM", "number")) as unknown as PWMClass;
+  const Shared = harden(withFormat(GrantedPWM, "PWM", "number"));
+  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeDigitalGrants(grants), open: new Set() }) as unknown as PWMClass;
+}
+
+/** `device.io.PWM` for one mod (a runtime builds the shared class once: pwmFacetMaker). */
+export function makePwmFacet(context: ModContext, grants: readonly DigitalGrant[], Board: PWMClass): PWMClass {
+  return pwmFacetMaker(Board)(context, grants);
 }

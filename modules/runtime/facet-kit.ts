@@ -153,3 +153,37 @@ export function withFormat<C extends abstract new (...args: never[]) => object>(
   });
   return Class;
 }
+
+/**
+ * Per-mod classes over one shared class (the kit's memory half): the shared class, with its
+ * methods and statics, is built and hardened once per runtime; each mod gets an empty subclass
+ * mapped to its scope (context and grants), a few slots instead of a whole class. The shared
+ * constructor finds the scope from `new.target`, walking up from a mod's own subclass of it;
+ * called any other way (the shared class reached through the prototype chain) it refuses, so a
+ * mod cannot open anything with a scope of its own making.
+ */
+export class FacetScopes<Scope> {
+  readonly #scopes = new WeakMap<Function, Scope>();
+  readonly #kind: string;
+
+  constructor(kind: string) {
+    this.#kind = kind;
+  }
+
+  /** A hardened subclass of `Shared` for one mod, constructed with `scope`. */
+  subclass<C extends abstract new (...args: never[]) => object>(Shared: C, scope: Scope): C {
+    const Mod = class extends (Shared as unknown as new (...args: never[]) => object) {};
+    Object.defineProperty(Mod, "name", { value: this.#kind });
+    this.#scopes.set(Mod, scope);
+    return harden(Mod) as unknown as C;
+  }
+
+  /** The scope of the mod class `target` is (or extends); a mod error if there is none. */
+  of(target: Function | undefined): Scope {
+    for (let at: unknown = target; typeof at === "function"; at = Object.getPrototypeOf(at)) {
+      const scope = this.#scopes.get(at as Function);
+      if (scope !== undefined) return scope;
+    }
+    throw modError(TypeError, `${this.#kind}: construct it as new device.io.${this.#kind}(options)`);
+  }
+}
