@@ -97,6 +97,10 @@ export default { onStart() {
   refuse('digital getter', () => new D(throwing));
   refuse('digital format', () => { const d = new D({ pin: 2, mode: D.Output }); try { (d as any).format = 'buffer'; } finally { d.close(); } });
   refuse('digital closed', () => { const d = new D({ pin: 2, mode: D.Output }); d.close(); d.write(1); });
+  // The class every mod shares, reached through the prototype chain, opens nothing without a mod's scope.
+  refuse('digital shared class', () => new (Object.getPrototypeOf(D))({ pin: 2, mode: D.Output }));
+  refuse('i2c shared class', () => new (Object.getPrototypeOf(device.io.I2C))({ port: 0, address: 0x44 }));
+  refuse('subclass of the shared class', () => new (class extends Object.getPrototypeOf(D) {})({ pin: 2, mode: D.Output }));
   refuse('i2c port', () => new device.io.I2C({ port: 7, address: 0x44 } as any));
   refuse('i2c address', () => new device.io.I2C({ port: 0, address: 0x45 }));
   refuse('i2c nack', () => { const i = new device.io.I2C({ port: 0, address: 0x44 }); try { i.read(new Uint8Array(600000)); } finally { i.close(); } });
