@@ -1,7 +1,9 @@
 // Which embedded database keeps the fleet's history (issue 17 item 3): better-sqlite3 against
 // DuckDB (@duckdb/node-api), the same rows and the same queries, files on disk, in one run.
 //   inserts per second: a week of readings of 1,000 devices (one every 5 minutes each: 2,016,000
-//     rows) written in batches of 1,000, as the recorder does (it writes once a second);
+//     rows) written in batches of 1,000, as the recorder does (it writes once a second); SQLite
+//     through the recorder's own store (its two indexes, duplicates skipped), DuckDB through its
+//     appender into a table without index or key (its fastest path: the baseline flatters DuckDB);
 //   the 7-day chart: one device's channel over the week in 168 hourly averages, what the console
 //     asks for when an operator picks "week" (median of 20 devices);
 //   the fleet's 7-day chart: every device's channel averaged per hour (one query).
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Figure } from './figures.ts';
+import { openSqliteStore } from '../tools/history/sqlite-store.ts';
 
 const DEVICES = 1000;
 const STEP_MS = 5 * 60_000;
@@ -38,29 +41,27 @@ function* batches(): Generator<Row[]> {
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
 
-function sqliteFigures(dir: string) {
-  const db = new Database(join(dir, 'bench.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE telemetry (device TEXT, mod TEXT, channel TEXT, seq INTEGER, ts INTEGER, value REAL, data TEXT)');
-  db.exec('CREATE INDEX telemetry_series ON telemetry (device, mod, channel, ts)');
-  const insert = db.prepare('INSERT INTO telemetry VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const write = db.transaction((rows: Row[]) => {
-    for (const r of rows) insert.run(r.device, 'climate', 'temperature', r.ts, r.ts, r.value, null);
-  });
+/** better-sqlite3 through the recorder's own store (tools/history/sqlite-store.ts): its schema, indexes and INSERT … ON CONFLICT. */
+async function sqliteFigures(dir: string) {
+  const file = join(dir, 'bench.db');
+  const store = openSqliteStore(file);
   let rows = 0;
   const t0 = performance.now();
-  for (const batch of batches()) (write(batch), rows += batch.length);
+  for (const batch of batches()) {
+    await store.write({ telemetry: batch.map((r) => ({ device: r.device, mod: 'climate', channel: 'temperature', seq: r.ts, ts: r.ts, value: r.value, data: null })) });
+    rows += batch.length;
+  }
   const insertMs = performance.now() - t0;
-  const chart = db.prepare(`SELECT (ts / ${HOUR_MS}) AS hour, avg(value) AS value FROM telemetry
-    WHERE device = ? AND mod = 'climate' AND channel = 'temperature' AND ts >= ? GROUP BY hour ORDER BY hour`);
   const times: number[] = [];
   for (let d = 0; d < QUERIED; d++) {
     const t = performance.now();
-    const points = chart.all(`dev-${d * 37}`, START);
+    const points = await store.chart({ device: `dev-${d * 37}`, since: START, until: START + WEEK_MS, bucketMs: HOUR_MS });
     times.push(performance.now() - t);
     if (points.length !== 168) throw new Error(`bench history: sqlite chart gave ${points.length} points, expected 168`);
   }
+  await store.close();
+  // The fleet-wide chart is no query the store offers: the same file, read directly.
+  const db = new Database(file, { readonly: true });
   const t1 = performance.now();
   const fleet = db.prepare(`SELECT (ts / ${HOUR_MS}) AS hour, avg(value) FROM telemetry WHERE mod = 'climate' AND channel = 'temperature' AND ts >= ? GROUP BY hour`).all(START);
   const fleetMs = performance.now() - t1;
@@ -110,7 +111,7 @@ async function duckdbFigures(dir: string) {
 export async function benchHistory(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mote-bench-history-'));
   try {
-    const sqlite = sqliteFigures(dir);
+    const sqlite = await sqliteFigures(dir);
     const duck = await duckdbFigures(dir);
     const round = (n: number, digits = 0) => Number(n.toFixed(digits));
     return [
