@@ -10,6 +10,7 @@ import network from "platform/network";
 import platformConsole from "platform/console";
 import { Outbox } from "net/outbox";
 import { Session } from "net/session";
+import { rotateBrokers } from "net/broker-list";
 import { CommandLedger } from "net/commands";
 import { mqttModule } from "net/mqtt-facet";
 import { startIdentity } from "net/identity";
@@ -57,9 +58,11 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
       set: (value) => Preference.set(DOMAIN, "dropped", value),
     },
   });
+  // A cluster's nodes (config.brokers): each new connection goes to the next one.
+  const brokers = rotateBrokers(config, client, config.brokers);
   session = new Session({
-    config,
-    network: client,
+    config: brokers.config,
+    network: brokers.network,
     timer: Timer,
     outbox,
     now,

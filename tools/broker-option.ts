@@ -1,8 +1,9 @@
 // `--broker URL` (and the device identity options) for every `mote` command that talks MQTT:
 // one parser, one meaning. Without `--broker`, the command starts the embedded Aedes broker on a
-// free port (tools/broker.ts) and stops it when done.
+// free port (tools/broker.ts) and stops it when done. A broker cluster is given as its nodes' URLs
+// separated by commas (`--broker mqtt://a:1883,mqtt://b:1883`): the device tries them in turn.
 import { readFileSync } from 'node:fs';
-import { parseBrokerUrl } from '../simulator/network/broker-url.ts';
+import { parseBrokerList } from '../simulator/network/broker-url.ts';
 import { startBroker, type EmbeddedBroker } from './broker.ts';
 
 export const BROKER_OPTIONS = {
@@ -23,7 +24,10 @@ export interface BrokerValues {
 }
 
 export interface BrokerChoice {
+  /** One broker URL for Node clients (the first node of a cluster). */
   url: string;
+  /** What the device is given: the whole `--broker` value, every node of a cluster. */
+  deviceUrl: string;
   /** The embedded broker when no --broker was given. */
   embedded?: EmbeddedBroker;
   username?: string;
@@ -36,9 +40,10 @@ export async function brokerFrom(values: BrokerValues): Promise<BrokerChoice> {
   const credentials = { ...(values.username !== undefined ? { username: values.username } : {}), ...(values.password !== undefined ? { password: values.password } : {}) };
   const ca = values['broker-ca'] ? readFileSync(values['broker-ca']) : undefined;
   if (values.broker) {
-    parseBrokerUrl(values.broker); // a bad URL fails here, with the reason
-    return { url: values.broker, ...credentials, ...(ca ? { ca } : {}), close: async () => {} };
+    parseBrokerList(values.broker); // a bad URL fails here, with the reason
+    const first = values.broker.split(',')[0].trim();
+    return { url: first, deviceUrl: values.broker, ...credentials, ...(ca ? { ca } : {}), close: async () => {} };
   }
   const embedded = await startBroker();
-  return { url: embedded.url, embedded, ...credentials, close: () => embedded.close() };
+  return { url: embedded.url, deviceUrl: embedded.url, embedded, ...credentials, close: () => embedded.close() };
 }

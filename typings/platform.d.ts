@@ -39,6 +39,8 @@ declare module "platform/network" {
     secure: boolean;
     user?: string;
     password?: string;
+    /** Every node of a broker cluster, host:port first; each lost connection moves to the next (docs/brokers.md). */
+    brokers?: { host: string; port: number }[];
     /** Batching of small telemetry (docs/topics.md): readings per message (1: none) and how long a reading waits for others. */
     batch?: { maxItems: number; maxBytes: number; lingerMs: number };
   }

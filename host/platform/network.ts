@@ -1,11 +1,14 @@
 // `platform/network` on a Moddable board. The broker and identity are kept with `preference`
-// (domain "mote-net": deviceId, host, port, secure, user, password), written at provisioning.
+// (domain "mote-net": deviceId, host, port, secure, user, password), written at provisioning;
+// "brokers" ("host:port,host:port") lists every node of a broker cluster (docs/brokers.md).
 // The MQTT client is the SDK's ECMA-419 one, which the board's manifest includes
 // (examples/io/tcp/mqttclient: `device.network.mqtt`; mqttsclient for TLS: `device.network.mqtts`).
 // Wi-Fi itself is brought up by the Moddable base (config `ssid` / `password`) before main runs.
 // platform/storage: preference without the Pico module's 63-byte limit (a long password fits).
 import Preference from "platform/storage";
 import type { NetConfig } from "platform/network";
+import platformConsole from "platform/console";
+import { parseBrokerNodes, type BrokerNode } from "net/broker-list";
 
 function read(key: string): string | number | boolean | undefined {
   const value = Preference.get("mote-net", key);
@@ -22,6 +25,14 @@ export default Object.freeze({
     const user = read("user");
     const password = read("password");
     const batchItems = read("batchMaxItems");
+    const list = read("brokers");
+    let brokers: BrokerNode[] | undefined;
+    try {
+      brokers = typeof list === "string" ? parseBrokerNodes(list, secure ? 8883 : 1883) : undefined;
+    } catch (error) {
+      // A bad list must not stop the device: it keeps host:port alone and says why.
+      platformConsole.write("net", `preference mote-net/brokers ignored: ${(error as Error).message}`);
+    }
     return {
       deviceId,
       host,
@@ -29,6 +40,7 @@ export default Object.freeze({
       secure,
       ...(typeof user === "string" ? { user } : {}),
       ...(typeof password === "string" ? { password } : {}),
+      ...(brokers ? { brokers } : {}),
       ...(typeof batchItems === "number" ? { batch: { maxItems: batchItems, maxBytes: 1024, lingerMs: 0 } } : {}),
     };
   },

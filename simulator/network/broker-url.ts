@@ -27,3 +27,19 @@ export function parseBrokerUrl(text: string): BrokerAddress {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
   };
 }
+
+/**
+ * A broker cluster's nodes as one `--broker` value: URLs separated by commas, tried in turn by
+ * the device (modules/net/broker-list.ts). All use the same scheme and login (a device has one).
+ */
+export function parseBrokerList(text: string): BrokerAddress[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.some((part) => !part)) throw new Error(`broker list "${text}" has an empty entry; separate URLs with single commas: mqtt://a:1883,mqtt://b:1883`);
+  const addresses = parts.map(parseBrokerUrl);
+  const [first] = addresses;
+  for (const [index, address] of addresses.entries()) {
+    if (address.secure !== first.secure) throw new Error(`broker list "${text}": ${parts[index]} uses another scheme than ${parts[0]}; a device uses one (all mqtt:// or all mqtts://)`);
+    if (address.user !== first.user || address.password !== first.password) throw new Error(`broker list "${text}": ${parts[index]} has another login than ${parts[0]}; give the login once (--username/--password) for every node`);
+  }
+  return addresses;
+}

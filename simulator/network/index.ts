@@ -5,10 +5,13 @@
 import type { SimulatedDevice } from '../device.ts';
 import { LinkModel, type LinkSpec } from './link.ts';
 import { MqttConnections } from './mqtt-connections.ts';
-import { parseBrokerUrl, type BrokerAddress } from './broker-url.ts';
+import { parseBrokerList, type BrokerAddress } from './broker-url.ts';
 
 export interface NetworkOptions {
-  /** `mqtt://[user:password@]host:port` or `mqtts://…` */
+  /**
+   * `mqtt://[user:password@]host:port` or `mqtts://…`; a cluster's nodes separated by commas
+   * (`mqtt://a:1883,mqtt://b:1883`), which the device tries in turn (docs/brokers.md).
+   */
   broker: string;
   /** The device's id: its MQTT client id and the `<deviceId>` of its topics. */
   deviceId: string;
@@ -38,6 +41,8 @@ export interface DrainReport {
 /** What the XS side asks (`platform/net-config`). */
 export interface DeviceNetConfig extends BrokerAddress {
   deviceId: string;
+  /** Every node when `broker` lists more than one. */
+  brokers?: { host: string; port: number }[];
   batch?: { maxItems: number; maxBytes: number; lingerMs: number };
 }
 
@@ -53,11 +58,13 @@ export class SimulatedNetwork {
     this.#device = device;
     this.link = new LinkModel(options.link);
     this.#epochAtBoot = options.epochAtBoot ?? Date.now();
-    const address = parseBrokerUrl(options.broker);
+    const addresses = parseBrokerList(options.broker);
+    const address = addresses[0];
+    const brokers = addresses.length > 1 ? addresses.map(({ host, port }) => ({ host, port })) : undefined;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(options.deviceId)) {
       throw new Error(`device id "${options.deviceId}" must be 1-64 letters, digits, "-" or "_" (it is a topic level and the MQTT client id)`);
     }
-    this.config = { ...address, deviceId: options.deviceId, ...(options.batch ? { batch: options.batch } : {}), ...(options.username !== undefined ? { user: options.username } : {}), ...(options.password !== undefined ? { password: options.password } : {}) };
+    this.config = { ...address, deviceId: options.deviceId, ...(brokers ? { brokers } : {}), ...(options.batch ? { batch: options.batch } : {}), ...(options.username !== undefined ? { user: options.username } : {}), ...(options.password !== undefined ? { password: options.password } : {}) };
     this.connections = new MqttConnections({
       clock: device.clock,
       link: this.link,
@@ -91,7 +98,10 @@ export class SimulatedNetwork {
     const limit = device.clock.now + graceMs + 1_000;
     void device.inject({ type: 'net', event: 'drain', graceMs });
     await device.runFor(0); // an empty outbox is drained at once: the run's virtual time stays as asked
-    while (!this.#drained && device.alive && device.clock.now < limit) await device.runFor(10);
+    while (!this.#drained && device.alive && device.clock.now < limit) {
+      // A stopped device (stop()) runs no more: without this, the loop would spin on promises forever.
+      if ((await device.runFor(10)) === 0) break;
+    }
     return this.#drained;
   }
 

@@ -76,8 +76,8 @@ export async function simCommand(args: string[]): Promise<number> {
   // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
   if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
   const deviceId = values['device-id'] ?? provisioned.deviceId ?? `sim-${board.name}`;
-  const network = attachNetwork(device, { broker: broker.url, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
-  if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.url}\n`);
+  const network = attachNetwork(device, { broker: broker.deviceUrl, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
+  if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.deviceUrl}\n`);
   const forget = stopOnInterrupt(device);
   const wallStart = performance.now();
   const published = await recordPublished(broker, deviceId, () => device.clock.now);
