@@ -84,7 +84,7 @@ export async function logsCommand(args: string[]): Promise<number> {
     const channel = topic.slice(ROOT.length + id.length + 1);
     const text = payload.toString();
     if (channel === 'log') {
-      for (const line of logLinesOf(parseJson(text), Date.now())) print(`${line.tag ? `[${line.tag}] ` : ''}${line.text}`);
+      for (const line of logLinesOf(parseJson(text), Date.now())) print(`${line.tag ? `[${line.tag}] ` : ''}${line.level && line.level !== 'info' ? `${line.level}: ` : ''}${line.text}`);
     } else if (channel === 'state' && text) {
       // collectStates' listener has applied it to the fleet already
       if (fleet.device(id).status !== status) print(`(${(status = fleet.device(id).status)})`);

@@ -17,7 +17,7 @@ export interface DeviceView {
   mods: ModView[];
   series: Map<string, Series>;
   timeline: Span[];
-  log: { t: number; tag: string; text: string }[];
+  log: { t: number; tag: string; text: string; level?: 'error' | 'warn' | 'info' | 'debug' }[];
   audit: { t: number; entry: unknown }[];
   ota: Map<string, Record<string, unknown>>;
   /** The packages installed over the air (`ota/installed`), by mod id: { id, version, digest, previous? }. */
@@ -26,7 +26,7 @@ export interface DeviceView {
 }
 export function statusOf(state: unknown): DeviceStatus;
 export function readingsOf(payload: unknown, now: number): Reading[];
-export function logLinesOf(payload: unknown, now: number): { t: number; tag: string; text: string }[];
+export function logLinesOf(payload: unknown, now: number): { t: number; tag: string; text: string; level?: 'error' | 'warn' | 'info' | 'debug' }[];
 export function describeBattery(battery: unknown): string;
 export class Fleet {
   devices: Map<string, DeviceView>;

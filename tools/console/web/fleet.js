@@ -72,12 +72,16 @@ export function readingsOf(payload, now) {
     .map(([field, value]) => ({ t, field, value }));
 }
 
-/** Log lines from a log payload: text, { tag, text }, or a batch of either. */
+const LEVELS = ['error', 'warn', 'info', 'debug'];
+
+/** Log lines from a log payload: text, { tag, [level,] text }, or a batch of either. */
 export function logLinesOf(payload, now) {
   return [payload].flat().map((item) => {
     const text = typeof item === 'string' ? item : isObject(item) ? String(item.text ?? item.message ?? JSON.stringify(item)) : String(item);
     const tag = isObject(item) ? String(item.tag ?? item.mod ?? '') : '';
-    return { t: timeOf(item, now), tag, text: text.replace(/\n$/, '') };
+    // The line's level (docs/topics.md, "Log levels"), when the device sent one.
+    const level = isObject(item) && LEVELS.includes(item.level) ? { level: item.level } : {};
+    return { t: timeOf(item, now), tag, text: text.replace(/\n$/, ''), ...level };
   });
 }
 

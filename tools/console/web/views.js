@@ -81,7 +81,7 @@ export function renderDetail(panel, device, now) {
   const series = [...device.series.values()].sort((a, b) => a.key.localeCompare(b.key));
   panel.querySelector('.charts').innerHTML = series.map((s) => `<figure class="telemetry" data-series="${escape(s.key)}">${lineChart(s.points, { label: `${s.mod} · ${s.name}` })}</figure>`).join('') || '<p class="empty">No telemetry yet.</p>';
   panel.querySelector('.audit').innerHTML = device.audit.slice(-50).reverse().map(({ t, entry }) => `<li><time>${clock(t)}</time> ${escape(typeof entry === 'string' ? entry : [entry.kind ?? entry.event ?? entry.type, entry.mod, entry.detail ?? entry.message ?? entry.reason].filter(Boolean).join(' ') || JSON.stringify(entry))}</li>`).join('') || '<li class="empty">No audit entries.</li>';
-  panel.querySelector('.log').innerHTML = device.log.slice(-50).reverse().map(({ t, tag, text }) => `<li><time>${clock(t)}</time> ${tag ? `<b>[${escape(tag)}]</b> ` : ''}${escape(text)}</li>`).join('') || '<li class="empty">No log lines.</li>';
+  panel.querySelector('.log').innerHTML = device.log.slice(-50).reverse().map(({ t, tag, text, level }) => `<li${level ? ` class="level-${escape(level)}"` : ''}><time>${clock(t)}</time> ${tag ? `<b>[${escape(tag)}]</b> ` : ''}${level && level !== 'info' ? `<em>${escape(level)}</em> ` : ''}${escape(text)}</li>`).join('') || '<li class="empty">No log lines.</li>';
 }
 
 /** Refreshes a select's options, keeping the operator's choice. */
