@@ -16,7 +16,7 @@ describe('power meter', () => {
     assert.equal(report.boots, 1);
     assert.equal(report.radioSessions, 1);
     assert.ok(Math.abs(report.battery.estimatedLifeDays - 2500 / expected / 24) < 0.1);
-    assert.throws(() => new PowerMeter('arduino', { capacityMah: 1 }), /no power profile for board "arduino" \(known: esp32, pico-w\)/);
+    assert.throws(() => new PowerMeter('arduino', { capacityMah: 1 }), /no power profile for board "arduino" \(known: esp32, pico-w, pico\)/);
   });
 });
 
