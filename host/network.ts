@@ -13,7 +13,7 @@ import { Session } from "net/session";
 import { rotateBrokers } from "net/broker-list";
 import { CommandLedger } from "net/commands";
 import { mqttModule } from "net/mqtt-facet";
-import { startIdentity } from "net/identity";
+import { identityLine, startIdentity } from "net/identity";
 import { OTA_DOMAIN, otaCrypto, trustedKeys } from "host/ota";
 import type { ModModule } from "runtime/runtime";
 
@@ -45,7 +45,11 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
   const client = config && network.mqtt(config.secure);
   // Whole milliseconds: every `ts` on the wire is an integer (docs/topics.md).
   const now = () => Math.floor(network.now());
-  if (!config || !client) return { module: mqttModule(undefined), session: undefined, now };
+  if (!config || !client) {
+    // No radio (a plain Pico): the console is the only place its provisioned identity shows.
+    if (config) platformConsole.write("net", identityLine(config.deviceId, { get: (key) => Preference.get(DOMAIN, key) as string | undefined }));
+    return { module: mqttModule(undefined), session: undefined, now };
+  }
   let session: Session | undefined;
   const outbox = new Outbox(new Flash("outbox"), {
     onDrop: (owner, seq, reason) => session?.dropped(owner, seq, reason),

@@ -48,6 +48,12 @@ export function trustSigningText(deviceId: string, serial: number, keys: readonl
   return utf8Encode(`mote-trust/v1\n${deviceId}\n${serial}\n${keys.join(",")}`);
 }
 
+/** "identity: porch-1, unclaimed; claim code K7QX-M2PA" (or claimed by fleet "home"): what the host prints at boot. */
+export function identityLine(deviceId: string, store: Pick<IdentityStore, "get">): string {
+  const code = store.get("claim"), claimed = store.get("claimed");
+  return `identity: ${deviceId}, ${typeof claimed === "string" ? `claimed by fleet "${claimed}"` : typeof code === "string" ? `unclaimed; claim code ${code}` : "no claim code"}`;
+}
+
 interface Rotation {
   serial: number;
   password?: string;
@@ -80,10 +86,9 @@ export function startIdentity(powers: IdentityPowers): void {
     send("ack", JSON.stringify(error ? { v: IDENTITY_WIRE_VERSION, serial, ok: false, error } : { v: IDENTITY_WIRE_VERSION, serial, ok: true }), false);
 
   const code = store.get("claim");
-  const claimed = store.get("claimed");
-  if (typeof code === "string" && claimed === undefined) send("claim", JSON.stringify({ v: IDENTITY_WIRE_VERSION, code }), true);
+  if (typeof code === "string" && store.get("claimed") === undefined) send("claim", JSON.stringify({ v: IDENTITY_WIRE_VERSION, code }), true);
   // On the serial console too: a board without a label still shows the code to whoever holds it.
-  powers.log(`identity: ${session.deviceId}, ${typeof claimed === "string" ? `claimed by fleet "${claimed}"` : typeof code === "string" ? `unclaimed; claim code ${code}` : "no claim code"}`);
+  powers.log(identityLine(session.deviceId, store));
 
   session.subscribe(`${base}claimed`, (_topic, payload) => {
     if (!payload.byteLength || store.get("claimed") !== undefined) return;
