@@ -9,13 +9,9 @@ import BME280 from "embedded:sensor/Barometer-Humidity-Temperature/BME280";
 import BH1750 from "embedded:sensor/AmbientLight/BH1750";
 import SCD41 from "embedded:sensor/CarbonDioxideGasSensor-Humidity-Temperature/SCD41";
 import INA219 from "embedded:sensor/Current-Power-Voltage/INA219";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 
-const I2C_DEVICE: ModuleRequirement = Object.freeze({
-  kind: "i2c",
-  example: '"i2c": [{ "bus": 0, "address": 68 }]',
-  granted: (permissions) => permissions.i2c.length > 0,
-});
+const I2C_DEVICE = requirement("i2c", '"i2c": [{ "bus": 0, "address": 68 }]', (permissions) => permissions.i2c.length > 0);
 
 export function sensorModules(): ModModule[] {
   const drivers: Record<string, Function> = {

@@ -8,7 +8,7 @@
 import type Digital from "embedded:io/digital";
 import { modError, type ModContext } from "runtime/mod-context";
 import { readOptions, toNumberOnce } from "runtime/facet-kit";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 import type { HostTimer } from "runtime/timer-facet";
 
 export interface ButtonOptions {
@@ -121,11 +121,7 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
   return harden(Button);
 }
 
-const INPUT_PIN: ModuleRequirement = Object.freeze({
-  kind: "digital input",
-  example: '"digital": [{ "pin": 0, "mode": "input" }]',
-  granted: (permissions) => permissions.digital.some((grant) => grant.mode === "input"),
-});
+const INPUT_PIN = requirement("digital input", '"digital": [{ "pin": 0, "mode": "input" }]', (permissions) => permissions.digital.some((grant) => grant.mode === "input"));
 
 /** `mote/button` for the runtime, for a mod granted an input pin; `digitalFor(context)` is the mod's `device.io.Digital`. */
 export function buttonModule(digitalFor: (context: ModContext) => DigitalClass, Timer: HostTimer): ModModule {

@@ -7,7 +7,7 @@
 //   const dim = new LED({ pin: 4, dimmable: true }); dim.brightness = 0.25;
 import type Digital from "embedded:io/digital";
 import type PWM from "embedded:io/pwm";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 import { modError } from "runtime/mod-context";
 import { readOptions } from "runtime/facet-kit";
 
@@ -104,11 +104,7 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
 
 type Context = Parameters<ModModule["make"]>[0];
 
-const OUTPUT_PIN: ModuleRequirement = Object.freeze({
-  kind: "digital output",
-  example: '"digital": [{ "pin": 2, "mode": "output" }]',
-  granted: (permissions) => permissions.digital.some((grant) => grant.mode === "output"),
-});
+const OUTPUT_PIN = requirement("digital output", '"digital": [{ "pin": 2, "mode": "output" }]', (permissions) => permissions.digital.some((grant) => grant.mode === "output"));
 
 /** `mote/led` for the runtime, for a mod granted an output pin: the mod's `device.io.Digital` and `device.io.PWM` (if any). */
 export function ledModule(digitalFor: (context: Context) => DigitalClass, pwmFor: (context: Context) => PWMClass | undefined): ModModule {

@@ -9,7 +9,7 @@
 // commands are delivered through the mod's context, so a throwing callback is the mod's error.
 import TextDecoder from "text/decoder";
 import type { ModContext } from "runtime/mod-context";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
 import type { Session } from "net/session";
 import { OutboxShareError } from "net/outbox";
@@ -205,11 +205,7 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
   return harden(facet);
 }
 
-const MQTT: ModuleRequirement = Object.freeze({
-  kind: "mqtt",
-  example: '"mqtt": { "publish": ["telemetry/#"] }',
-  granted: ({ mqtt }) => mqtt.publish.length + mqtt.subscribe.length + mqtt.absolute.publish.length + mqtt.absolute.subscribe.length > 0,
-});
+const MQTT = requirement("mqtt", '"mqtt": { "publish": ["telemetry/#"] }', ({ mqtt }) => mqtt.publish.length + mqtt.subscribe.length + mqtt.absolute.publish.length + mqtt.absolute.subscribe.length > 0);
 
 /** `mote/mqtt` for the runtime, only for a mod granted topics; `services` undefined when the device has no network. */
 export function mqttModule(services: MqttServices | undefined): ModModule {

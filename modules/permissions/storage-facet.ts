@@ -12,7 +12,7 @@
 // the flash. Usage counts the UTF-8 bytes of each key and serialized value.
 import type { StorageGrant } from "permissions/manifest";
 import { messageOf, modError, type ModContext } from "runtime/mod-context";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 import { decodeUtf8, encodeUtf8, utf8Length } from "permissions/utf8";
 import { jsonDepth, parseBoundedJson } from "permissions/bounded-json";
 
@@ -176,11 +176,7 @@ export function forgetStorage(preference: HostPreference, identity: string): voi
   else preference.delete(DOMAIN, INDEX);
 }
 
-const STORAGE: ModuleRequirement = Object.freeze({
-  kind: "storage",
-  example: '"storage": { "bytes": 1024 }',
-  granted: (permissions) => permissions.storage.bytes > 0,
-});
+const STORAGE = requirement("storage", '"storage": { "bytes": 1024 }', (permissions) => permissions.storage.bytes > 0);
 
 /** `mote/storage` for the runtime, over the host's `preference` module; only for a mod granted storage. */
 export function storageModule(preference: HostPreference): ModModule {

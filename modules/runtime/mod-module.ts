@@ -27,3 +27,8 @@ export interface ModModule {
   /** Erases what the module keeps for the mod beyond its life (stored data, retained state), when the owner removes it. */
   forget?(context: ModContext): void;
 }
+
+/** A frozen requirement: `kind` is named in the refusal, `example` is the manifest member to add. */
+export function requirement(kind: string, example: string, granted: (permissions: Permissions) => boolean): ModuleRequirement {
+  return Object.freeze({ kind, example, granted });
+}

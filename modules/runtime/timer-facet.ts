@@ -6,7 +6,7 @@
 import type { TimerGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
 import { toNumberOnce } from "runtime/facet-kit";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 
 export interface HostTimer {
   set(callback: (timer: object) => void, interval?: number, repeat?: number): object;
@@ -112,11 +112,7 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
   return harden(Facet);
 }
 
-const TIMERS: ModuleRequirement = Object.freeze({
-  kind: "timers",
-  example: '"timers": { "max": 1, "minInterval": 100 }',
-  granted: (permissions) => permissions.timers.max > 0,
-});
+const TIMERS = requirement("timers", '"timers": { "max": 1, "minInterval": 100 }', (permissions) => permissions.timers.max > 0);
 
 /** `mote/timer` for the runtime, over the host's `timer` module; only for a mod granted timers. */
 export function timerModule(Timer: HostTimer): ModModule {

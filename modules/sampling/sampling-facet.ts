@@ -7,7 +7,7 @@
 // getters the mod's object has.
 import { asModError, modError, type ModContext } from "runtime/mod-context";
 import { readOptions, toNumberOnce } from "runtime/facet-kit";
-import type { ModModule, ModuleRequirement } from "runtime/mod-module";
+import { requirement, type ModModule } from "runtime/mod-module";
 import type { PowerManager } from "power/power-manager";
 import type { RetainedStore } from "power/retained-store";
 import { AdaptiveSampler, type AdaptiveSamplerOptions } from "sampling/adaptive-sampler";
@@ -167,11 +167,7 @@ export function makeSamplingFacet(context: ModContext, manager: PowerManager, re
   return harden(facet);
 }
 
-const SAMPLING: ModuleRequirement = Object.freeze({
-  kind: "sampling",
-  example: GRANT_HINT,
-  granted: (permissions) => permissions.sampling !== undefined,
-});
+const SAMPLING = requirement("sampling", GRANT_HINT, (permissions) => permissions.sampling !== undefined);
 
 /** `mote/sampling` for the runtime, only for a mod with a `sampling` grant. */
 export function samplingModule(manager: PowerManager, retained: RetainedStore): ModModule {
