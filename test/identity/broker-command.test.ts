@@ -19,7 +19,7 @@ async function connect(url: string, id: string, password: string) {
 }
 
 describe('mote broker', function () {
-  this.timeout(60_000);
+  this.timeout(120_000); // a broker process started with tsx, then several logins: slow on a loaded machine
   it('checks logins against the registry, refuses a second live session, confirms rotations on ack', async () => {
     const registry = tempRegistry();
     const operator = registry.addOperator('ops');

@@ -9,7 +9,8 @@ import { cloneDir, provisionedDir, tempRegistry } from './helpers.ts';
 
 const connected = (lines: string[]) => lines.filter((line) => line.startsWith('connected')).length;
 
-describe('identity: one live device per id (Aedes)', () => {
+describe('identity: one live device per id (Aedes)', function () {
+  this.timeout(120_000); // several devices in turn, each waited for in real time: minutes on a loaded 2-core machine
   it('refuses a clone of an online device by its credentials and alerts the operator', async () => {
     const registry = tempRegistry();
     const operator = registry.addOperator('ops');

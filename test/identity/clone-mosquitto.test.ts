@@ -10,7 +10,8 @@ import { mosquittoWithIdentity } from './mosquitto-identity.ts';
 
 const connected = (lines: string[]) => lines.filter((line) => line.startsWith('connected')).length;
 
-describe('identity: one live device per id (Mosquitto)', () => {
+describe('identity: one live device per id (Mosquitto)', function () {
+  this.timeout(120_000); // several devices in turn, each waited for in real time: minutes on a loaded 2-core machine
   it('refuses a clone of an online device and alerts; a device login reaches only its own topics', async function () {
     const registry = tempRegistry();
     const operator = registry.addOperator('ops');

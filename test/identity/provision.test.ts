@@ -31,7 +31,8 @@ function setup() {
   return { dir, registry: join(dir, 'registry.json'), keyDir, device: mkdtempSync(join(dir, 'device-')) };
 }
 
-describe('mote provision', () => {
+describe('mote provision', function () {
+  this.timeout(120_000); // the `mote sim` case boots a device and waits for its login in real time
   it('writes id, own login, brokers, claim code and trusted keys into a simulated device; the registry holds hashes', async () => {
     const { registry, keyDir, device } = setup();
     assert.equal((await run(['keygen', '--out', keyDir])).code, 0);

@@ -23,7 +23,8 @@ async function refused(url: string, id: string, password: string): Promise<boole
   }
 }
 
-describe('identity: rotation without re-flashing', () => {
+describe('identity: rotation without re-flashing', function () {
+  this.timeout(120_000); // several devices in turn, each waited for in real time: minutes on a loaded 2-core machine
   it('an awake device and a device asleep during the rotation both end on the new password and keys', async () => {
     const registry = tempRegistry();
     const operator = registry.addOperator('ops');
