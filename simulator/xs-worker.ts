@@ -101,6 +101,13 @@ function spawnTransport(binary: string, args: string[], options: { stdout: 'inhe
   };
 }
 
+/**
+ * Round trips between Node and every engine of this process so far, for benchmarks: each crank
+ * (an event, command or evaluation) and each query the machine makes waits for the other side;
+ * told requests (`told`) ride on them and cost none of their own.
+ */
+export const crossingCounts = { cranks: 0, queries: 0, told: 0 };
+
 export class XsWorker {
   readonly #transport: WorkerTransport;
   readonly #toWorker: Writable;
@@ -176,6 +183,7 @@ export class XsWorker {
             return;
           }
           this.#pending = { resolve, reject };
+          crossingCounts.cranks++;
           this.#toWorker.write(encodeNetstring(payload));
         }),
     );
@@ -183,16 +191,41 @@ export class XsWorker {
     return run;
   }
 
+  /** Answers one request; errors travel as JSON, as the engine may be waiting for the answer. */
+  #answer(request: Uint8Array): Uint8Array {
+    try {
+      return this.#onQuery(request);
+    } catch (error) {
+      return Buffer.from(JSON.stringify({ error: String((error as Error)?.message ?? error) }));
+    }
+  }
+
+  /**
+   * `[request, clockRequest]` (bootstrap.js `ask`, the turn's first): answers both in order as
+   * `{ value: [value, reading] }`; the request's error is the answer's, the reading's is null.
+   */
+  #answerPair(text: Buffer): Uint8Array {
+    const answer = (request: object) => JSON.parse(Buffer.from(this.#answer(Buffer.from(JSON.stringify(request)))).toString('utf8'));
+    try {
+      const [request, clock] = JSON.parse(text.toString('utf8')) as [object, object];
+      const first = answer(request);
+      if (first.error !== undefined) return Buffer.from(JSON.stringify(first));
+      return Buffer.from(JSON.stringify({ value: [first.value, answer(clock).value ?? null] }));
+    } catch (error) {
+      return Buffer.from(JSON.stringify({ error: `simulator: a request pair was not answered: ${(error as Error).message}` }));
+    }
+  }
+
   #onMessage(message: Buffer): void {
     const kind = message[0];
     if (kind === QUERY) {
+      crossingCounts.queries++;
+      const told = applyTold(message.subarray(1), (request) => this.#answer(request));
       let answer: Uint8Array;
-      try {
-        answer = this.#onQuery(message.subarray(1));
-      } catch (error) {
-        // The engine is blocked in issueCommand: it must get an answer, so errors travel as JSON.
-        answer = Buffer.from(JSON.stringify({ error: String((error as Error)?.message ?? error) }));
-      }
+      if ('error' in told) answer = Buffer.from(JSON.stringify({ error: told.error }));
+      else if (told.rest.length === 0 && told.count > 0) answer = NULL_ANSWER; // a flush alone
+      else if (told.rest[0] === OPEN_BRACKET) answer = this.#answerPair(told.rest);
+      else answer = this.#answer(told.rest);
       this.#toWorker.write(encodeNetstring(Buffer.concat([Buffer.from('/'), answer])));
       return;
     }
@@ -202,11 +235,44 @@ export class XsWorker {
     if (kind === OK) {
       const separator = message.indexOf(1, 1);
       const meter = separator >= 0 ? JSON.parse(message.subarray(1, separator).toString('utf8')) : {};
-      pending.resolve({ reply: message.subarray(separator >= 0 ? separator + 1 : 1), meter });
+      const told = applyTold(message.subarray(separator >= 0 ? separator + 1 : 1), (request) => this.#answer(request));
+      if ('error' in told) pending.reject(new Error(`uncaught exception in XS: ${told.error}`));
+      else pending.resolve({ reply: told.rest, meter });
     } else if (kind === ERROR) {
       pending.reject(new Error(`uncaught exception in XS: ${message.subarray(1).toString('utf8')}`));
     } else {
       pending.reject(new Error(`xsnap protocol error: unexpected message ${JSON.stringify(message.subarray(0, 40).toString())}`));
     }
   }
+}
+
+const NUL = 0x00;
+const NEWLINE = 0x0a;
+const OPEN_BRACKET = 0x5b; // '['
+const NULL_ANSWER = Buffer.from('{"value":null}');
+const ERROR_ANSWER = Buffer.from('{"error":');
+
+/**
+ * The requests the machine told without waiting (simulator/xs/bootstrap.js `tell`) ride in front
+ * of its next message to Node, a query or the reply that ends a crank: a NUL byte, one JSON
+ * request per line, then the message itself as the last line. Applies them in order through
+ * `answer` and returns the message; at the first that fails (the power went during a flash write)
+ * the rest are dropped, as the machine would have stopped there, and its error is returned.
+ */
+export function applyTold(message: Buffer, answer: (request: Uint8Array) => Uint8Array): { rest: Buffer; count: number } | { error: string } {
+  if (message[0] !== NUL) return { rest: message, count: 0 };
+  let start = 1;
+  let count = 0;
+  for (let end = message.indexOf(NEWLINE, start); end >= 0; end = message.indexOf(NEWLINE, start)) {
+    const request = message.subarray(start, end);
+    const reply = answer(request);
+    count++;
+    crossingCounts.told++;
+    if (reply.length >= ERROR_ANSWER.length && ERROR_ANSWER.equals(reply.subarray(0, ERROR_ANSWER.length))) {
+      const { op } = JSON.parse(request.toString('utf8')) as { op: string };
+      return { error: `${op} (sent without waiting for its answer) failed: ${JSON.parse(Buffer.from(reply).toString('utf8')).error}` };
+    }
+    start = end + 1;
+  }
+  return { rest: message.subarray(start), count };
 }

@@ -91,6 +91,9 @@ class Connection {
 
   /** Sends one packet after its transit time; returns what the ECMA-419 client reports as writable. */
   write(packet: Packet): number {
+    // The machine tells its publishes without waiting (simulator/xs/mqtt-client.ts): one written
+    // before it heard of the end goes nowhere, and the error event on its way tells it why.
+    if (this.#closed && packet.cmd === 'publish') return 0;
     if (this.#closed) throw new Error(`MQTTClient: write after the connection closed (${this.#reason})`);
     const bytes = mqttPacket.generate(packet);
     const { clock, link } = this.#host;
@@ -200,7 +203,7 @@ export class MqttConnections {
   queries(): QueryTable {
     return {
       'mqtt.open': (query) => this.#openConnection(query as unknown as OpenRequest),
-      'mqtt.write': (query) => this.#connection(query.handle).write(toPacket(query)),
+      'mqtt.write': (query) => (query.operation === 3 && !this.#open.has(query.handle) ? 0 : this.#connection(query.handle).write(toPacket(query))),
       'mqtt.close': (query) => {
         this.#open.get(query.handle)?.close();
         this.#open.delete(query.handle);

@@ -12,11 +12,68 @@
   const decoder = new TextDecoder();
   const nodeIssueCommand = globalThis.issueCommand;
 
-  // Synchronous request to Node. Node answers { value } or { error }.
-  function ask(message) {
-    const reply = JSON.parse(decoder.decode(nodeIssueCommand(encoder.encode(JSON.stringify(message)).buffer)));
+  // Requests whose answer nobody waits for (`tell`: a flash write, a socket write), as JSON
+  // texts in the order they were made. They ride on the next crossing to Node: in front of the
+  // next `ask`, or in the reply that ends the turn (see `turnReply`). Node applies them in that
+  // order before anything that came after, so what reaches Node is the same sequence as with a
+  // round trip each, only in fewer crossings (simulator/xs-worker.ts). A power cut at one of them
+  // drops it and everything after, as it would have dropped them one by one.
+  const told = [];
+  // Framing: a NUL byte (never the start of JSON), the told requests one per line (JSON escapes
+  // every newline in a string), then the message itself as the last line (empty: nothing else).
+  function withTold(text) {
+    if (!told.length) return text;
+    const framed = `\u0000${told.join('\n')}\n${text}`;
+    told.length = 0;
+    return framed;
+  }
+  function send(text) {
+    const reply = JSON.parse(decoder.decode(nodeIssueCommand(encoder.encode(withTold(text)).buffer)));
     if (reply.error !== undefined) throw new Error(reply.error);
     return reply.value;
+  }
+  // The virtual clock stands still during a turn (Node moves it only between the events it
+  // delivers, and at `timer.delay`), so the clock's readings are asked once per turn and kept
+  // until the next: the monotonic clock (`clock.now`, `sleep.clock`: the same), the device's
+  // wall clock (`sleep.time`) and the network's (`net.time`, which answers the monotonic one too:
+  // once a network answered it, it is what is asked for the monotonic clock).
+  let turn = new Map();
+  let networkClock = false;
+  function keep(op, value) {
+    turn.set(op, value);
+    if (op === 'net.time') {
+      networkClock = true;
+      turn.set('clock.now', value.now);
+    }
+    return value;
+  }
+  function clockReading(op) {
+    const kept = turn.get(op);
+    if (kept !== undefined) return kept;
+    if (op === 'clock.now' && networkClock) return clockReading('net.time').now;
+    return keep(op, send(`{"op":"${op}"}`));
+  }
+  // Synchronous request to Node. Node answers { value } or { error }.
+  function ask(message) {
+    const { op } = message;
+    if (op === 'clock.now' || op === 'sleep.clock') return clockReading('clock.now');
+    if (op === 'net.time' || op === 'sleep.time') return clockReading(op);
+    if (op === 'timer.delay') turn = new Map();
+    if (op === 'timer.delay' || turn.has('clock.now')) return send(JSON.stringify(message));
+    // The turn's first wait on Node brings the clock back with its answer: one crossing for both
+    // (a pair is answered as a pair, the first one's error thrown; simulator/xs-worker.ts).
+    const clockOp = networkClock ? 'net.time' : 'clock.now';
+    const [value, reading] = send(`[${JSON.stringify(message)},{"op":"${clockOp}"}]`);
+    if (reading !== null) keep(clockOp, reading);
+    return value;
+  }
+  function tell(message) {
+    told.push(JSON.stringify(message));
+  }
+  // The crank's reply, built only once the turn's promise jobs have run: xsnap-worker.c reads a
+  // reply object's `result` after its run loop, so the told requests of those jobs go with it.
+  function turnReply(text) {
+    return { get result() { return encoder.encode(withTold(text)).buffer; } };
   }
 
   const handlers = new Map();
@@ -27,11 +84,19 @@
 
   // Node delivers events (timer fired, pin edge, start, status) through handleCommand.
   globalThis.handleCommand = (buffer) => {
+    turn = new Map();
     const message = JSON.parse(decoder.decode(buffer));
     const handler = handlers.get(message.type);
     if (!handler) throw new Error(`simulator: no handler for event "${message.type}"`);
-    const value = handler(message);
-    return encoder.encode(JSON.stringify({ value: value === undefined ? null : value })).buffer;
+    let value;
+    try {
+      value = handler(message);
+    } catch (error) {
+      // The error reply carries only the error: what was told so far crosses first.
+      if (told.length) send('');
+      throw error;
+    }
+    return turnReply(JSON.stringify({ value: value === undefined ? null : value }));
   };
 
   // On a board the preloaded machine's built-ins are frozen already; here the host does it,
@@ -106,7 +171,7 @@
   for (const intrinsic of hidden) harden(intrinsic);
 
   const resolveHook = (specifier, referrer) => ask({ op: 'module.resolve', specifier, referrer });
-  const platformPowers = harden({ ask, on });
+  const platformPowers = harden({ ask, tell, on });
   // The engine's meter, narrowed to one power: limit the rest of this turn to `budget` more
   // computrons (platform/watchdog arms it before each entry into a mod). The count of the turn
   // is kept, so the meter Node reads still covers the whole turn.
@@ -182,4 +247,6 @@
     if (runtime && typeof runtime.stopAll === 'function') runtime.stopAll('shutdown');
     return null;
   });
+  // The script's completion value is the reply to its evaluation: whatever was told meanwhile.
+  return turnReply('');
 })();

@@ -45,6 +45,8 @@ interface Event {
 }
 
 const clients = new Map<number, MQTTClient>();
+/** What `write` reports as writable: Node's socket buffers whatever is written (simulator/network/mqtt-connections.ts). */
+const WRITABLE = 64 * 1024;
 const encoder = new TextEncoder();
 
 sim.on('mqtt', (event: Event) => {
@@ -119,7 +121,13 @@ export default class MQTTClient {
       throw new RangeError('MQTTClient: fragmented publishes (byteLength larger than the data) are not supported by the simulator');
     }
     const id = options.id ?? (this.#nextId = (this.#nextId % 65535) + 1);
-    return sim.ask({ op: 'mqtt.write', handle, operation, id, topic: options.topic, QoS: options.QoS ?? 0, retain: !!options.retain, duplicate: !!options.duplicate, items: options.items, bytes });
+    const request = { op: 'mqtt.write', handle, operation, id, topic: options.topic, QoS: options.QoS ?? 0, retain: !!options.retain, duplicate: !!options.duplicate, items: options.items, bytes };
+    if (operation !== MQTTClient.PUBLISH) return sim.ask(request);
+    // A publish is told (Node applies it in order, without a round trip): checked here as Node
+    // would, and the socket's failure reaches the client as its error event, as on a board.
+    if (request.QoS !== 0 && request.QoS !== 1) throw new RangeError('MQTTClient: the simulator supports QoS 0 and 1');
+    sim.tell(request);
+    return WRITABLE;
   }
 
   /** Reads the payload of the message `onReadable` announced (all of it, or `count` bytes). */
@@ -160,7 +168,7 @@ export default class MQTTClient {
         this.#connected = true;
       }
       options.onControl?.call(this, message);
-      if (message.operation === MQTTClient.CONNACK && this.#handle !== undefined) options.onWritable?.call(this, 64 * 1024);
+      if (message.operation === MQTTClient.CONNACK && this.#handle !== undefined) options.onWritable?.call(this, WRITABLE);
       return;
     }
     this.#payload = Uint8Array.from(event.payload ?? []);

@@ -3,6 +3,12 @@
 declare const sim: {
   /** Synchronous request to the Node side (the virtual hardware). Throws its error. */
   ask(message: { op: string; [key: string]: unknown }): any;
+  /**
+   * A request whose answer nobody waits for: it reaches Node in order with every other request,
+   * on the next crossing (the next `ask`, or the end of the turn). Node's answer is not seen;
+   * check what can be checked before telling.
+   */
+  tell(message: { op: string; [key: string]: unknown }): void;
   /** Registers the handler for one kind of event Node delivers. */
   on(type: string, handler: (message: any) => unknown): void;
 };
