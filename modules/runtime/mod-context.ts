@@ -6,7 +6,7 @@
 import type { ModManifest } from "permissions/manifest";
 import type { AuditKind, AuditLog } from "permissions/audit-log";
 import { describeGrants } from "permissions/policy";
-import { DEFAULT_RATES, RATE_KINDS, RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
+import { DEFAULT_RATES, RateLimit, type RateKind, type RateSpec } from "permissions/rate-limit";
 import type { ModState, ModStatus } from "runtime/status";
 import type { LogLevel } from "runtime/log-levels";
 
@@ -107,7 +107,8 @@ export class ModContext {
   lastError: string | undefined;
   readonly #resources = new Set<Closable>();
   readonly #host: ContextHost;
-  readonly #limits: Record<RateKind, RateLimit>;
+  /** Made on a kind's first use (a full bucket then, as at install): most mods never touch most kinds. */
+  readonly #limits: Partial<Record<RateKind, RateLimit>> = {};
   #logDropped = 0;
   /** Start (host ms) and computrons of the current one-second compute window. */
   #window = { start: -Infinity, used: 0, reported: false };
@@ -119,9 +120,6 @@ export class ModContext {
     this.manifest = manifest;
     this.signer = signer;
     this.#host = host;
-    const limits = {} as Record<RateKind, RateLimit>;
-    for (const kind of RATE_KINDS) limits[kind] = new RateLimit(host.rates[kind] ?? DEFAULT_RATES[kind], host.now);
-    this.#limits = limits;
   }
 
   get id(): string {
@@ -144,7 +142,7 @@ export class ModContext {
     if (this.state === "uninstalled") return;
     // Below the mod's log level: dropped before the rate limit, so it costs the mod none of it.
     if (this.#host.log.enabled?.(this.id, level) === false) return;
-    if (!this.#limits.log.take()) {
+    if (!this.#limit("log").take()) {
       this.#logDropped++;
       return;
     }
@@ -158,7 +156,7 @@ export class ModContext {
 
   /** Takes one action from a per-mod rate limit; false when over it. */
   allow(kind: RateKind): boolean {
-    return this.#limits[kind].take();
+    return this.#limit(kind).take();
   }
 
   /** Counts, audits and reports a refused request, then throws it into the mod. */
@@ -184,7 +182,7 @@ export class ModContext {
     this.errors++;
     const at = sourceLineOf(error);
     this.lastError = `${where}: ${messageOf(error)}${at ? ` (${at})` : ""}`;
-    if (this.#limits.errors.take()) this.log(`error in ${this.lastError}`, "error");
+    if (this.#limit("errors").take()) this.log(`error in ${this.lastError}`, "error");
   }
 
   /** Calls into the mod, if it is running. Returns false when the call threw. */
@@ -245,11 +243,16 @@ export class ModContext {
     this.#resources.clear();
   }
 
+  #limit(kind: RateKind): RateLimit {
+    const host = this.#host;
+    return (this.#limits[kind] ??= new RateLimit(host.rates[kind] ?? DEFAULT_RATES[kind], host.now));
+  }
+
   status(): ModStatus {
     const { id, version } = this.manifest;
     const status: ModStatus = {
       id, version, state: this.state, grants: describeGrants(this.manifest), starts: this.starts, stops: this.stops,
-      errors: this.errors, denials: this.denials, logDropped: this.#limits.log.refused,
+      errors: this.errors, denials: this.denials, logDropped: this.#limits.log?.refused ?? 0,
     };
     if (this.quarantine !== undefined) status.quarantine = this.quarantine;
     if (this.lastError !== undefined) status.lastError = this.lastError;
