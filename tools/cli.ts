@@ -21,7 +21,7 @@ import { brokerCommand } from './commands/broker.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
-  mote sim [--board esp32|pico-w] [--board-file FILE] [--mod DIR]... [--duration 10m] [--warp]
+  mote sim [--board esp32|pico-w|pico] [--board-file FILE] [--mod DIR]... [--duration 10m] [--warp]
            [--report FILE.json] [--device-dir DIR] [--battery MAH] [--policy POLICY.json] [--quiet]
            [--broker mqtt://[user:pass@]host:port | mqtts://…] [--device-id ID]
            [--username U] [--password P] [--broker-ca CA.pem]
@@ -32,7 +32,7 @@ const USAGE = `mote: Mote's command-line tool
       (docs/mod-contract.md, "Owner policy"). Exits 1 when a mod was refused, crashed or was
       quarantined, or the host went down.
 
-  mote sim run FILE.(js|ts) [--board esp32|pico-w] [--board-file FILE] [--duration 1m] [--warp]
+  mote sim run FILE.(js|ts) [--board esp32|pico-w|pico] [--board-file FILE] [--duration 1m] [--warp]
       Run one module on the simulator's XS machine with the full device provider, trace and the
       timer module. Exits non-zero on an uncaught exception.
 

@@ -75,6 +75,8 @@ export async function simCommand(args: string[]): Promise<number> {
   const device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
   // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
   if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
+  // Provisioned with its board, as a factory image is: the host applies the board's tier (docs/topics.md).
+  device.storage.preferenceSet('mote-net', 'board', board.name);
   const deviceId = values['device-id'] ?? provisioned.deviceId ?? `sim-${board.name}`;
   const network = attachNetwork(device, { broker: broker.deviceUrl, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
   if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.deviceUrl}\n`);
