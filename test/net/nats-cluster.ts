@@ -83,7 +83,8 @@ export async function startNatsCluster(binary: string, options: NatsClusterOptio
       `listen: 127.0.0.1:${port.client}`,
       `http: 127.0.0.1:${port.monitor}`,
       `jetstream { store_dir: "${store}" }`,
-      `cluster { name: mote, listen: 127.0.0.1:${port.cluster}, routes: [${routes.join(', ')}] }`,
+      // A lone node (a quick probe) has no cluster: JetStream refuses a cluster block without routes.
+      count > 1 ? `cluster { name: mote, listen: 127.0.0.1:${port.cluster}, routes: [${routes.join(', ')}] }` : '',
       `mqtt { listen: 127.0.0.1:${port.mqtt}, stream_replicas: ${replicas}, consumer_replicas: ${replicas}${(options.mqtt ?? []).map((line) => `, ${line}`).join('')} }`,
       '',
     ].join('\n'));
@@ -100,7 +101,7 @@ export async function startNatsCluster(binary: string, options: NatsClusterOptio
         try {
           const states = await Promise.all(live.map(async (node) => ({ routes: (await node.monitor('/routez')).num_routes, jsz: await node.monitor('/jsz') })));
           const routed = states.every((state) => state.routes >= live.length - 1);
-          const leader = states.some((state) => state.jsz.meta_cluster?.leader);
+          const leader = count === 1 || states.some((state) => state.jsz.meta_cluster?.leader);
           if (routed && leader) return;
           last = `routes ${states.map((state) => state.routes).join('/')}, meta leader ${leader ? 'elected' : 'none'}`;
         } catch (error) {
