@@ -28,7 +28,6 @@ export interface MqttServices {
 export const MAX_SUBSCRIPTIONS = 16;
 /** Telemetry bodies up to this size are batched with the mod's other readings. */
 const BATCHABLE_BYTES = 256;
-const decoder = new TextDecoder();
 
 interface Options { retain: boolean; qos: 0 | 1; absolute: boolean }
 
@@ -116,7 +115,9 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
         context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, null, { cleared: true });
         return;
       }
-      const text = decoder.decode(payload);
+      // A decoder per message, not one at module level: this module is preloaded, and its body runs
+      // in the XS linker, where a native constructor cannot be called ("link: unavailable function").
+      const text = new TextDecoder().decode(payload);
       if (absolute || !relative.startsWith("cmd/")) {
         let value: unknown = text;
         if (!absolute) {
