@@ -1,6 +1,6 @@
 // `platform/network` in the simulator: the broker and device id Node was given (`mote sim
 // --broker`, `attachNetwork`), the simulator's ECMA-419 MQTT client, and the device's wall clock
-// (Unix ms that follow the virtual clock, warped or not).
+// (Unix ms that follow the virtual clock, warped or not; the device's RTC when it has no network).
 import type { NetConfig } from "platform/network";
 import MQTTClient from 'embedded:network/mqtt/client';
 
@@ -34,7 +34,15 @@ export default harden({
     return secure ? { io: MQTTClient, secure: true } : { io: MQTTClient };
   },
   now(): number {
-    return sim.ask({ op: 'net.time' }).epoch;
+    // Without a network (no `attachNetwork`), the device's own clock, as a board's Date.now().
+    if (attached === false) return sim.ask({ op: 'sleep.time' });
+    try {
+      return sim.ask({ op: 'net.time' }).epoch;
+    } catch (error) {
+      if (String((error as Error).message).indexOf('unknown request') < 0) throw error;
+      attached = false;
+      return sim.ask({ op: 'sleep.time' });
+    }
   },
   onShutdown(callback: Drain): void {
     drain = callback;

@@ -88,6 +88,16 @@ trace(same + " " + (Time.ticks - first));
     assert.equal(await queries(50), await queries(0));
   });
 
+  it('without a network, the network clock is the device\'s own (a board\'s Date.now), not an error', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mote-told-')), 'main.ts');
+    writeFileSync(file, `import network from "platform/network";\nimport Timer from "timer";\nconst first = network.now();\nTimer.delay(40);\ntrace((network.now() - first) + " " + first);\n`);
+    const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true, epochAtBoot: Date.UTC(2031, 4, 1) });
+    await device.run(file);
+    await device.shutdown();
+    assert.deepEqual(linesOf(device, 'host'), [`40 ${Date.UTC(2031, 4, 1)}`]);
+    assert.deepEqual(device.uncaught, []);
+  });
+
   it('telemetry: ten readings a turn cost under half a round trip each, and all arrive in order', async () => {
     const server = await broker();
     const tap = brokerTap(server);
