@@ -95,7 +95,8 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
     timer: Timer,
     watchdog,
     now: () => Time.ticks,
-    wallClock: () => net.now(),
+    // Only with a network: its time is the device's wall clock (a board without one may not have it set).
+    ...(net.session ? { wallClock: () => net.now() } : {}),
   });
 }
 
