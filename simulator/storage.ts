@@ -68,7 +68,9 @@ export class DeviceStorage {
     return this.#poweredOff;
   }
 
-  flashWrite(partition: string, offset: number, bytes: number[]): void {
+  /** `bytes`: byte values, or Latin-1 text of them (one char per byte, as the machine tells them: simulator/xs/bytes.ts). */
+  flashWrite(partition: string, offset: number, data: number[] | string): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     const image = this.#flash(partition, offset, bytes.length);
     const count = this.#flashOp() ? bytes.length : bytes.length >> 1; // a cut tears the write in half
     for (let i = 0; i < count; i++) image[offset + i] &= bytes[i]; // NOR: a write only clears bits

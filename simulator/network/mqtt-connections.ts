@@ -266,7 +266,7 @@ function toPacket(query: Record<string, any>): Packet {
     case 3: {
       const qos = query.QoS ?? 0;
       if (qos > 1) throw new RangeError('MQTTClient: the simulator supports QoS 0 and 1');
-      return { cmd: 'publish', topic: String(query.topic), payload: Buffer.from(query.bytes ?? []), qos, retain: !!query.retain, dup: !!query.duplicate, ...(qos ? { messageId: query.id } : {}) } as Packet;
+      return { cmd: 'publish', topic: String(query.topic), payload: typeof query.bytes === 'string' ? Buffer.from(query.bytes, 'latin1') : Buffer.from(query.bytes ?? []), qos, retain: !!query.retain, dup: !!query.duplicate, ...(qos ? { messageId: query.id } : {}) } as Packet;
     }
     case 8:
       return { cmd: 'subscribe', messageId: query.id, subscriptions: query.items.map((item: { topic: string; QoS?: number }) => ({ topic: item.topic, qos: Math.min(item.QoS ?? 0, 1) })) } as Packet;

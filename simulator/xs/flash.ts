@@ -5,7 +5,7 @@
 // Node, which applies them in order before anything the machine asks or does after them. Their
 // ranges are checked here first, so the only failure left to Node is a power cut, which drops
 // that write and everything after it, as a cut drops what a board had still to do.
-import { toBytes } from 'sim/bytes';
+import { toLatin1 } from 'sim/bytes';
 
 export default class Flash {
   readonly #partition: string;
@@ -31,7 +31,7 @@ export default class Flash {
   }
 
   write(offset: number, byteLength: number, buffer: ArrayBuffer | ArrayBufferView): void {
-    const bytes = toBytes(buffer, 'Flash write').slice(0, byteLength);
+    const bytes = toLatin1(buffer, 'Flash write', byteLength);
     this.#check(offset, bytes.length);
     sim.tell({ op: 'flash.write', partition: this.#partition, offset, bytes });
   }

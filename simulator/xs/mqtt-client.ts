@@ -12,7 +12,7 @@
 //   - `onError()` then the client is closed; `close()` is safe twice.
 // Not supported here: fragmented publishes (`byteLength` larger than `data`) and QoS 2.
 import TextEncoder from "text/encoder";
-import { toBytes } from 'sim/bytes';
+import { toBytes, toLatin1 } from 'sim/bytes';
 
 interface Options {
   host: string;
@@ -116,8 +116,9 @@ export default class MQTTClient {
     const handle = this.#handle;
     if (handle === undefined || !this.#connected) throw new Error('MQTTClient: not connected');
     const operation = options?.operation ?? MQTTClient.PUBLISH;
-    const bytes = operation === MQTTClient.PUBLISH ? bytesOf(data, 'MQTTClient write') : undefined;
-    if (bytes && options.byteLength !== undefined && options.byteLength !== bytes.length) {
+    // A publish's payload crosses as Latin-1 text (sim/bytes toLatin1).
+    const bytes = operation !== MQTTClient.PUBLISH ? undefined : typeof data === 'string' ? toLatin1(encoder.encode(data), 'MQTTClient write') : data === null || data === undefined ? '' : toLatin1(data, 'MQTTClient write');
+    if (bytes !== undefined && options.byteLength !== undefined && options.byteLength !== bytes.length) {
       throw new RangeError('MQTTClient: fragmented publishes (byteLength larger than the data) are not supported by the simulator');
     }
     const id = options.id ?? (this.#nextId = (this.#nextId % 65535) + 1);

@@ -35,6 +35,19 @@ Promise.resolve().then(() => flash.write(8, 2, Uint8Array.of(0xaa, 0xbb)));
     assert.deepEqual(storage(0, 11), [0x10, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xaa, 0xbb, 0xff]);
   });
 
+  it('every byte value crosses intact', async () => {
+    const { storage } = await run(`
+import Flash from "flash";
+const flash = new Flash("storage");
+flash.erase(1);
+const all = new Uint8Array(256);
+for (let i = 0; i < 256; i++) all[i] = i;
+flash.write(4096, 256, all);
+flash.write(4096 + 256, 2, new Uint8Array([0x00, 0xff, 0x7f]).buffer); // byteLength 2 of 3
+`);
+    assert.deepEqual(storage(4096, 259), [...Array.from({ length: 256 }, (_, i) => i), 0x00, 0xff, 0xff]);
+  });
+
   it('a write outside the partition throws at the call, as the round trip did', async () => {
     const { lines, device } = await run(`
 import Flash from "flash";
@@ -108,7 +121,7 @@ trace(same + " " + (Time.ticks - first));
 import Timer from "mote/timer";
 import mqtt from "mote/mqtt";
 let n = 0;
-export default { onStart() { Timer.repeat((timer) => { for (let i = 0; i < 10; i++) mqtt.publish("telemetry/t", { n: ++n }); if (n >= 100) Timer.clear(timer); }, 1000); } };
+export default { onStart() { Timer.repeat((timer) => { for (let i = 0; i < 10; i++) mqtt.publish("telemetry/t", { n: ++n, unit: "°C ✓" }); if (n >= 100) Timer.clear(timer); }, 1000); } };
 `,
     }]), { broker: server.url });
     await driveUntil(device, () => readings(tap).length >= 10, 'the first turn of readings');
@@ -120,5 +133,6 @@ export default { onStart() { Timer.repeat((timer) => { for (let i = 0; i < 10; i
     // readings, and the idle ticks); with a round trip per request it was 2.8.
     assert.ok(perReading < 0.5, `${perReading.toFixed(2)} round trips per reading`);
     assert.deepEqual(readings(tap).map((reading) => (reading.data as { n: number }).n), Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.ok(readings(tap).every((reading) => (reading.data as { unit: string }).unit === '°C ✓'));
   });
 });
