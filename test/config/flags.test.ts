@@ -62,7 +62,10 @@ describe('A/B split between two versions of a mod', function () {
       }
     })();
     try {
-      for (const deviceId of ['dev-1', 'dev-2']) assert.equal((await installOverMqtt(operator, { deviceId, pkg: a, timeoutMs: 60000 })).final.step, 'confirmed');
+      for (const deviceId of ['dev-1', 'dev-2']) {
+        const { final } = await installOverMqtt(operator, { deviceId, pkg: a, timeoutMs: 60000 });
+        assert.equal(final.step, 'confirmed', `${deviceId}: ${final.code ?? ''} ${final.reason ?? ''}`);
+      }
       const flag: AbFlag = { v: 1, kind: 'ab', name: 'blink-fast', mod: 'blinker', a: { version: '1.0.0' }, b: { version: '1.1.0' }, cohort: { devices: 'dev-2' }, devices: 'all', assigned: {}, ts: 0 };
       const installed: string[] = [];
       const result = await applyAbFlag(operator, flag, await readFleet(operator, 'blinker'), async (deviceId, arm) => {
@@ -109,7 +112,10 @@ describe('A/B split between two versions of a mod', function () {
     })();
     try {
       const operator = await mqtt.connectAsync(server.url, { reconnectPeriod: 0 });
-      for (const deviceId of ['dev-1', 'dev-2']) assert.equal((await installOverMqtt(operator, { deviceId, pkg: new Uint8Array(readFileSync(a)), timeoutMs: 60000 })).final.step, 'confirmed');
+      for (const deviceId of ['dev-1', 'dev-2']) {
+        const { final } = await installOverMqtt(operator, { deviceId, pkg: new Uint8Array(readFileSync(a)), timeoutMs: 60000 });
+        assert.equal(final.step, 'confirmed', `${deviceId}: ${final.code ?? ''} ${final.reason ?? ''}`);
+      }
       await operator.endAsync();
       const split = await mote('flags', 'ab', 'blink-fast', '--a', a, '--b', b, '--cohort', 'dev-2', '--timeout', '60s');
       assert.equal(split.status, 0, split.stderr);
