@@ -14,6 +14,9 @@ export const HISTORY_OPTIONS = {
   retention: { type: 'string' },
 } as const;
 
+/** How long starting the history waits for the recorder's subscription. */
+const SUBSCRIBE_WAIT_MS = 10_000;
+
 export interface HistoryService {
   readonly store: HistoryStore;
   readonly recorder: Recorder;
@@ -41,6 +44,11 @@ export async function startHistory(options: HistoryServiceOptions): Promise<Hist
   if (!store) return undefined;
   const recorder = await createRecorder({ store, retention, ...(options.now ? { now: options.now } : {}) });
   const link = subscribeRecorder(recorder, options.broker, options.mqtt);
+  // Subscribed before the caller goes on (boots devices, announces the console), so no reading
+  // published meanwhile is missed; a broker that does not answer in time is retried in the background.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([link.subscribed, new Promise((resolve) => (timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS)))]);
+  clearTimeout(timer);
   let closed: Promise<void> | undefined;
   return {
     store,
