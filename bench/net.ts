@@ -5,11 +5,14 @@
 // Also: MQTT bytes on the wire (device → broker, from the link model: fixed headers, topics,
 // packet ids, payloads; TCP/IP and TLS not counted) per reading, with and without batching.
 //
-// Where the time goes (profiled with counters on the simulator's request router): the XS machine
-// is another process, and every request it makes of Node (a flash write, the clock, a socket
-// write) is a synchronous round trip through a pipe: on the shared 2-core machine each costs
-// about as much as MQTT.js spends on a whole message. The figures therefore say how many of them
-// a reading costs; the load average is printed with them, since it moves the times (not the counts).
+// Where the time goes: the XS machine is another process, and each round trip with it (an event
+// Node delivers, a request the machine waits on) is a pipe exchange that on a loaded machine
+// waits for a scheduler slot, while MQTT.js and Aedes share one process. Flash writes and socket
+// writes are told without waiting and ride on those round trips (simulator/xs/bootstrap.js), and
+// the clock is read once per turn, so a turn of readings costs a timer event, the watchdog mark
+// before the mod runs (with the turn's clock), the PUBACK event and the odd housekeeping turn.
+// The figures say how many round trips a reading costs; the load average is printed with them,
+// since it moves the times (not the counts).
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
