@@ -4,6 +4,7 @@
 // a command sent meanwhile runs once; retained state and a retained OTA offer survive.
 import assert from 'node:assert/strict';
 import type { SimulatedDevice } from '../../simulator/device.ts';
+import type mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { commandTopic } from '../../tools/mqtt-commands.ts';
 import { bootNetDevice, consumer, modDirs, readings, until, type Received } from './helpers.ts';
@@ -29,6 +30,25 @@ async function commandUntilAnswered(operator: MqttClient, messages: Received[]):
     while (!acks().length && Date.now() - sent < 15_000) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return acks();
+}
+
+/**
+ * A subscriber as a console or recorder would be one: NATS refuses a SUBSCRIBE (SUBACK 0x80) while
+ * JetStream has no leader for the streams it needs (just after the cluster forms, or after a node
+ * loss), so it asks again until granted.
+ */
+async function subscriber(url: string, filters: string[], options: mqtt.IClientOptions = {}): Promise<{ client: MqttClient; messages: Received[] }> {
+  const { client, messages } = await consumer(url, [], options);
+  const start = Date.now();
+  for (;;) {
+    try {
+      await client.subscribeAsync(filters, { qos: 1 });
+      return { client, messages };
+    } catch (error) {
+      if (Date.now() - start > 30_000) throw new Error(`NATS refused the subscription to ${filters.join(', ')} for 30 s: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 const connects = (device: SimulatedDevice) => device.logLines.filter((entry) => entry.tag === 'net' && entry.text.startsWith('connected to ')).length;
@@ -57,7 +77,7 @@ describe('a 3-node NATS cluster (nats-server, MQTT on JetStream R3)', function (
     // a client's connection when a QoS 1 publish cannot be stored in JetStream within 4 s (as
     // while the streams elect new leaders after the kill): like a console or a recorder, it keeps
     // a persistent session and reconnects, and the cluster keeps what arrived meanwhile.
-    const { client: operator, messages } = await consumer(n3.mqttUrl, ['mote/v1/+/telemetry/#', 'mote/v1/+/cmd-ack/#'], { clientId: 'operator', clean: false, reconnectPeriod: 500 });
+    const { client: operator, messages } = await subscriber(n3.mqttUrl, ['mote/v1/+/telemetry/#', 'mote/v1/+/cmd-ack/#'], { clientId: 'operator', clean: false, reconnectPeriod: 500 });
     // A retained offer for a sleeping device, published through the node that will die.
     const offer = JSON.stringify({ txn: 'cluster-1', id: 'thermometer', version: '1.1.0', size: 2551, chunkBytes: 1024 });
     const { client: publisher } = await consumer(n1.mqttUrl, []);
@@ -113,7 +133,7 @@ describe('a 3-node NATS cluster (nats-server, MQTT on JetStream R3)', function (
     assert.equal(b.device.pins.writes.filter((write) => write.pin === 2).length, 0);
 
     // Retained messages live in an R3 stream: a new subscriber on a surviving node gets them all.
-    const { messages: retained } = await consumer(n2.mqttUrl, ['mote/v1/+/state', 'mote/v1/dev-asleep/ota/offer']);
+    const { messages: retained } = await subscriber(n2.mqttUrl, ['mote/v1/+/state', 'mote/v1/dev-asleep/ota/offer']);
     await until(() => retained.length >= 3, 'the retained state of both devices and the offer', 10_000);
     const byTopic = new Map(retained.map((message) => [message.topic, message]));
     assert.equal(byTopic.get('mote/v1/dev-asleep/ota/offer')?.text, offer);
