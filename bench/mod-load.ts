@@ -4,13 +4,23 @@
 import { join } from 'node:path';
 import { loadBoardFile } from '../simulator/boards.ts';
 import { SimulatedDevice } from '../simulator/device.ts';
-import { buildMod } from '../simulator/mod-build.ts';
+import { buildMod, type ModBuild } from '../simulator/mod-build.ts';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
 import { attachNetwork } from '../simulator/network/index.ts';
 import { startBroker } from '../tools/broker.ts';
 import type { Figure } from './figures.ts';
 
 const MODS = ['blink', 'thermometer'];
+// Measured after blink and thermometer, so what every mod shares (the facet classes, built once per
+// runtime) is already built: these are the marginal cost of one more mod.
+const INLINE_MODS: Record<string, ModBuild> = {
+  bare: { manifest: { mote: { id: 'bare', version: '1.0.0', entry: 'main', permissions: {} } }, modules: { main: 'export default { onStart() {} };' } },
+  'timer-only': {
+    manifest: { mote: { id: 'timer-only', version: '1.0.0', entry: 'main', permissions: { timers: { max: 1, minInterval: 100 } } } },
+    modules: { main: 'import Timer from "mote/timer"; export default { onStart() { Timer.repeat(() => {}, 1000); } };' },
+  },
+};
+const MEASURED = [...MODS, ...Object.keys(INLINE_MODS)];
 const BASELINE_COUNT = 20; // as in bench/xs/mod-load-steps.ts
 const ROUNDS = 5;
 
@@ -18,7 +28,7 @@ interface Sample { heapSlots: number; computrons: number; wallMs: number }
 
 async function measureOnce(broker: string): Promise<Sample[]> {
   const board = loadBoardFile(join(PROJECT_ROOT, 'mods/thermometer/sim-board.json'));
-  const device = new SimulatedDevice({ board, mods: MODS.map((mod) => buildMod(join(PROJECT_ROOT, 'mods', mod))), warp: true });
+  const device = new SimulatedDevice({ board, mods: [...MODS.map((mod) => buildMod(join(PROJECT_ROOT, 'mods', mod))), ...Object.values(INLINE_MODS)], warp: true });
   // The thermometer reports over mote/mqtt: without a network its start is refused and a crashed
   // mod would be measured. The session is not started, so readings wait in the flash outbox.
   attachNetwork(device, { broker, deviceId: 'bench-mod-load' });
@@ -26,7 +36,7 @@ async function measureOnce(broker: string): Promise<Sample[]> {
     await device.run(join(PROJECT_ROOT, 'bench/xs/mod-load-steps.ts'));
     let before = (await device.collectGarbage()).currentHeapCount;
     const samples: Sample[] = [];
-    for (let step = 0; step <= MODS.length; step++) {
+    for (let step = 0; step <= MEASURED.length; step++) {
       await device.runFor(10);
       const { compute } = device.lastMeter!;
       const wallMs = device.lastCrankMs;
@@ -35,7 +45,7 @@ async function measureOnce(broker: string): Promise<Sample[]> {
       before = after;
     }
     if (device.uncaught.length) throw new Error(`benchmark module failed: ${device.uncaught.join('; ')}`);
-    const failed = device.logLines.filter((line) => MODS.includes(line.tag) && /^(error in|denied|crashed)/.test(line.text));
+    const failed = device.logLines.filter((line) => MEASURED.includes(line.tag) && /^(error in|denied|crashed)/.test(line.text));
     if (failed.length) throw new Error(`mod-load: a measured mod did not start cleanly: ${failed.map((line) => `${line.tag}: ${line.text}`).join('; ')}`);
     return samples;
   } finally {
@@ -56,8 +66,12 @@ export async function benchModLoad(): Promise<Figure[]> {
   const at = (step: number, key: keyof Sample) => median(rounds.map((samples) => samples[step][key]));
   const base = { heapSlots: at(0, 'heapSlots') / BASELINE_COUNT, computrons: at(0, 'computrons') / BASELINE_COUNT, wallMs: at(0, 'wallMs') / BASELINE_COUNT };
   const figures: Figure[] = [];
-  MODS.forEach((mod, index) => {
+  MEASURED.forEach((mod, index) => {
     const step = index + 1;
+    if (mod in INLINE_MODS) {
+      figures.push({ name: `XS heap slots to load and start one more mod: ${mod}`, value: at(step, 'heapSlots'), unit: 'slots', baseline: base.heapSlots, baselineName: 'bare Compartment, one-line module' });
+      return;
+    }
     figures.push(
       { name: `XS heap slots to load and start mod ${mod}`, value: at(step, 'heapSlots'), unit: 'slots', baseline: base.heapSlots, baselineName: 'bare Compartment, one-line module' },
       { name: `load+start cost of mod ${mod}`, value: at(step, 'computrons'), unit: 'computrons', baseline: base.computrons, baselineName: 'bare Compartment, one-line module' },

@@ -20,53 +20,97 @@ interface Entry { host: object; repeat: number }
 /** The longest interval a board's timer holds: mc/timer.c compares int32 millisecond differences. */
 const MAX_INTERVAL = 2 ** 31 - 1;
 
-export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: HostTimer) {
-  const entries = new Map<object, Entry>();
-
-  /**
-   * An interval or repeat in ms, coerced as Moddable's `timer` does on the boards (xsmcToInteger:
-   * ToNumber, then the fraction truncated, NaN → 0; a negative interval fires at once), within
-   * the grant. Where a board would misbehave the facet refuses with a RangeError instead:
-   * beyond 2^31 − 1 ms (Infinity included) Moddable's 32-bit timer wraps and fires early or at
-   * once; a negative repeat fires on every pass of the main loop.
-   */
-  function interval(method: string, value: unknown, label: string): number {
-    const number = value === undefined ? 0 : toNumberOnce(`Timer.${method}: ${label} (ms)`, value);
-    if (number > MAX_INTERVAL || number === -Infinity) {
-      throw modError(RangeError, `Timer.${method}: ${label} of ${String(number)} ms is beyond a board's 32-bit timer (at most ${MAX_INTERVAL} ms, about 24.8 days); Moddable would wrap it and fire early. For longer waits chain timers or sleep with mote/power`);
-    }
-    const ms = Number.isNaN(number) ? 0 : Math.trunc(number);
-    if (label === "repeat" && ms < 0) {
-      throw modError(RangeError, `Timer.${method}: repeat of ${ms} ms is negative; on a board it would fire on every pass of the main loop. Use 0 for a one-shot or a repeat >= 1 ms`);
-    }
-    const due = Math.max(0, ms);
-    if (due < grant.minInterval && !(label === "repeat" && due === 0)) {
-      context.deny(`Timer.${method}: ${label} of ${due} ms is below this mod's minimum of ${grant.minInterval} ms (mote.permissions.timers.minInterval)`);
-    }
-    return due;
+/**
+ * An interval or repeat in ms, coerced as Moddable's `timer` does on the boards (xsmcToInteger:
+ * ToNumber, then the fraction truncated, NaN → 0; a negative interval fires at once), within
+ * the grant. Where a board would misbehave the facet refuses with a RangeError instead:
+ * beyond 2^31 − 1 ms (Infinity included) Moddable's 32-bit timer wraps and fires early or at
+ * once; a negative repeat fires on every pass of the main loop.
+ */
+function interval(context: ModContext, grant: TimerGrant, method: string, value: unknown, label: string): number {
+  const number = value === undefined ? 0 : toNumberOnce(`Timer.${method}: ${label} (ms)`, value);
+  if (number > MAX_INTERVAL || number === -Infinity) {
+    throw modError(RangeError, `Timer.${method}: ${label} of ${String(number)} ms is beyond a board's 32-bit timer (at most ${MAX_INTERVAL} ms, about 24.8 days); Moddable would wrap it and fire early. For longer waits chain timers or sleep with mote/power`);
   }
-
-  /** Every operation that arms a timer: the mod must be live and within its timer rate. */
-  function arming(method: string): void {
-    context.assertLive(`Timer.${method}`);
-    if (!context.allow("timers")) context.deny(`Timer.${method}: more timer operations than this mod's rate limit allows; arm timers less often`);
+  const ms = Number.isNaN(number) ? 0 : Math.trunc(number);
+  if (label === "repeat" && ms < 0) {
+    throw modError(RangeError, `Timer.${method}: repeat of ${ms} ms is negative; on a board it would fire on every pass of the main loop. Use 0 for a one-shot or a repeat >= 1 ms`);
   }
+  const due = Math.max(0, ms);
+  if (due < grant.minInterval && !(label === "repeat" && due === 0)) {
+    context.deny(`Timer.${method}: ${label} of ${due} ms is below this mod's minimum of ${grant.minInterval} ms (mote.permissions.timers.minInterval)`);
+  }
+  return due;
+}
 
-  function entryOf(method: string, handle: unknown): Entry {
+/** Every operation that arms a timer: the mod must be live and within its timer rate. */
+function arming(context: ModContext, method: string): void {
+  context.assertLive(`Timer.${method}`);
+  if (!context.allow("timers")) context.deny(`Timer.${method}: more timer operations than this mod's rate limit allows; arm timers less often`);
+}
+
+/**
+ * The maker of `mote/timer` facets of one runtime over its host `timer`: built and hardened once, so a mod's
+ * facet is one instance (its context, grant and live timers in private fields) and its methods are
+ * shared by every mod (facet kit, memory half). Each method first checks `this` is a genuine facet
+ * (`#entries in this`); called on anything else it refuses with a mod error, so a shared method
+ * never reaches another mod's timers. Called unbound (`const { set } = Timer`) it refuses the same way.
+ */
+export function timerFacetClass(Timer: HostTimer) {
+  const HOST_ONLY = harden({});
+  /** A mod's live timers; tracked by its context, so stopping the mod clears them all. */
+  class LiveTimers extends Map<object, Entry> {
+    close(): void {
+      for (const entry of this.values()) Timer.clear(entry.host);
+      this.clear();
+    }
+  }
+  harden(LiveTimers);
+
+  function entryOf(entries: LiveTimers, method: string, handle: unknown): Entry {
     const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
     // SyntaxError, as Moddable's xsmcGetHostDataValidate throws for a freed timer.
     if (!entry) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
     return entry;
   }
 
-  const Facet = {
+  class TimerFacet {
+    readonly #context: ModContext;
+    readonly #grant: TimerGrant;
+    readonly #entries = new LiveTimers();
+
+    /** `key` is the runtime's own: a mod reaching this class (`prototype.constructor`) cannot make a facet with a context or grant of its own. */
+    constructor(key: unknown, context: ModContext, grant: TimerGrant) {
+      if (key !== HOST_ONLY) throw modError(TypeError, "Timer: a mod cannot construct its timer facet; import Timer from \"mote/timer\"");
+      this.#context = context;
+      this.#grant = grant;
+      context.track(this.#entries);
+      harden(this);
+    }
+
+    static #checked(self: unknown, method: string): TimerFacet {
+      if (typeof self !== "object" || self === null || !(#entries in self)) throw modError(TypeError, `Timer.${method}: call it on the imported Timer (Timer.${method}(...)), not detached`);
+      return self as TimerFacet;
+    }
+
     set(callback: (timer: object) => void, delay?: number, repeat?: number): object {
-      arming("set");
-      if (typeof callback !== "function") throw modError(TypeError, "Timer.set: callback must be a function");
-      const first = interval("set", delay, "interval");
-      const every = interval("set", repeat, "repeat");
+      const self = TimerFacet.#checked(this, "set");
+      return self.#set("set", callback, delay, repeat);
+    }
+
+    repeat(callback: (timer: object) => void, every: number): object {
+      const self = TimerFacet.#checked(this, "repeat");
+      return self.#set("set", callback, every, every);
+    }
+
+    #set(method: string, callback: (timer: object) => void, delay?: number, repeat?: number): object {
+      const context = this.#context, grant = this.#grant, entries = this.#entries;
+      arming(context, method);
+      if (typeof callback !== "function") throw modError(TypeError, `Timer.${method}: callback must be a function`);
+      const first = interval(context, grant, method, delay, "interval");
+      const every = interval(context, grant, method, repeat, "repeat");
       // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
-      if (entries.size >= grant.max) context.deny(`Timer.set: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
+      if (entries.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
       const handle = Object.freeze({});
       const entry: Entry = { host: undefined as never, repeat: every };
       entry.host = Timer.set(() => {
@@ -77,44 +121,45 @@ export function makeTimerFacet(context: ModContext, grant: TimerGrant, Timer: Ho
       }, first, every);
       entries.set(handle, entry);
       return handle;
-    },
-    repeat(callback: (timer: object) => void, every: number): object {
-      return Facet.set(callback, every, every);
-    },
+    }
+
     /** Moddable counts arguments: `schedule(t)` unschedules, `schedule(t, undefined)` is due at once. */
     schedule(handle: object, ...options: unknown[]): void {
-      arming("schedule");
-      const entry = entryOf("schedule", handle);
+      const self = TimerFacet.#checked(this, "schedule");
+      const context = self.#context;
+      arming(context, "schedule");
+      const entry = entryOf(self.#entries, "schedule", handle);
       const [delay, repeat] = options;
       if (options.length === 0) {
         entry.repeat = -1; // as modTimerUnschedule: not freed after its callback
         Timer.schedule(entry.host);
         return;
       }
-      entry.repeat = interval("schedule", repeat, "repeat");
-      Timer.schedule(entry.host, interval("schedule", delay, "interval"), entry.repeat);
-    },
+      entry.repeat = interval(context, self.#grant, "schedule", repeat, "repeat");
+      Timer.schedule(entry.host, interval(context, self.#grant, "schedule", delay, "interval"), entry.repeat);
+    }
+
     clear(handle: object | undefined | null): void {
+      const entries = TimerFacet.#checked(this, "clear").#entries;
       if (handle === undefined || handle === null) return;
       const entry = entries.get(handle);
       if (!entry) return;
       entries.delete(handle);
       Timer.clear(entry.host);
-    },
-  };
-
-  context.track({
-    close() {
-      for (const entry of entries.values()) Timer.clear(entry.host);
-      entries.clear();
-    },
-  });
-  return harden(Facet);
+    }
+  }
+  harden(TimerFacet);
+  return (context: ModContext, grant: TimerGrant): object => new TimerFacet(HOST_ONLY, context, grant);
 }
 
 const TIMERS = requirement("timers", '"timers": { "max": 1, "minInterval": 100 }', (permissions) => permissions.timers.max > 0);
 
 /** `mote/timer` for the runtime, over the host's `timer` module; only for a mod granted timers. */
 export function timerModule(Timer: HostTimer): ModModule {
-  return { specifier: "mote/timer", requires: TIMERS, make: (context) => ({ default: makeTimerFacet(context, context.manifest.permissions.timers, Timer) }) };
+  let makeFacet: ReturnType<typeof timerFacetClass> | undefined;
+  return {
+    specifier: "mote/timer",
+    requires: TIMERS,
+    make: (context) => ({ default: (makeFacet ??= timerFacetClass(Timer))(context, context.manifest.permissions.timers) }),
+  };
 }

@@ -1,0 +1,48 @@
+// Facets whose methods live on one prototype shared by every mod (issue 15, memory): a mod must
+// not be able to change that prototype, construct a facet of its own from the class behind it, or
+// call a shared method on anything but its own genuine facet. Each attempt must be refused with a
+// clean error (name and message, no host frames), and the witness mod, which uses the same shared
+// classes, must keep its schedule.
+import assert from 'node:assert/strict';
+import { assertContained, attack, bootWithWitness, reported } from './harness.ts';
+
+const MOD_FRAME = /^ at (?:[\w$.]+ )?\(mote-mod-sharer-\w+\/main\.ts:\d+\)$/;
+
+describe('attack suite: shared facet prototypes', () => {
+  attack('a shared prototype cannot be changed, its class not constructed, its methods not borrowed', async () => {
+    const device = await bootWithWitness([{
+      id: 'sharer',
+      permissions: { timers: { max: 1, minInterval: 100 } },
+      main: `import Timer from "mote/timer";
+const results: string[] = [];
+const refuse = (label: string, f: () => unknown) => {
+  try { f(); results.push(label + ': did not throw'); } catch (e) {
+    const error = e as Error;
+    const [head, ...frames] = String(error instanceof Error && error.stack).split('\\n');
+    const clean = error instanceof Error && head === error.name + ': ' + error.message && frames.every((frame) => ${MOD_FRAME}.test(frame));
+    results.push(label + ': ' + (clean ? error.name : 'unclean ' + String(error && error.stack)));
+  }
+};
+export default { onStart() {
+  const T = Timer as any;
+  const shared = Object.getPrototypeOf(T);
+  refuse('replace a shared method', () => { shared.set = () => 'mine'; });
+  refuse('add to the shared prototype', () => { shared.extra = 1; });
+  refuse('add to the facet', () => { T.set = () => 'mine'; });
+  // A context of the mod's making that allows everything: a forged facet would arm timers at 1 ms.
+  const forged = { id: 'x', state: 'running', track() {}, assertLive() {}, allow: () => true, deny() {}, deliver() {} };
+  refuse('construct the class', () => new shared.constructor({}, forged, { max: 99, minInterval: 0 }).set(() => {}, 1, 1));
+  refuse('detached set', () => { const { set } = T; set(() => {}, 500); });
+  refuse('borrowed on a fake', () => shared.set.call({}, () => {}, 500));
+  refuse('borrowed on a subclass instance', () => shared.clear.call(Object.create(T), 1));
+  trace(results.join(', '));
+} };`,
+    }]);
+    await device.runFor(300);
+    assert.deepEqual(reported(device, 'sharer'), [[
+      'replace a shared method: TypeError', 'add to the shared prototype: TypeError', 'add to the facet: TypeError',
+      'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
+    ].join(', ')]);
+    await assertContained(device);
+  });
+});
