@@ -12,6 +12,7 @@ import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-li
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { makeModCompartment } from "runtime/mod-compartment";
+import { modGlobalsKit, type ModGlobalsKit } from "runtime/mod-globals";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
 import type { ModModule } from "runtime/mod-module";
@@ -91,6 +92,7 @@ export class Runtime {
   readonly #host: ContextHost;
   readonly #offered: ReadonlyMap<string, ModModule>;
   readonly #makeDevice: ReturnType<typeof deviceFacetMaker>;
+  readonly #globalsKit: ModGlobalsKit = modGlobalsKit();
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
@@ -175,7 +177,7 @@ export class Runtime {
     context.state = "running";
     try {
       context.enter();
-      const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.sources });
+      const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.sources, kit: this.#globalsKit });
       const instance = compartment.importNow(context.manifest.entry).default;
       entry.instance = typeof instance === "object" && instance !== null ? instance : undefined;
     } catch (error) {

@@ -35,14 +35,21 @@ export default { onStart() {
   refuse('detached set', () => { const { set } = T; set(() => {}, 500); });
   refuse('borrowed on a fake', () => shared.set.call({}, () => {}, 500));
   refuse('borrowed on a subclass instance', () => shared.clear.call(Object.create(T), 1));
+  const sharedConsole = Object.getPrototypeOf(console) as any;
+  refuse('replace a console method', () => { sharedConsole.log = () => {}; });
+  refuse('detached console.log', () => { const { log } = console; log('x'); });
+  refuse('console method on a fake', () => sharedConsole.error.call({}, 'x'));
+  refuse('construct a console', () => new sharedConsole.constructor({}, forged).log('x'));
   trace(results.join(', '));
+  console.error('console still works');
 } };`,
     }]);
     await device.runFor(300);
     assert.deepEqual(reported(device, 'sharer'), [[
       'replace a shared method: TypeError', 'add to the shared prototype: TypeError', 'add to the facet: TypeError',
       'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
-    ].join(', ')]);
+      'replace a console method: TypeError', 'detached console.log: TypeError', 'console method on a fake: TypeError', 'construct a console: TypeError',
+    ].join(', '), 'console still works']);
     await assertContained(device);
   });
 });

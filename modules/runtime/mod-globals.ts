@@ -1,0 +1,121 @@
+// The globals every mod compartment gets besides `device`: `trace`, `console`, a
+// `FinalizationRegistry` delivered through the mod's context, and a `Compartment` whose children
+// inherit them. Their code is built once per runtime (`modGlobalsKit`) and hardened; a mod gets
+// instances (its context in a private field) and bound functions, a few slots each, instead of a
+// set of closures per start (issue 15, memory; Endo's makeExo idea). Shared methods check `this`
+// is a genuine instance and refuse anything else with a mod error; shared constructors need the
+// runtime's key, so a mod reaching one through a prototype cannot make one of its own.
+import { modError, type ModContext } from "runtime/mod-context";
+import type { LogLevel } from "runtime/log-levels";
+
+/** The globals a mod's compartments (the mod's own and its children) share. */
+export interface ModGlobals {
+  trace: (...items: unknown[]) => void;
+  console: object;
+  FinalizationRegistry: Function;
+}
+
+export interface ModGlobalsKit {
+  /** trace, console and FinalizationRegistry for one life of a mod. */
+  globals(context: ModContext): ModGlobals;
+  /** The `Compartment` a mod sees, over `Engine`, its own compartment's constructor. */
+  compartment(Engine: typeof Compartment, globals: ModGlobals): Function;
+}
+
+function write(context: ModContext, items: unknown[], separator: string, level: LogLevel): void {
+  let text: string;
+  try {
+    text = items.map((item) => String(item)).join(separator);
+  } catch {
+    text = "(output that cannot be printed)";
+  }
+  context.output(text, level);
+}
+
+/** The shared code of mod globals, built once per runtime (it hardens what it makes). */
+export function modGlobalsKit(): ModGlobalsKit {
+  const HOST_ONLY = harden({});
+
+  // console.error/warn/info/debug log at their level (the mod's log level filters them); log at info.
+  class ModConsole {
+    readonly #context: ModContext;
+    constructor(key: unknown, context: ModContext) {
+      if (key !== HOST_ONLY) throw modError(TypeError, "console: a mod cannot construct a console; use the global console");
+      this.#context = context;
+      harden(this);
+    }
+    static #write(self: unknown, method: string, items: unknown[], level: LogLevel): void {
+      if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `console.${method}: call it on console (console.${method}(...)), not detached`);
+      write((self as ModConsole).#context, items, " ", level);
+    }
+    log(...items: unknown[]): void {
+      ModConsole.#write(this, "log", items, "info");
+    }
+    error(...items: unknown[]): void {
+      ModConsole.#write(this, "error", items, "error");
+    }
+    warn(...items: unknown[]): void {
+      ModConsole.#write(this, "warn", items, "warn");
+    }
+    info(...items: unknown[]): void {
+      ModConsole.#write(this, "info", items, "info");
+    }
+    debug(...items: unknown[]): void {
+      ModConsole.#write(this, "debug", items, "debug");
+    }
+  }
+  harden(ModConsole);
+
+  return {
+    globals(context) {
+      return harden({
+        trace: (...items: unknown[]) => write(context, items, "", "info"),
+        console: new ModConsole(HOST_ONLY, context),
+        FinalizationRegistry: makeModFinalizationRegistry(context),
+      });
+    },
+    compartment(Engine, globals) {
+      // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and
+      // `console`, not the engine's own unmetered `trace`. It calls the mod compartment's own
+      // constructor: a child's parent (where `{ namespace }` descriptors resolve) is the
+      // compartment that owns the constructor, which must be the mod's, never the host's.
+      const Child = function (this: unknown, options?: CompartmentOptions) {
+        if (new.target === undefined) throw modError(TypeError, "Compartment: use new");
+        const given = (options ?? {}) as CompartmentOptions & { globals?: Record<string, unknown> };
+        return new Engine({ ...given, globals: { ...given.globals, ...globals, Compartment: Child } });
+      };
+      Object.defineProperty(Child, "prototype", { value: Engine.prototype });
+      return harden(Child);
+    },
+  };
+}
+
+/**
+ * The `FinalizationRegistry` a mod sees. The engine runs cleanup callbacks in a turn of its own
+ * choosing, where the host never entered the mod: unwrapped, a runaway callback would be blamed
+ * on whichever mod ran last (or on none). Here each callback is delivered through the mod's
+ * context (watchdog record, compute budget, exceptions counted), and only while the mod is in the
+ * life that registered it: never after it stopped or was uninstalled. Instances are plain objects,
+ * so the engine's constructor is not reachable through their prototype.
+ */
+export function makeModFinalizationRegistry(context: ModContext): Function {
+  const Engine = FinalizationRegistry;
+  const ModFinalizationRegistry = function (this: unknown, cleanup: unknown) {
+    if (new.target === undefined) throw modError(TypeError, "FinalizationRegistry: use new");
+    if (typeof cleanup !== "function") throw modError(TypeError, "FinalizationRegistry: the cleanup callback must be a function");
+    const life = context.starts;
+    const inner = new Engine((held: unknown) => {
+      if (context.starts === life) context.deliver("FinalizationRegistry cleanup", cleanup, undefined, held);
+    });
+    return harden({
+      register(target: object, held: unknown, token?: object): void {
+        context.assertLive("FinalizationRegistry.register");
+        inner.register(target, held, token);
+      },
+      unregister(token: object): boolean {
+        return inner.unregister(token);
+      },
+    });
+  };
+  return harden(ModFinalizationRegistry);
+}
