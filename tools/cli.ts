@@ -23,12 +23,13 @@ const USAGE = `mote: Mote's command-line tool
 
   mote sim [--board esp32|pico-w|pico] [--board-file FILE] [--mod DIR]... [--duration 10m] [--warp]
            [--report FILE.json] [--device-dir DIR] [--battery MAH] [--policy POLICY.json] [--quiet]
-           [--broker mqtt://[user:pass@]host:port | mqtts://…] [--device-id ID]
+           [--broker mqtt://[user:pass@]host:port[,mqtt://host2:port…] | mqtts://…] [--device-id ID]
            [--username U] [--password P] [--broker-ca CA.pem]
       Boot one simulated device with the given mods, type-checked and built from source, run it
       for the virtual duration (or until Ctrl-C) and write a JSON report (docs/simulator.md).
-      Its MQTT session connects to --broker, or to an embedded broker started on a free port
-      (docs/topics.md). --policy stores the owner's policy on the device before it boots
+      Its MQTT session connects to --broker (a cluster's nodes separated by commas, tried in turn:
+      docs/brokers.md), or to an embedded broker started on a free port (docs/topics.md).
+      --policy stores the owner's policy on the device before it boots
       (docs/mod-contract.md, "Owner policy"). Exits 1 when a mod was refused, crashed or was
       quarantined, or the host went down.
 
