@@ -65,6 +65,7 @@ export function modGlobalsKit(): ModGlobalsKit {
     }
   }
   harden(ModConsole);
+  const makeModFinalizationRegistry = finalizationRegistryKit(HOST_ONLY);
 
   return {
     globals(context) {
@@ -91,31 +92,47 @@ export function modGlobalsKit(): ModGlobalsKit {
 }
 
 /**
- * The `FinalizationRegistry` a mod sees. The engine runs cleanup callbacks in a turn of its own
- * choosing, where the host never entered the mod: unwrapped, a runaway callback would be blamed
- * on whichever mod ran last (or on none). Here each callback is delivered through the mod's
- * context (watchdog record, compute budget, exceptions counted), and only while the mod is in the
- * life that registered it: never after it stopped or was uninstalled. Instances are plain objects,
- * so the engine's constructor is not reachable through their prototype.
+ * The `FinalizationRegistry` a mod sees is this shared constructor bound to the runtime's key and
+ * the mod's context. The engine runs cleanup callbacks in a turn of its own choosing, where the
+ * host never entered the mod: unwrapped, a runaway callback would be blamed on whichever mod ran
+ * last (or on none). Here each callback is delivered through the mod's context (watchdog record,
+ * compute budget, exceptions counted), and only while the mod is in the life that registered it:
+ * never after it stopped or was uninstalled. Instances inherit shared, hardened methods from a
+ * plain object, so the engine's constructor is not reachable through their prototype.
  */
-export function makeModFinalizationRegistry(context: ModContext): Function {
+function finalizationRegistryKit(HOST_ONLY: object): (context: ModContext) => Function {
   const Engine = FinalizationRegistry;
-  const ModFinalizationRegistry = function (this: unknown, cleanup: unknown) {
+  // What each registry holds, by registry: the methods are shared by every registry of every mod
+  // and find it here, so anything that is not a registry the host made is refused.
+  const held = new WeakMap<object, { context: ModContext; inner: FinalizationRegistry<unknown> }>();
+  const checked = (self: unknown, method: string) => {
+    const state = typeof self === "object" && self !== null ? held.get(self) : undefined;
+    if (!state) throw modError(TypeError, `FinalizationRegistry.${method}: call it on a registry the mod made`);
+    return state;
+  };
+  // A plain object (its constructor is Object), so no constructor is reachable from a registry.
+  const Methods = harden({
+    register(target: object, value: unknown, token?: object): void {
+      const { context, inner } = checked(this, "register");
+      context.assertLive("FinalizationRegistry.register");
+      inner.register(target, value, token);
+    },
+    unregister(token: object): boolean {
+      return checked(this, "unregister").inner.unregister(token);
+    },
+  });
+  function SharedFinalizationRegistry(key: unknown, context: ModContext, cleanup: unknown): object {
     if (new.target === undefined) throw modError(TypeError, "FinalizationRegistry: use new");
+    if (key !== HOST_ONLY) throw modError(TypeError, "FinalizationRegistry: construct it as new FinalizationRegistry(cleanup)");
     if (typeof cleanup !== "function") throw modError(TypeError, "FinalizationRegistry: the cleanup callback must be a function");
     const life = context.starts;
     const inner = new Engine((held: unknown) => {
       if (context.starts === life) context.deliver("FinalizationRegistry cleanup", cleanup, undefined, held);
     });
-    return harden({
-      register(target: object, held: unknown, token?: object): void {
-        context.assertLive("FinalizationRegistry.register");
-        inner.register(target, held, token);
-      },
-      unregister(token: object): boolean {
-        return inner.unregister(token);
-      },
-    });
-  };
-  return harden(ModFinalizationRegistry);
+    const registry = harden(Object.create(Methods) as object);
+    held.set(registry, { context, inner });
+    return registry;
+  }
+  harden(SharedFinalizationRegistry);
+  return (context) => harden(SharedFinalizationRegistry.bind(undefined, HOST_ONLY, context));
 }

@@ -40,6 +40,10 @@ export default { onStart() {
   refuse('detached console.log', () => { const { log } = console; log('x'); });
   refuse('console method on a fake', () => sharedConsole.error.call({}, 'x'));
   refuse('construct a console', () => new sharedConsole.constructor({}, forged).log('x'));
+  const registryMethods = Object.getPrototypeOf(new FinalizationRegistry(() => {}));
+  refuse('replace a registry method', () => { registryMethods.register = () => {}; });
+  refuse('registry method on a fake', () => registryMethods.register.call({}, {}, 1));
+  refuse('registry without new', () => (FinalizationRegistry as any)(() => {}));
   trace(results.join(', '));
   console.error('console still works');
 } };`,
@@ -49,6 +53,7 @@ export default { onStart() {
       'replace a shared method: TypeError', 'add to the shared prototype: TypeError', 'add to the facet: TypeError',
       'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
       'replace a console method: TypeError', 'detached console.log: TypeError', 'console method on a fake: TypeError', 'construct a console: TypeError',
+      'replace a registry method: TypeError', 'registry method on a fake: TypeError', 'registry without new: TypeError',
     ].join(', '), 'console still works']);
     await assertContained(device);
   });
