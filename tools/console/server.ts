@@ -14,7 +14,6 @@ import { historyResponse, HistoryRequestError } from '../history/http.ts';
 import type { HistoryStore } from '../history/store.ts';
 import { configApi } from './config-api.ts';
 import { handleIdentityApi } from './identity-api.ts';
-import { handleIdentityApi } from './identity-api.ts';
 
 export interface ConsoleOptions {
   /** The broker: mqtt://, mqtts://, ws:// or wss://. */
@@ -98,7 +97,6 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://console').pathname;
-    if (await handleIdentityApi(request, response, new URL(request.url ?? '/', 'http://console'))) return; // claim QR codes (identity-api.ts)
     if (await handleIdentityApi(request, response, new URL(request.url ?? '/', 'http://console'))) return; // claim QR codes (identity-api.ts)
     if (request.method === 'GET' && path === '/config.json') {
       return send(response, 200, { broker: direct ? broker.href : '/mqtt', brokerShown: `${broker.protocol}//${broker.host}${direct ? broker.pathname : ''}`, relayed: !direct, actions: Boolean(actions), username: options.username, password: options.password });
