@@ -66,6 +66,19 @@ export function modGlobalsKit(): ModGlobalsKit {
   }
   harden(ModConsole);
   const makeModFinalizationRegistry = finalizationRegistryKit(HOST_ONLY);
+  // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and `console`,
+  // not the engine's own unmetered `trace`. It calls the mod compartment's own constructor: a
+  // child's parent (where `{ namespace }` descriptors resolve) is the compartment that owns the
+  // constructor, which must be the mod's, never the host's.
+  function SharedCompartment(key: unknown, Engine: typeof Compartment, inherited: Record<string, unknown>, options?: CompartmentOptions): Compartment {
+    if (new.target === undefined) throw modError(TypeError, "Compartment: use new");
+    if (key !== HOST_ONLY) throw modError(TypeError, "Compartment: construct it as new Compartment(options)");
+    const given = (options ?? {}) as CompartmentOptions & { globals?: Record<string, unknown> };
+    return new Engine({ ...given, globals: { ...given.globals, ...inherited } });
+  }
+  // `child instanceof Compartment` holds, as for the engine's constructor.
+  Object.defineProperty(SharedCompartment, "prototype", { value: Compartment.prototype });
+  harden(SharedCompartment);
 
   return {
     globals(context) {
@@ -76,16 +89,12 @@ export function modGlobalsKit(): ModGlobalsKit {
       });
     },
     compartment(Engine, globals) {
-      // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and
-      // `console`, not the engine's own unmetered `trace`. It calls the mod compartment's own
-      // constructor: a child's parent (where `{ namespace }` descriptors resolve) is the
-      // compartment that owns the constructor, which must be the mod's, never the host's.
-      const Child = function (this: unknown, options?: CompartmentOptions) {
-        if (new.target === undefined) throw modError(TypeError, "Compartment: use new");
-        const given = (options ?? {}) as CompartmentOptions & { globals?: Record<string, unknown> };
-        return new Engine({ ...given, globals: { ...given.globals, ...globals, Compartment: Child } });
-      };
-      Object.defineProperty(Child, "prototype", { value: Engine.prototype });
+      // Bound to the key, the mod compartment's constructor and what its children get (the bound
+      // function itself included, so grandchildren get it too): no closure per mod.
+      const inherited: Record<string, unknown> = { ...globals };
+      const Child = SharedCompartment.bind(undefined, HOST_ONLY, Engine, inherited);
+      inherited.Compartment = Child;
+      harden(inherited);
       return harden(Child);
     },
   };

@@ -44,17 +44,22 @@ export default { onStart() {
   refuse('replace a registry method', () => { registryMethods.register = () => {}; });
   refuse('registry method on a fake', () => registryMethods.register.call({}, {}, 1));
   refuse('registry without new', () => (FinalizationRegistry as any)(() => {}));
-  trace(results.join(', '));
+  refuse('compartment without new', () => (Compartment as any)({}));
+  const child = new Compartment({ globals: { trace: 1 } as any });
+  results.push('child: ' + [child instanceof Compartment, child.evaluate('typeof trace + typeof console.log + typeof Compartment + typeof FinalizationRegistry')].join(' '));
+  for (const result of results) trace(result);
   console.error('console still works');
 } };`,
     }]);
     await device.runFor(300);
-    assert.deepEqual(reported(device, 'sharer'), [[
+    assert.deepEqual(reported(device, 'sharer'), [
       'replace a shared method: TypeError', 'add to the shared prototype: TypeError', 'add to the facet: TypeError',
       'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
       'replace a console method: TypeError', 'detached console.log: TypeError', 'console method on a fake: TypeError', 'construct a console: TypeError',
       'replace a registry method: TypeError', 'registry method on a fake: TypeError', 'registry without new: TypeError',
-    ].join(', '), 'console still works']);
+      'compartment without new: TypeError', 'child: true functionfunctionfunctionfunction',
+      'console still works',
+    ]);
     await assertContained(device);
   });
 });
