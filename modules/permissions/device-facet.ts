@@ -3,7 +3,7 @@
 // that never touches PWM pays nothing for it. The classes' methods and checks are shared by all
 // mods (built once per runtime, when a mod first needs them); a mod's own class is a subclass
 // bound to its grants (facet kit FacetScopes). The board's pin names are copied once too.
-import type { ModContext } from "runtime/mod-context";
+import { modError, type ModContext } from "runtime/mod-context";
 import type { DigitalGrant, I2CGrant } from "permissions/manifest";
 import { digitalFacetMaker } from "permissions/digital-facet";
 import { i2cFacetMaker, type I2CBus } from "permissions/i2c-facet";
@@ -34,20 +34,58 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
   const i2cFor = (context: ModContext, grants: readonly I2CGrant[]) => (makeI2C ??= i2cFacetMaker(buses, Board.I2C))(context, grants);
   const BoardPWM = Board.PWM;
   const pwmFor = BoardPWM && ((context: ModContext, grants: readonly DigitalGrant[]) => (makePWM ??= pwmFacetMaker(BoardPWM))(context, grants));
+  const HOST_ONLY = harden({});
+
+  /**
+   * `device.io` of one mod: the getters are shared by every mod (on a prototype built and hardened
+   * once per board), the mod's context and the classes built for it are in private fields. A
+   * getter reached on anything but a genuine `device.io` refuses with a mod error.
+   */
+  class DeviceIO {
+    readonly #context: ModContext;
+    #Digital: typeof Digital | undefined;
+    #I2C: typeof I2C | undefined;
+    #PWM: typeof PWM | undefined;
+
+    constructor(key: unknown, context: ModContext) {
+      if (key !== HOST_ONLY) throw modError(TypeError, "device.io: a mod cannot construct it; use the global device.io");
+      this.#context = context;
+    }
+
+    static #checked(self: unknown, name: string): DeviceIO {
+      if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `device.io.${name}: read it from device.io`);
+      return self as DeviceIO;
+    }
+
+    get Digital(): typeof Digital {
+      const self = DeviceIO.#checked(this, "Digital");
+      return (self.#Digital ??= digitalFor(self.#context, self.#context.manifest.permissions.digital));
+    }
+
+    get I2C(): typeof I2C {
+      const self = DeviceIO.#checked(this, "I2C");
+      return (self.#I2C ??= i2cFor(self.#context, self.#context.manifest.permissions.i2c));
+    }
+
+    // PWM only where the board has it: on other boards `"PWM" in device.io` is false.
+    static {
+      if (pwmFor) {
+        Object.defineProperty(DeviceIO.prototype, "PWM", {
+          get(this: unknown): typeof PWM {
+            const io = DeviceIO.#checked(this, "PWM");
+            return (io.#PWM ??= pwmFor(io.#context, io.#context.manifest.permissions.digital));
+          },
+        });
+      }
+    }
+  }
+  // The class stays reachable (`device.io.constructor`) but constructs nothing without the key.
+  // Its prototype is frozen: a mod cannot redefine a getter.
+  harden(DeviceIO);
+
   return (context) => {
-    const { digital, i2c } = context.manifest.permissions;
-    let DigitalFacet: typeof Digital | undefined;
-    let I2CFacet: typeof I2C | undefined;
-    let PWMFacet: typeof PWM | undefined;
-    const io = {
-      get Digital() {
-        return (DigitalFacet ??= digitalFor(context, digital));
-      },
-      get I2C() {
-        return (I2CFacet ??= i2cFor(context, i2c));
-      },
-    };
-    if (pwmFor) Object.defineProperty(io, "PWM", { enumerable: true, get: () => (PWMFacet ??= pwmFor(context, digital)) });
+    const { i2c } = context.manifest.permissions;
+    const io = new DeviceIO(HOST_ONLY, context);
     const bus = buses.find((candidate) => i2c.some((grant) => grant.bus === candidate.port));
     const I2CDefault = bus ? { default: { get io() { return io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } } : {};
     return harden({ io, I2C: I2CDefault, pin });

@@ -44,6 +44,10 @@ export default { onStart() {
   refuse('replace a registry method', () => { registryMethods.register = () => {}; });
   refuse('registry method on a fake', () => registryMethods.register.call({}, {}, 1));
   refuse('registry without new', () => (FinalizationRegistry as any)(() => {}));
+  const sharedIO = Object.getPrototypeOf(device.io) as any;
+  results.push('redefine a device.io getter: ' + Reflect.defineProperty(sharedIO, 'Digital', { get: () => 1 }));
+  refuse('device.io getter on a fake', () => Object.getOwnPropertyDescriptor(sharedIO, 'Digital')!.get!.call({}));
+  refuse('construct a device.io', () => new sharedIO.constructor({}, forged).Digital);
   refuse('compartment without new', () => (Compartment as any)({}));
   const child = new Compartment({ globals: { trace: 1 } as any });
   results.push('child: ' + [child instanceof Compartment, child.evaluate('typeof trace + typeof console.log + typeof Compartment + typeof FinalizationRegistry')].join(' '));
@@ -57,6 +61,7 @@ export default { onStart() {
       'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
       'replace a console method: TypeError', 'detached console.log: TypeError', 'console method on a fake: TypeError', 'construct a console: TypeError',
       'replace a registry method: TypeError', 'registry method on a fake: TypeError', 'registry without new: TypeError',
+      'redefine a device.io getter: false', 'device.io getter on a fake: TypeError', 'construct a device.io: TypeError',
       'compartment without new: TypeError', 'child: true functionfunctionfunctionfunction',
       'console still works',
     ]);
