@@ -35,6 +35,20 @@ Promise.resolve().then(() => flash.write(8, 2, Uint8Array.of(0xaa, 0xbb)));
     assert.deepEqual(storage(0, 11), [0x10, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xaa, 0xbb, 0xff]);
   });
 
+  it('a turn that ends in an exception still delivers what it told before', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mote-told-')), 'main.ts');
+    writeFileSync(file, `import Flash from "flash";\nconst flash = new Flash("storage");\nflash.erase(0);\nflash.write(0, 2, Uint8Array.of(0x12, 0x34));\nthrow new Error("the module fails after its writes");\n`);
+    const device = new SimulatedDevice({ board: builtInBoard('esp32'), warp: true });
+    try {
+      await device.run(file);
+      // Before any other crossing (shutdown's would carry them too).
+      assert.deepEqual(device.storage.flashRead('storage', 0, 3), [0x12, 0x34, 0xff]);
+      assert.match(device.uncaught.join('\n'), /the module fails after its writes/);
+    } finally {
+      await device.shutdown();
+    }
+  });
+
   it('every byte value crosses intact', async () => {
     const { storage } = await run(`
 import Flash from "flash";
