@@ -19,6 +19,10 @@ const INLINE_MODS: Record<string, ModBuild> = {
     manifest: { mote: { id: 'timer-only', version: '1.0.0', entry: 'main', permissions: { timers: { max: 1, minInterval: 100 } } } },
     modules: { main: 'import Timer from "mote/timer"; export default { onStart() { Timer.repeat(() => {}, 1000); } };' },
   },
+  'mqtt-only': {
+    manifest: { mote: { id: 'mqtt-only', version: '1.0.0', entry: 'main', permissions: { mqtt: { publish: ['telemetry/#'], subscribe: [] } } } },
+    modules: { main: 'import mqtt from "mote/mqtt"; export default { onStart() { mqtt.publish("telemetry/x", 1); } };' },
+  },
 };
 const MEASURED = [...MODS, ...Object.keys(INLINE_MODS)];
 const BASELINE_COUNT = 20; // as in bench/xs/mod-load-steps.ts

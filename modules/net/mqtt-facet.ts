@@ -67,38 +67,48 @@ function asJsonText(text: string): string {
   }
 }
 
-function makeMqttFacet(context: ModContext, services: MqttServices | undefined) {
-  const unavailable = () => context.deny('mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)');
-  let grant: TopicGrant | undefined;
-  let grantError: string | undefined;
-  if (services) {
-    try {
-      grant = new TopicGrant(services.session.deviceId, context.id, context.manifest.permissions.mqtt as MqttGrantSpec);
-    } catch (error) {
-      grantError = (error as Error).message;
+/**
+ * The `mote/mqtt` facets of one runtime: one class, built and hardened once, whose methods every
+ * mod shares; a mod's facet is an instance with its context, grant and subscriptions in private
+ * fields (facet kit, memory half). A method called on anything but a genuine facet refuses.
+ */
+function mqttFacetClass(services: MqttServices | undefined) {
+  const HOST_ONLY = harden({});
+  /** A mod's live subscriptions (full filter → handler); tracked by its context, so stopping the mod drops its handlers. */
+  class LiveSubscriptions extends Map<string, (topic: string, payload: ArrayBuffer) => void> {
+    readonly #context: ModContext;
+    /** Messages of the mod the outbox dropped so far. */
+    drops = 0;
+    constructor(context: ModContext) {
+      super();
+      this.#context = context;
+    }
+    close(): void {
+      const session = services?.session;
+      session?.onDropped(this.#context.id, undefined);
+      // The broker keeps the subscriptions (persistent session): commands sent while the mod is
+      // stopped wait for it. Only an explicit unsubscribe drops them there.
+      for (const [full, handler] of this) session?.unsubscribe(full, handler, false);
+      this.clear();
     }
   }
-  const subscriptions = new Map<string, (topic: string, payload: ArrayBuffer) => void>();
-
-  function resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
-    context.assertLive(`mqtt.${direction}`);
-    if (!services) unavailable();
-    if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
-    if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${grantError}`);
-    try {
-      return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
-    } catch (error) {
-      if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
-      throw asModError(error);
-    }
-  }
+  harden(LiveSubscriptions);
 
   function ackInvalid(topic: string, reason: string): void {
     const { session, now } = services!;
     session.enqueue({ topic: ackTopicOf(topic), body: ackBody(undefined, "invalid", now(), reason), ts: now(), qos: 1, retain: false, batch: false, raw: true });
   }
 
-  function handlerFor(full: string, absolute: boolean, callback: Function) {
+  /**
+   * The outbox dropped one of this mod's messages before the broker had it (over its share, or
+   * the ring wrapped): audited at the 1st, 10th, 100th… drop, so a flood cannot flood the log.
+   */
+  function dropped(this: { context: ModContext; subscriptions: LiveSubscriptions }, seq: number, reason: string): void {
+    const drops = ++this.subscriptions.drops;
+    if (String(drops).replace(/0/g, "") === "1") this.context.audit("drop", `${drops} message(s) dropped from the outbox so far, the latest ${seq ? `seq ${seq}` : "refused before it was stored"}: ${reason}`);
+  }
+
+  function handlerFor(context: ModContext, grant: TopicGrant | undefined, absolute: boolean, callback: Function) {
     const { session, ledger, now } = services!;
     const relativeOf = (topic: string) => (absolute ? topic : grant!.relativeOf(topic) ?? topic);
     return (topic: string, payload: ArrayBuffer) => {
@@ -144,12 +154,56 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
     };
   }
 
-  const facet = {
+  class MqttFacet {
     /** This device's id (the `<deviceId>` of its topics), for payloads that name its topics. */
-    deviceId: services ? services.session.deviceId : "",
+    readonly deviceId: string;
+    readonly #context: ModContext;
+    readonly #grant: TopicGrant | undefined;
+    readonly #grantError: string | undefined;
+    readonly #subscriptions: LiveSubscriptions;
+
+    constructor(key: unknown, context: ModContext) {
+      if (key !== HOST_ONLY) throw modError(TypeError, 'mqtt: a mod cannot construct its mqtt facet; import mqtt from "mote/mqtt"');
+      this.deviceId = services ? services.session.deviceId : "";
+      this.#context = context;
+      if (services) {
+        try {
+          this.#grant = new TopicGrant(services.session.deviceId, context.id, context.manifest.permissions.mqtt as MqttGrantSpec);
+        } catch (error) {
+          this.#grantError = (error as Error).message;
+        }
+      }
+      const subscriptions = (this.#subscriptions = new LiveSubscriptions(context));
+      if (services) services.session.onDropped(context.id, dropped.bind({ context, subscriptions }));
+      context.track(subscriptions);
+      harden(this);
+    }
+
+    static #checked(self: unknown, method: string): MqttFacet {
+      if (typeof self !== "object" || self === null || !(#subscriptions in self)) throw modError(TypeError, `mqtt.${method}: call it on the imported mqtt (mqtt.${method}(...)), not detached`);
+      return self as MqttFacet;
+    }
+
+    #resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
+      const context = this.#context;
+      context.assertLive(`mqtt.${direction}`);
+      if (!services) context.deny("mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)");
+      if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
+      const grant = this.#grant;
+      if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${this.#grantError}`);
+      try {
+        return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
+      } catch (error) {
+        if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
+        throw asModError(error);
+      }
+    }
+
     publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
+      const self = MqttFacet.#checked(this, "publish");
+      const context = self.#context;
       const { retain, qos, absolute } = optionsOf("publish", options);
-      const full = resolve("publish", topic, absolute);
+      const full = self.#resolve("publish", topic, absolute);
       if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
       const body = serialize(payload);
       const telemetry = !absolute && full.split("/")[3] === "telemetry";
@@ -161,54 +215,44 @@ function makeMqttFacet(context: ModContext, services: MqttServices | undefined) 
         if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
         throw asModError(error);
       }
-    },
+    }
+
     subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
+      const self = MqttFacet.#checked(this, "subscribe");
+      const context = self.#context, subscriptions = self.#subscriptions;
       const { absolute } = optionsOf("subscribe", options);
-      const full = resolve("subscribe", filter, absolute);
+      const full = self.#resolve("subscribe", filter, absolute);
       if (typeof callback !== "function") throw modError(TypeError, "mqtt.subscribe: callback must be a function");
       // Each is a packet to the broker and a filter the session re-sends at every reconnect.
       if (!subscriptions.has(full) && subscriptions.size >= MAX_SUBSCRIPTIONS) context.deny(`mqtt.subscribe: this mod already holds ${subscriptions.size} subscriptions, the most a mod may hold; unsubscribe one, or subscribe to a filter with a wildcard`);
       if (!context.allow("subscriptions")) context.deny("mqtt.subscribe: more subscribe/unsubscribe calls than this mod's rate limit allows; subscribe once at start");
       const previous = subscriptions.get(full);
       if (previous) services!.session.unsubscribe(full, previous, false);
-      const handler = handlerFor(full, absolute, callback);
+      const handler = handlerFor(context, self.#grant, absolute, callback);
       subscriptions.set(full, handler);
       services!.session.subscribe(full, handler);
-    },
+    }
+
     unsubscribe(filter: string, options?: { absolute?: boolean }): void {
+      const self = MqttFacet.#checked(this, "unsubscribe");
+      const context = self.#context, subscriptions = self.#subscriptions;
       const { absolute } = optionsOf("unsubscribe", options);
-      const full = resolve("subscribe", filter, absolute);
+      const full = self.#resolve("subscribe", filter, absolute);
       const handler = subscriptions.get(full);
       if (!handler) return;
       if (!context.allow("subscriptions")) context.deny("mqtt.unsubscribe: more subscribe/unsubscribe calls than this mod's rate limit allows");
       subscriptions.delete(full);
       services!.session.unsubscribe(full, handler, true);
-    },
-  };
-  if (services) {
-    // The outbox dropped one of this mod's messages before the broker had it (over its share,
-    // or the ring wrapped): audited at the 1st, 10th, 100th… drop, so a flood cannot flood the log.
-    let drops = 0;
-    services.session.onDropped(context.id, (seq, reason) => {
-      drops++;
-      if (String(drops).replace(/0/g, "") === "1") context.audit("drop", `${drops} message(s) dropped from the outbox so far, the latest ${seq ? `seq ${seq}` : "refused before it was stored"}: ${reason}`);
-    });
+    }
   }
-  context.track({
-    close() {
-      services?.session.onDropped(context.id, undefined);
-      // The broker keeps the subscriptions (persistent session): commands sent while the mod is
-      // stopped wait for it. Only an explicit unsubscribe drops them there.
-      for (const [full, handler] of subscriptions) services?.session.unsubscribe(full, handler, false);
-      subscriptions.clear();
-    },
-  });
-  return harden(facet);
+  harden(MqttFacet);
+  return (context: ModContext): object => new MqttFacet(HOST_ONLY, context);
 }
 
 const MQTT = requirement("mqtt", '"mqtt": { "publish": ["telemetry/#"] }', ({ mqtt }) => mqtt.publish.length + mqtt.subscribe.length + mqtt.absolute.publish.length + mqtt.absolute.subscribe.length > 0);
 
 /** `mote/mqtt` for the runtime, only for a mod granted topics; `services` undefined when the device has no network. */
 export function mqttModule(services: MqttServices | undefined): ModModule {
-  return { specifier: "mote/mqtt", requires: MQTT, make: (context) => ({ default: makeMqttFacet(context, services) }) };
+  let makeFacet: ReturnType<typeof mqttFacetClass> | undefined;
+  return { specifier: "mote/mqtt", requires: MQTT, make: (context) => ({ default: (makeFacet ??= mqttFacetClass(services))(context) }) };
 }

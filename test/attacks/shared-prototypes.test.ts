@@ -12,8 +12,9 @@ describe('attack suite: shared facet prototypes', () => {
   attack('a shared prototype cannot be changed, its class not constructed, its methods not borrowed', async () => {
     const device = await bootWithWitness([{
       id: 'sharer',
-      permissions: { timers: { max: 1, minInterval: 100 } },
+      permissions: { timers: { max: 1, minInterval: 100 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } },
       main: `import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
 const results: string[] = [];
 const refuse = (label: string, f: () => unknown) => {
   try { f(); results.push(label + ': did not throw'); } catch (e) {
@@ -44,6 +45,11 @@ export default { onStart() {
   refuse('replace a registry method', () => { registryMethods.register = () => {}; });
   refuse('registry method on a fake', () => registryMethods.register.call({}, {}, 1));
   refuse('registry without new', () => (FinalizationRegistry as any)(() => {}));
+  const sharedMqtt = Object.getPrototypeOf(mqtt) as any;
+  results.push('redefine an mqtt method: ' + Reflect.defineProperty(sharedMqtt, 'publish', { value: () => 1 }));
+  refuse('detached mqtt.publish', () => { const { publish } = mqtt; publish('telemetry/x', 1); });
+  refuse('mqtt method on a fake', () => sharedMqtt.subscribe.call({}, 'telemetry/x', () => {}));
+  refuse('construct an mqtt facet', () => new sharedMqtt.constructor({}, forged).publish('telemetry/x', 1));
   const sharedIO = Object.getPrototypeOf(device.io) as any;
   results.push('redefine a device.io getter: ' + Reflect.defineProperty(sharedIO, 'Digital', { get: () => 1 }));
   refuse('device.io getter on a fake', () => Object.getOwnPropertyDescriptor(sharedIO, 'Digital')!.get!.call({}));
@@ -61,6 +67,7 @@ export default { onStart() {
       'construct the class: TypeError', 'detached set: TypeError', 'borrowed on a fake: TypeError', 'borrowed on a subclass instance: TypeError',
       'replace a console method: TypeError', 'detached console.log: TypeError', 'console method on a fake: TypeError', 'construct a console: TypeError',
       'replace a registry method: TypeError', 'registry method on a fake: TypeError', 'registry without new: TypeError',
+      'redefine an mqtt method: false', 'detached mqtt.publish: TypeError', 'mqtt method on a fake: TypeError', 'construct an mqtt facet: TypeError',
       'redefine a device.io getter: false', 'device.io getter on a fake: TypeError', 'construct a device.io: TypeError',
       'compartment without new: TypeError', 'child: true functionfunctionfunctionfunction',
       'console still works',
