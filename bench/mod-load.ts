@@ -24,7 +24,18 @@ const INLINE_MODS: Record<string, ModBuild> = {
     modules: { main: 'import mqtt from "mote/mqtt"; export default { onStart() { mqtt.publish("telemetry/x", 1); } };' },
   },
 };
+INLINE_MODS['blink-again'] = blinkOnOtherPins();
 const MEASURED = [...MODS, ...Object.keys(INLINE_MODS)];
+
+/** blink again, as a second mod on pins 12 (LED) and 13 (button): what each further blink costs. */
+function blinkOnOtherPins(): ModBuild {
+  const blink = buildMod(join(PROJECT_ROOT, 'mods/blink'));
+  const main = blink.modules.main.replace('const LED_PIN = 2;', 'const LED_PIN = 12;').replace('const BUTTON_PIN = 0;', 'const BUTTON_PIN = 13;');
+  if (!main.includes('LED_PIN = 12;') || !main.includes('BUTTON_PIN = 13;')) throw new Error('mod-load: mods/blink/main.ts no longer declares LED_PIN = 2 and BUTTON_PIN = 0; update blinkOnOtherPins');
+  const mote = (blink.manifest as { mote: Record<string, unknown> }).mote;
+  const permissions = { ...(mote.permissions as object), digital: [{ pin: 12, mode: 'output' }, { pin: 13, mode: 'input' }] };
+  return { manifest: { mote: { ...mote, id: 'blink-again', permissions } }, modules: { main } };
+}
 const BASELINE_COUNT = 20; // as in bench/xs/mod-load-steps.ts
 const ROUNDS = 5;
 
