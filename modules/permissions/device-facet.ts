@@ -35,6 +35,8 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
   const BoardPWM = Board.PWM;
   const pwmFor = BoardPWM && ((context: ModContext, grants: readonly DigitalGrant[]) => (makePWM ??= pwmFacetMaker(BoardPWM))(context, grants));
   const HOST_ONLY = harden({});
+  // `device.I2C` of every mod granted no bus: one frozen empty object, not one per start.
+  const NO_BUS = harden({});
 
   /**
    * `device.io` of one mod: the getters are shared by every mod (on a prototype built and hardened
@@ -87,7 +89,7 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
     const { i2c } = context.manifest.permissions;
     const io = new DeviceIO(HOST_ONLY, context);
     const bus = buses.find((candidate) => i2c.some((grant) => grant.bus === candidate.port));
-    const I2CDefault = bus ? { default: { get io() { return io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } } : {};
+    const I2CDefault = bus ? { default: { get io() { return io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } } : NO_BUS;
     return harden({ io, I2C: I2CDefault, pin });
   };
 }

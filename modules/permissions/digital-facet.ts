@@ -20,7 +20,6 @@ export function describeDigitalGrants(grants: readonly DigitalGrant[]): string {
 interface DigitalScope {
   readonly context: ModContext;
   readonly grants: readonly DigitalGrant[];
-  readonly granted: string;
 }
 
 /**
@@ -47,7 +46,7 @@ export function digitalFacetMaker(Board: DigitalClass): (context: ModContext, gr
     constructor(options: { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown }) {
       const scope = scopes.of(new.target);
       const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
-      const { grants, granted } = scope;
+      const { grants } = scope;
       context.assertLive("Digital");
       const given = readOptions("Digital", options, ["pin", "mode", "edge", "onReadable", "target"] as const);
       const { pin, onReadable, target } = given;
@@ -57,11 +56,11 @@ export function digitalFacetMaker(Board: DigitalClass): (context: ModContext, gr
       const grant = grants.find((candidate) => candidate.pin === pin);
       const direction = OUTPUT_MODES.includes(mode) ? "output" : INPUT_MODES.includes(mode) ? "input" : undefined;
       if (!grant) {
-        context.deny(`Digital pin ${pin} is not granted to this mod (granted: ${granted}); add { "pin": ${pin}, "mode": "${direction ?? "input"}" } to mote.permissions.digital in its manifest.json`);
+        context.deny(`Digital pin ${pin} is not granted to this mod (granted: ${describeDigitalGrants(grants)}); add { "pin": ${pin}, "mode": "${direction ?? "input"}" } to mote.permissions.digital in its manifest.json`);
       }
       if (!direction) throw modError(RangeError, `Digital: mode ${mode} is not a Digital mode; use device.io.Digital.Input, InputPullUp, InputPullDown, InputPullUpDown, Output or OutputOpenDrain`);
       if (direction !== grant.mode) {
-        context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${granted})`);
+        context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${describeDigitalGrants(grants)})`);
       }
       const self = this;
       this.#io = openOnBehalf(context, "Digital", () => new Board({
@@ -88,7 +87,7 @@ export function digitalFacetMaker(Board: DigitalClass): (context: ModContext, gr
     }
   }
   const Shared = harden(withFormat(GrantedDigital, "Digital", "number"));
-  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeDigitalGrants(grants) }) as unknown as DigitalClass;
+  return (context, grants) => scopes.subclass(Shared, { context, grants }) as unknown as DigitalClass;
 }
 
 /** `device.io.Digital` for one mod (a runtime builds the shared class once: digitalFacetMaker). */

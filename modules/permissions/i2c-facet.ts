@@ -29,7 +29,6 @@ export function describeI2CGrants(grants: readonly I2CGrant[]): string {
 interface I2CScope {
   readonly context: ModContext;
   readonly grants: readonly I2CGrant[];
-  readonly granted: string;
 }
 
 /**
@@ -47,7 +46,7 @@ export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (conte
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
       const scope = scopes.of(new.target);
       const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
-      const { grants, granted } = scope;
+      const { grants } = scope;
       context.assertLive("I2C");
       const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
       const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
@@ -56,7 +55,7 @@ export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (conte
       }
       if (typeof address !== "number" || !grants.some((grant) => grant.bus === bus.port && grant.address === address)) {
         const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
-        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${granted}); add { "bus": ${bus.port}, "address": ${String(address)} } (${String(address)} is ${hex}: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json`);
+        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${describeI2CGrants(grants)}); add { "bus": ${bus.port}, "address": ${String(address)} } (${String(address)} is ${hex}: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json`);
       }
       const asked = askedHz === undefined ? bus.hz : toBoardInteger("I2C: hz", askedHz);
       if (asked < MIN_HZ) {
@@ -91,7 +90,7 @@ export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (conte
     }
   }
   const Shared = harden(withFormat(GrantedI2C, "I2C", "buffer"));
-  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeI2CGrants(grants) }) as unknown as I2CClass;
+  return (context, grants) => scopes.subclass(Shared, { context, grants }) as unknown as I2CClass;
 }
 
 /** `device.io.I2C` for one mod (a runtime builds the shared class once: i2cFacetMaker). */

@@ -110,8 +110,10 @@ export class ModContext {
   /** Made on a kind's first use (a full bucket then, as at install): most mods never touch most kinds. */
   readonly #limits: Partial<Record<RateKind, RateLimit>> = {};
   #logDropped = 0;
-  /** Start (host ms) and computrons of the current one-second compute window. */
-  #window = { start: -Infinity, used: 0, reported: false };
+  /** Start (host ms) and computrons of the current one-second compute window (fields, not an object: fewer slots per mod). */
+  #windowStart = -Infinity;
+  #windowUsed = 0;
+  #windowReported = false;
 
   /** Key id of the package's signer (over-the-air installs); undefined for a mod installed unsigned. */
   readonly signer: string | undefined;
@@ -205,16 +207,15 @@ export class ModContext {
     const { spent, perSecond, clock, overBudget } = this.#host;
     if (!spent || !perSecond || !clock) return;
     const now = clock();
-    const window = this.#window;
-    if (now - window.start >= 1000) {
-      window.start = now;
-      window.used = 0;
-      window.reported = false;
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#windowUsed = 0;
+      this.#windowReported = false;
     }
-    window.used += spent();
-    if (window.used > perSecond && !window.reported) {
-      window.reported = true;
-      overBudget?.(this.id, `it used ${window.used} computrons within one second, more than its budget of ${perSecond} per second`);
+    const used = (this.#windowUsed += spent());
+    if (used > perSecond && !this.#windowReported) {
+      this.#windowReported = true;
+      overBudget?.(this.id, `it used ${used} computrons within one second, more than its budget of ${perSecond} per second`);
     }
   }
 
