@@ -37,6 +37,9 @@ export interface EmulatorOptions {
 
 const MB = 1024 * 1024;
 const BATCH = 20000;
+/** The watchdog's CTRL register (offset 0) and its value after a reset: PAUSE_DBG0/DBG1/JTAG set, ENABLE clear. */
+const WATCHDOG_CTRL = 0x00;
+const WATCHDOG_CTRL_RESET = 0x07000000;
 const FATAL_LINE = /XS abort: (.*)|\*\*\* PANIC \*\*\*|^(Hard assert)/;
 
 export class Emulator {
@@ -97,7 +100,7 @@ export class Emulator {
     this.#hooks.set(at, previous ? () => (previous(), hook()) : hook);
   }
 
-  #watchdog(): { onWatchdogTrigger: () => void; scratchData: Uint32Array } {
+  #watchdog(): { onWatchdogTrigger: () => void; scratchData: Uint32Array; writeUint32(offset: number, value: number): void } {
     return (this.mcu.peripherals as unknown as Record<number, unknown>)[0x40058] as never;
   }
 
@@ -165,7 +168,12 @@ export class Emulator {
 
   /** A watchdog reset: RAM and the scratch registers survive, the core restarts through the boot ROM. */
   #watchdogReset(): void {
-    this.resets.push({ atMs: this.nowMs, scratch: [...this.#watchdog().scratchData] });
+    const watchdog = this.#watchdog();
+    this.resets.push({ atMs: this.nowMs, scratch: [...watchdog.scratchData] });
+    // The reset stops the watchdog too: CTRL back to its reset value 0x07000000 (RP2040 datasheet
+    // 4.7.6; ENABLE clear) until the firmware arms it again. rp2040js leaves it counting, and its
+    // expired alarm fired again at the same instant, forever (the chip test ran Node out of memory).
+    watchdog.writeUint32(WATCHDOG_CTRL, WATCHDOG_CTRL_RESET);
     this.mcu.core.reset();
   }
 
