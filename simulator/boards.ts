@@ -61,9 +61,9 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
       { port: 1, data: 6, clock: 7, hz: 100000 },
     ],
     pwm: { channels: 16, hz: 10240, resolution: 10 }, // 8 slices × 2 channels
-    memory: { ramBytes: 264 * 1024, flashBytes: 2 * 1024 * 1024, modPartitionBytes: 384 * 1024 },
+    memory: { ramBytes: 264 * 1024, flashBytes: 2 * 1024 * 1024, modPartitionBytes: 288 * 1024 },
     // The firmware's partitions (host/native/manifest_pico.json; its "xs" is the simulator's "mods").
-    flashPartitions: { storage: 96 * 1024, mods: 384 * 1024, outbox: 128 * 1024 },
+    flashPartitions: { storage: 96 * 1024, mods: 288 * 1024, outbox: 128 * 1024 },
     wires: [],
     chips: [],
     buttons: [],

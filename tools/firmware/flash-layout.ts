@@ -1,5 +1,6 @@
 // The Pico's flash layout as the firmware declares it: Mote's partitions from
-// host/native/manifest_pico.json (defines.mote.flash, what flash-pico.c compiles in) and the
+// host/native/manifest_pico.json (defines.mote.flash, what flash-pico.c compiles in; the Pico W's
+// manifest_pico_w.json moves its "xs" partition up, past its larger firmware) and the
 // Moddable preference sectors (0x1F8000, 8 KB, build/devices/pico/config/xsproj_rp2040.ld).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,22 +24,29 @@ export interface BoardLayout {
   partitions: Partition[];
 }
 
-export const BOARDS: Record<string, { flashBytes: number; manifest: string }> = {
-  pico: { flashBytes: 2 * 1024 * 1024, manifest: 'host/native/manifest_pico.json' },
-  pico_w: { flashBytes: 2 * 1024 * 1024, manifest: 'host/native/manifest_pico.json' },
+/** Each board's manifests in the order manifest.json includes them: a later one's partitions override. */
+export const BOARDS: Record<string, { flashBytes: number; manifests: string[] }> = {
+  pico: { flashBytes: 2 * 1024 * 1024, manifests: ['host/native/manifest_pico.json'] },
+  pico_w: { flashBytes: 2 * 1024 * 1024, manifests: ['host/native/manifest_pico.json', 'host/native/manifest_pico_w.json'] },
 };
+
+type FlashDefines = Record<string, { offset: string; size: string }>;
 
 /** The layout of `board`, read from its manifest. Throws for an unknown board or a bad layout. */
 export function boardLayout(board: string, root = PROJECT_ROOT): BoardLayout {
   const known = BOARDS[board];
   if (!known) throw new Error(`unknown board "${board}": a factory image is made for ${Object.keys(BOARDS).join(' or ')} (ESP32 images come from ESP-IDF's tools)`);
-  const manifest = JSON.parse(readFileSync(join(root, known.manifest), 'utf8')) as { defines?: { mote?: { flash?: Record<string, { offset: string; size: string }> } } };
-  const declared = manifest.defines?.mote?.flash;
-  if (!declared) throw new Error(`${known.manifest}: no defines.mote.flash partition table`);
+  const declared: FlashDefines = {};
+  for (const path of known.manifests) {
+    const manifest = JSON.parse(readFileSync(join(root, path), 'utf8')) as { defines?: { mote?: { flash?: FlashDefines } } };
+    Object.assign(declared, manifest.defines?.mote?.flash);
+  }
+  if (!Object.keys(declared).length) throw new Error(`${known.manifests.join(', ')}: no defines.mote.flash partition table`);
+  const where = known.manifests.at(-1)!;
   const partitions = Object.entries(declared).map(([name, { offset, size }]) => ({ name, offset: Number(offset), size: Number(size) }));
   partitions.push({ name: 'preferences', offset: PREFERENCE_OFFSET, size: PREFERENCE_BYTES });
   const layout = { board, flashBytes: known.flashBytes, partitions: partitions.sort((a, b) => a.offset - b.offset) };
-  checkLayout(layout, known.manifest);
+  checkLayout(layout, where);
   return layout;
 }
 
