@@ -61,16 +61,14 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
   for (const [name, text] of Object.entries(parts.sources)) modules[name] = { source: new ModuleSource(text) };
   const loadNow = offeredModuleLoader(context, parts.offered);
 
-  const output = parts.kit.globals(context);
   const compartment = new Compartment({
-    globals: harden({ device: parts.device, ...output }),
+    globals: { device: parts.device },
     modules,
     resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
     loadNowHook: loadNow,
     // A dynamic `import()` loads the same way, in the job that settles it.
     loadHook: (specifier) => new Promise<ModuleDescriptor>((resolve) => resolve(loadNow(specifier))),
   });
-  const globals = compartment.globalThis as Record<string, unknown>;
-  globals.Compartment = parts.kit.compartment(globals.Compartment as typeof Compartment, output);
+  parts.kit.install(compartment.globalThis as Record<string, unknown>, context);
   return compartment;
 }

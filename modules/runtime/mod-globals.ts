@@ -8,18 +8,12 @@
 import { modError, type ModContext } from "runtime/mod-context";
 import type { LogLevel } from "runtime/log-levels";
 
-/** The globals a mod's compartments (the mod's own and its children) share. */
-export interface ModGlobals {
-  trace: (...items: unknown[]) => void;
-  console: object;
-  FinalizationRegistry: Function;
-}
-
 export interface ModGlobalsKit {
-  /** trace, console and FinalizationRegistry for one life of a mod. */
-  globals(context: ModContext): ModGlobals;
-  /** The `Compartment` a mod sees, over `Engine`, its own compartment's constructor. */
-  compartment(Engine: typeof Compartment, globals: ModGlobals): Function;
+  /**
+   * Gives a mod compartment's global object (before the mod's code runs) `trace`, `console`, and
+   * `FinalizationRegistry` and `Compartment` (over its own constructor), those two built on first read.
+   */
+  install(globals: Record<string, unknown>, context: ModContext): void;
 }
 
 function write(context: ModContext, items: unknown[], separator: string, level: LogLevel): void {
@@ -80,22 +74,59 @@ export function modGlobalsKit(): ModGlobalsKit {
   Object.defineProperty(SharedCompartment, "prototype", { value: Compartment.prototype });
   harden(SharedCompartment);
 
-  return {
-    globals(context) {
-      return harden({
-        trace: (...items: unknown[]) => write(context, items, "", "info"),
-        console: new ModConsole(HOST_ONLY, context),
-        FinalizationRegistry: makeModFinalizationRegistry(context),
-      });
+  // FinalizationRegistry and Compartment are built on a mod's first read of them (most mods
+  // never do): until then they are accessors whose shared getter finds the mod by the global
+  // object it is read on. Once built, each is a plain data property, as a global is.
+  interface Lazy {
+    readonly context: ModContext;
+    readonly Engine: typeof Compartment;
+    readonly trace: Function;
+    readonly console: object;
+    FinalizationRegistry?: Function;
+  }
+  const lazy = new WeakMap<object, Lazy>();
+  const stateOf = (self: unknown, name: string): Lazy => {
+    const state = typeof self === "object" && self !== null ? lazy.get(self) : undefined;
+    if (!state) throw modError(TypeError, `${name}: read it as a global of the mod`);
+    return state;
+  };
+  const settle = (self: object, name: string, value: unknown) => {
+    Object.defineProperty(self, name, { value, writable: true, enumerable: false, configurable: true });
+    return value;
+  };
+  const registryOf = (state: Lazy) => (state.FinalizationRegistry ??= makeModFinalizationRegistry(state.context));
+  const compartmentOf = (state: Lazy) => {
+    // Bound to the key, the mod compartment's constructor and what its children get (the bound
+    // function itself included, so grandchildren get it too): no closure per mod.
+    const inherited: Record<string, unknown> = { trace: state.trace, console: state.console, FinalizationRegistry: registryOf(state) };
+    const Child = SharedCompartment.bind(undefined, HOST_ONLY, state.Engine, inherited);
+    inherited.Compartment = Child;
+    harden(inherited);
+    return harden(Child);
+  };
+  const accessor = (name: string, build: (state: Lazy) => unknown): PropertyDescriptor => harden({
+    get(this: object) {
+      return settle(this, name, build(stateOf(this, name)));
     },
-    compartment(Engine, globals) {
-      // Bound to the key, the mod compartment's constructor and what its children get (the bound
-      // function itself included, so grandchildren get it too): no closure per mod.
-      const inherited: Record<string, unknown> = { ...globals };
-      const Child = SharedCompartment.bind(undefined, HOST_ONLY, Engine, inherited);
-      inherited.Compartment = Child;
-      harden(inherited);
-      return harden(Child);
+    set(this: object, value: unknown) {
+      stateOf(this, name);
+      settle(this, name, value);
+    },
+    enumerable: false,
+    configurable: true,
+  });
+  const lazyRegistry = accessor("FinalizationRegistry", registryOf);
+  const lazyCompartment = accessor("Compartment", compartmentOf);
+
+  return {
+    install(globals, context) {
+      const trace = harden((...items: unknown[]) => write(context, items, "", "info"));
+      const console = new ModConsole(HOST_ONLY, context);
+      lazy.set(globals, { context, Engine: globals.Compartment as typeof Compartment, trace, console });
+      globals.trace = trace;
+      globals.console = console;
+      Object.defineProperty(globals, "FinalizationRegistry", lazyRegistry);
+      Object.defineProperty(globals, "Compartment", lazyCompartment);
     },
   };
 }

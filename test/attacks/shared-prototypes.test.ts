@@ -54,6 +54,7 @@ export default { onStart() {
   results.push('redefine a device.io getter: ' + Reflect.defineProperty(sharedIO, 'Digital', { get: () => 1 }));
   refuse('device.io getter on a fake', () => Object.getOwnPropertyDescriptor(sharedIO, 'Digital')!.get!.call({}));
   refuse('construct a device.io', () => new sharedIO.constructor({}, forged).Digital);
+  refuse('lazy global getter on a fake', () => Object.getOwnPropertyDescriptor(globalThis, 'Compartment')!.get!.call({}));
   refuse('compartment without new', () => (Compartment as any)({}));
   const child = new Compartment({ globals: { trace: 1 } as any });
   results.push('child: ' + [child instanceof Compartment, child.evaluate('typeof trace + typeof console.log + typeof Compartment + typeof FinalizationRegistry')].join(' '));
@@ -69,7 +70,7 @@ export default { onStart() {
       'replace a registry method: TypeError', 'registry method on a fake: TypeError', 'registry without new: TypeError',
       'redefine an mqtt method: false', 'detached mqtt.publish: TypeError', 'mqtt method on a fake: TypeError', 'construct an mqtt facet: TypeError',
       'redefine a device.io getter: false', 'device.io getter on a fake: TypeError', 'construct a device.io: TypeError',
-      'compartment without new: TypeError', 'child: true functionfunctionfunctionfunction',
+      'lazy global getter on a fake: TypeError', 'compartment without new: TypeError', 'child: true functionfunctionfunctionfunction',
       'console still works',
     ]);
     await assertContained(device);
