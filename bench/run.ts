@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
 import { ratio, type Figure } from './figures.ts';
+import { figuresBlock, withFiguresBlock } from './figures-doc.ts';
 import { benchModLoad } from './mod-load.ts';
 import { benchSampling } from './sampling-figures.ts';
 import { benchFleet } from './fleet.ts';
@@ -53,6 +54,7 @@ if (unknown.length) {
   process.exit(2);
 }
 
+const started = Date.now();
 const json = values.json ? (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`) : undefined;
 const results: Record<string, Figure[]> = {};
 for (const name of selected.length ? selected : Object.keys(BENCHMARKS)) {
@@ -74,3 +76,9 @@ const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).resul
 const output = { date: new Date().toISOString(), node: process.version, results: { ...previous, ...results } };
 writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
 process.stderr.write(`bench: wrote ${file}\n`);
+// Only a full run rewrites the README's figures: every figure there then comes from one run.
+if (!selected.length && !values.out) {
+  const readme = join(PROJECT_ROOT, 'README.md');
+  writeFileSync(readme, withFiguresBlock(readFileSync(readme, 'utf8'), figuresBlock(results, output.date, process.version, (Date.now() - started) / 1000)));
+  process.stderr.write(`bench: wrote the figures block of ${readme}\n`);
+}
