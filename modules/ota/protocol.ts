@@ -68,12 +68,12 @@ export function statusBody(event: OtaEvent, ts: number): string {
 }
 
 /** Transaction ids: they name MQTT topic levels (`ota/chunk/<txn>/<n>`) and are kept in a comma-separated list. */
-const TXN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
+const TXN = (): RegExp => /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/;
 
 /** Why `txn` cannot be a transaction id (a wildcard, "/", "..", a control character…), or undefined. Total. */
 export function txnProblem(txn: unknown): string | undefined {
   if (typeof txn !== "string") return '"txn" must be a string';
-  if (!TXN.test(txn)) return `"txn" ${JSON.stringify(txn.slice(0, 80))} is not a transaction id: 1-64 letters, digits, "_", "-" or "." (not first); it names MQTT topic levels, so no "/", "+", "#" or control characters`;
+  if (!TXN().test(txn)) return `"txn" ${JSON.stringify(txn.slice(0, 80))} is not a transaction id: 1-64 letters, digits, "_", "-" or "." (not first); it names MQTT topic levels, so no "/", "+", "#" or control characters`;
   return undefined;
 }
 

@@ -1,13 +1,13 @@
 // Semantic version order (semver.org §11) for the no-downgrade rule.
-const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const VERSION = (): RegExp => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /** Whether `version` is a semantic version (semver.org §2, §9, §10), e.g. "1.2.0" or "2.0.0-rc.1". */
 export function isVersion(version: unknown): version is string {
-  return typeof version === "string" && version.length <= 64 && VERSION.test(version);
+  return typeof version === "string" && version.length <= 64 && VERSION().test(version);
 }
 
 function parse(version: string): [number, number, number, string[] | undefined] {
-  const match = VERSION.exec(version);
+  const match = VERSION().exec(version);
   if (!match) throw new RangeError(`"${version}" is not a semantic version such as "1.2.0"`);
   return [Number(match[1]), Number(match[2]), Number(match[3]), match[4]?.split(".")];
 }

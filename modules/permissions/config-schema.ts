@@ -44,7 +44,7 @@ export type ConfigSchema = Readonly<Record<string, ConfigKeySpec>>;
 export type ConfigValues = Readonly<Record<string, ConfigValue>>;
 
 /** A config key: a letter, then letters, digits, "-" or "_"; 1-32 characters. */
-export const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+export const CONFIG_KEY = (): RegExp => /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 export const MAX_CONFIG_KEYS = 32;
 const DEFAULT_MAX_LENGTH = 256;
 const MAX_STRING = 1024;
@@ -111,7 +111,7 @@ export function parseConfigSchema(value: unknown, problems: string[], path = "mo
   const schema: Record<string, ConfigKeySpec> = {};
   for (const key of keys.slice(0, MAX_CONFIG_KEYS)) {
     const at = `${path}.${key}`;
-    if (!CONFIG_KEY.test(key)) problems.push(`${at}: a config key is a letter then letters, digits, "-" or "_", 1-32 characters`);
+    if (!CONFIG_KEY().test(key)) problems.push(`${at}: a config key is a letter then letters, digits, "-" or "_", 1-32 characters`);
     const spec = parseKeySpec(value[key], at, problems);
     if (spec) schema[key] = spec;
   }

@@ -54,8 +54,8 @@ export class ManifestError extends Error {
 }
 
 /** A mod id: lower-case letters, digits and "-", 2-32 characters, starting with a letter. */
-export const MOD_ID = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+export const MOD_ID = (): RegExp => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const VERSION = (): RegExp => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 const PERMISSION_KINDS = Object.freeze(["digital", "i2c", "timers", "mqtt", "storage", "power", "sampling"]);
 const DAY_MS = 86400000;
 const NO_TIMERS: TimerGrant = Object.freeze({ max: 0, minInterval: 0 });
@@ -198,9 +198,9 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
   if (!isRecord(mote)) {
     throw new ManifestError(where, [`mote: expected an object with "id", "version" and "permissions" (the mod contract v1), got ${describe(mote)}`]);
   }
-  const id = typeof mote.id === "string" && MOD_ID.test(mote.id) ? mote.id : "";
+  const id = typeof mote.id === "string" && MOD_ID().test(mote.id) ? mote.id : "";
   if (!id) check.fail("mote.id", 'lower-case letters, digits and "-", 2-32 characters, starting with a letter', mote.id);
-  const version = typeof mote.version === "string" && VERSION.test(mote.version) ? mote.version : "";
+  const version = typeof mote.version === "string" && VERSION().test(mote.version) ? mote.version : "";
   if (!version) check.fail("mote.version", 'a semantic version such as "1.0.0"', mote.version);
   const entry = mote.entry === undefined ? "main" : mote.entry;
   if (typeof entry !== "string" || !moduleNames.includes(entry)) {

@@ -11,7 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_LOG_LEVEL: LogLevel = "info";
 
 /** A tag: a mod id or a host tag, the last level of the topic. */
-const TAG = /^[a-z][a-z0-9-]{0,31}$/;
+const TAG = (): RegExp => /^[a-z][a-z0-9-]{0,31}$/;
 const DOMAIN = "mote-log";
 const KEY = "levels";
 
@@ -66,7 +66,7 @@ export class LogLevels {
     try {
       const record: unknown = JSON.parse(saved);
       if (typeof record !== "object" || record === null) return;
-      for (const [tag, level] of Object.entries(record)) if (TAG.test(tag) && isLogLevel(level)) this.#levels.set(tag, level);
+      for (const [tag, level] of Object.entries(record)) if (TAG().test(tag) && isLogLevel(level)) this.#levels.set(tag, level);
     } catch {
       // Not JSON: start from the defaults; the next `set` rewrites the record.
     }
@@ -83,7 +83,7 @@ export class LogLevels {
 
   /** Sets (or, with null, clears) a tag's level and persists the set. */
   set(tag: string, level: LogLevel | null): void {
-    if (!TAG.test(tag)) throw new RangeError(`log level: "${tag}" is not a mod id or host tag (lower-case letters, digits and "-", starting with a letter)`);
+    if (!TAG().test(tag)) throw new RangeError(`log level: "${tag}" is not a mod id or host tag (lower-case letters, digits and "-", starting with a letter)`);
     if (level === null) this.#levels.delete(tag);
     else this.#levels.set(tag, level);
     if (!this.#store) return;

@@ -23,7 +23,7 @@ function render(template: string, values: Record<string, string>): string {
 
 /** Writes mods/<id> (or <parent>/<id>); returns the folder and the files written. */
 export function scaffoldMod(id: string, parent = join(PROJECT_ROOT, 'mods')): { dir: string; files: string[] } {
-  if (!MOD_ID.test(id)) {
+  if (!MOD_ID().test(id)) {
     throw new ScaffoldError(`"${id}" is not a valid mod name: use 2-32 lower-case letters, digits and "-", starting with a letter and not ending with "-" (e.g. "soil-probe")`);
   }
   const dir = resolve(parent, id);

@@ -28,7 +28,7 @@ export interface ConfigFlag extends FlagBase { kind: 'config'; key: string; on: 
 export interface AbFlag extends FlagBase { kind: 'ab'; a: { version: string }; b: { version: string } }
 export type Flag = ConfigFlag | AbFlag;
 
-export const FLAG_NAME = MOD_ID;
+export const FLAG_NAME = MOD_ID();
 export const flagTopic = (name: string) => `mote/fleet/v1/flags/${name}`;
 
 /** A device's bucket for a flag, 0 ≤ bucket < 100 in steps of 0.01. */
