@@ -198,10 +198,27 @@ export class Emulator {
         }
         const hook = hooks.get(core.PC);
         if (hook) hook();
-        clock.tick(core.executeInstruction() * cycleNanos);
+        clock.tick(this.#execute() * cycleNanos);
       }
     }
     if (this.stop) this.console.flush();
     return this.stop;
+  }
+
+  /**
+   * One instruction. An unaligned word access, which hard-faults a Cortex-M0+ (ARMv6-M ARM,
+   * A3.2.1), makes rp2040js throw instead: it becomes the run's hard-fault stop, with the PC.
+   */
+  #execute(): number {
+    const pc = this.mcu.core.PC;
+    try {
+      return this.mcu.core.executeInstruction();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!/not (16|32) bit aligned/.test(message)) throw error;
+      this.#pendingFatal ??= { kind: 'hard-fault', message: `hard fault at PC 0x${pc.toString(16)}: ${message.replace(/^\[RP2040\] /, '')}` };
+      this.#halt();
+      return 1;
+    }
   }
 }
