@@ -58,16 +58,24 @@ static uint64_t moteClockMs(void)
 	return gRetained.clockAtBootMs + time_us_64() / 1000;
 }
 
+/* The wake code of this boot, read once: the tag is cleared at the first read (so that a later
+ * plain reset does not look like this wake), and the host asks more than once (the power
+ * manager, the metrics' reset reason), so every read after the first must give the same answer. */
+static int gWakeCode = -1;
+
 void xs_mote_sleep_wake_code(xsMachine *the)
 {
-	int code = kPowerOn;
-	moteRetainedCheck();
-	if (watchdog_caused_reboot()) {
-		uint32_t tag = watchdog_hw->scratch[0];
-		code = ((tag & 0xffffff00) == MOTE_WAKE_MAGIC) ? (int)(tag & 0xff) | (int)(watchdog_hw->scratch[1] << 8) : kReset;
+	if (gWakeCode < 0) {
+		int code = kPowerOn;
+		moteRetainedCheck();
+		if (watchdog_caused_reboot()) {
+			uint32_t tag = watchdog_hw->scratch[0];
+			code = ((tag & 0xffffff00) == MOTE_WAKE_MAGIC) ? (int)(tag & 0xff) | (int)(watchdog_hw->scratch[1] << 8) : kReset;
+		}
+		watchdog_hw->scratch[0] = 0;
+		gWakeCode = code;
 	}
-	watchdog_hw->scratch[0] = 0;
-	xsmcSetInteger(xsResult, code);
+	xsmcSetInteger(xsResult, gWakeCode);
 }
 
 void xs_mote_sleep_rtc_ms(xsMachine *the)
