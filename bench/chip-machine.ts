@@ -36,8 +36,8 @@ const HEAP_PEND = 72;
 const SEARCH_FROM = 76;
 const SEARCH_TO = 600;
 
-/** A reader of the heap figures; throws naming what it could not find. */
-export function xsHeapReader(mcu: RP2040, elf: FirmwareElf): () => XsHeap {
+/** A reader of the heap figures (undefined while the counters cannot be told apart yet); throws naming what it could not find. */
+export function xsHeapReader(mcu: RP2040, elf: FirmwareElf): () => XsHeap | undefined {
   const gThe = elf.objects.get('gThe');
   if (!gThe) throw new Error('the firmware ELF has no gThe (the Moddable pico port\'s machine pointer)');
   let counters: number | undefined;
@@ -52,7 +52,8 @@ export function xsHeapReader(mcu: RP2040, elf: FirmwareElf): () => XsHeap {
         const [chunks, chunkPeak, heapCount, heapPeak, heapMax] = [word(at), word(at + 4), word(at + 16), word(at + 20), word(at + 24)];
         if (chunks > 0 && chunks <= chunkPeak && heapCount > 0 && heapCount <= heapPeak && heapPeak <= heapMax && Math.abs(heapMax * SLOT_BYTES - slotArea) <= 2 * SLOT_BYTES) found.push(at);
       }
-      if (found.length !== 1) throw new Error(`cannot locate the XS heap counters in txMachine at 0x${the.toString(16)} (${found.length} candidates); the layout changed`);
+      if (found.length > 1) return undefined; // early in the boot two places can look alike: try at the next reading
+      if (found.length === 0) throw new Error(`cannot locate the XS heap counters in txMachine at 0x${the.toString(16)}; the layout changed`);
       counters = found[0];
     }
     return {

@@ -34,33 +34,24 @@ export interface ChipRun {
   report: EmuReport;
   /** Console lines with the emulated ms and core cycles at which they were printed. */
   lines: { text: string; ms: number; cycles: number }[];
-  /** The heap at the main loop's first pass after the last garbage collection (live objects, little garbage). */
-  heap: XsHeap | undefined;
+  /** The heap as each garbage collection left it (live objects only), with its emulated ms. */
+  collections: { ms: number; heap: XsHeap }[];
   /** Calls of the `measure` function and core cycles spent from its entry to its return. */
   measured: { calls: number; cycles: number };
 }
 
-/** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
-/** The Moddable pico default of creation.static: the XS arena, host and mods together. */
-export const PICO_ARENA_BYTES = 131072;
-
 /**
- * Sets the XS arena size (creation.static) in a firmware image: the txCreation in gxPreparation
- * (the xsl-generated mc.xs.c, in flash) holds it as the one 131072 there. For measuring what a
- * mod costs when the real 128 KB cannot hold it; every such figure says so.
+ * The live XS heap (chunks + slots) after `ms`: the least any garbage collection from then on left.
+ * A collection leaves only what is reachable, plus what the turn it interrupted holds, so the least
+ * of them is the resident cost; undefined when no collection ran after `ms`.
  */
-function patchArena(raw: Uint8Array, elf: ReturnType<typeof readFirmwareElf>, bytes: number): void {
-  const preparation = elf.objects.get('gxPreparation');
-  if (!preparation) throw new Error('the firmware ELF has no gxPreparation (mc.xs.c)');
-  const start = preparation.address - 0x10000000;
-  const view = new DataView(raw.buffer, raw.byteOffset + start, preparation.size);
-  const found: number[] = [];
-  for (let at = 0; at + 8 <= preparation.size; at += 4) if (view.getUint32(at, true) === PICO_ARENA_BYTES && view.getUint32(at + 4, true) === 0) found.push(at);
-  if (found.length !== 1) throw new Error(`cannot find creation.static (${PICO_ARENA_BYTES}, then nativeStackSize 0) in gxPreparation: ${found.length} candidates`);
-  view.setUint32(found[0], bytes, true);
+export function liveBytesAfter(run: ChipRun, ms: number): number | undefined {
+  const after = run.collections.filter((collection) => collection.ms >= ms).map(({ heap }) => heap.chunkBytes + heap.slotBytes);
+  return after.length ? Math.min(...after) : undefined;
 }
 
-export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string, arenaBytes?: number): ChipRun {
+/** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string): ChipRun {
   const elf = readFirmwareElf(firmware.elf);
   const image = buildFactoryImage({
     board: 'pico',
@@ -69,9 +60,8 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
     trusted: factoryKey().trusted,
     deviceId: DEVICE_ID,
   });
-  if (arenaBytes !== undefined) patchArena(image.raw, elf, arenaBytes);
   const lines: ChipRun['lines'] = [];
-  let heap: XsHeap | undefined;
+  const collections: ChipRun['collections'] = [];
   let cycles = () => 0;
   const measured = { calls: 0, cycles: 0 };
   const { report } = runImage({
@@ -86,42 +76,48 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
       cycles = () => emulator.mcu.core.cycles;
       const read = xsHeapReader(emulator.mcu, elf);
       const collect = elf.functions.get('fxCollect');
-      // Moddable's pico main loop: one modMessageService per pass, between turns.
-      const idle = elf.functions.get('modMessageService');
-      if (collect === undefined || idle === undefined) throw new Error('the firmware ELF lacks fxCollect or modMessageService');
-      let collected = false;
-      emulator.onExecute(collect, () => void (collected = true));
-      emulator.onExecute(idle, () => {
-        if (!collected) return;
-        collected = false;
-        heap = read();
+      if (collect === undefined) throw new Error('the firmware ELF lacks fxCollect');
+      // Read when a collection returns: then the heap holds only what is reachable.
+      onCall(emulator, collect, () => {}, () => {
+        const heap = read();
+        if (heap) collections.push({ ms: emulator.nowMs, heap });
       });
       if (measure) measureFunction(emulator, elf.functions.get(measure), measure, measured);
     },
   });
-  return { report, lines, heap, measured };
+  return { report, lines, collections, measured };
 }
 
 /**
- * Counts the core cycles between the entry of a (non-recursive) function and its return: at the
- * entry, the return address (LR) gets a hook of its own, which closes the measurement.
+ * Hooks the entry of the (non-recursive) function at `address` and its return: at each entry the
+ * return address (LR) gets a hook of its own, since callers return to it from several places.
  */
+function onCall(emulator: Emulator, address: number, entered: () => void, returned: () => void): void {
+  const core = emulator.mcu.core;
+  const hooked = new Set<number>();
+  let inside = false;
+  emulator.onExecute(address, () => {
+    inside = true;
+    entered();
+    const back = core.registers[14] & ~1;
+    if (hooked.has(back)) return;
+    hooked.add(back);
+    emulator.onExecute(back, () => {
+      if (!inside) return;
+      inside = false;
+      returned();
+    });
+  });
+}
+
+/** Counts the core cycles between the entry of a (non-recursive) function and its return. */
 function measureFunction(emulator: Emulator, address: number | undefined, name: string, into: ChipRun['measured']): void {
   if (address === undefined) throw new Error(`the firmware ELF has no function ${name}`);
   const core = emulator.mcu.core;
-  const returns = new Set<number>();
-  let entered: number | undefined;
-  emulator.onExecute(address, () => {
-    entered = core.cycles;
-    const back = core.registers[14] & ~1;
-    if (returns.has(back)) return;
-    returns.add(back);
-    emulator.onExecute(back, () => {
-      if (entered === undefined) return;
-      into.calls++;
-      into.cycles += core.cycles - entered;
-      entered = undefined;
-    });
+  let start = 0;
+  onCall(emulator, address, () => void (start = core.cycles), () => {
+    into.calls++;
+    into.cycles += core.cycles - start;
   });
 }
 

@@ -2,7 +2,8 @@
 // tools/emu), each with its baseline from the same run:
 //   - XS heap (chunk + slot bytes, as the SDK's instrumentation counts them) of the host alone,
 //     and what one started blink, thermometer and climate-sleeper add;
-//   - how many blink copies start before the 128 KB XS arena is full;
+//   - how many blink copies start before the 128 KB XS arena is full, and the live heap and boot
+//     time as the device goes from 1 mod to as many as start;
 //   - Ed25519 verification (the device's verifier) in core cycles and ms at 125 MHz;
 //   - boot to the first mod running, in emulated ms;
 //   - firmware text/data/bss (arm-none-eabi-size) and the flash left for mod slots.
@@ -15,7 +16,7 @@ import { boardLayout, partition } from '../tools/firmware/flash-layout.ts';
 import { readFirmwareElf } from '../tools/emu/elf.ts';
 import { firmwareUnavailable, sharedFirmware } from '../test/scenarios/firmware.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
-import { cyclesBetween, lineOf, runMods, traceCycles, type ChipRun } from './chip-run.ts';
+import { cyclesBetween, lineOf, liveBytesAfter, runMods, traceCycles, type ChipRun } from './chip-run.ts';
 import { blinkCopy, digitalWriteMod, DIGITAL_WRITES, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
 import type { BenchOptions } from './run.ts';
 import type { Figure } from './figures.ts';
@@ -25,18 +26,14 @@ const WATCHDOG_MS = 8000; // host/platform/watchdog.ts
 const SETTLE_MS = 3000;
 /** Mods are installed 2.8 s after reset on the chip: room to start and settle. */
 const MOD_RUN_MS = 6000;
-/**
- * The arena size (creation.static) the per-mod figures are measured with: the Moddable default of
- * 128 KB holds the host but not one mod (the figures above), so the image is patched for them.
- */
-const RAISED_ARENA = 192 * 1024;
 const mod = (name: string) => join(PROJECT_ROOT, 'mods', name);
 
-/** Bytes the XS heap holds after the run (chunks + slots); throws when no collection was seen. */
-function heapBytes(run: ChipRun, what: string): number {
+/** The live XS heap after `ms` (bench/chip-run.ts liveBytesAfter); throws when the run cannot say. */
+function liveBytes(run: ChipRun, ms: number, what: string): number {
   if (!run.report.hostAlive) throw new Error(`chip bench: ${what}: the firmware stopped: ${run.report.hostStopReason}`);
-  if (!run.heap) throw new Error(`chip bench: ${what}: no garbage collection in ${run.report.virtualTimeMs} ms, no heap reading`);
-  return run.heap.chunkBytes + run.heap.slotBytes;
+  const bytes = liveBytesAfter(run, ms);
+  if (bytes === undefined) throw new Error(`chip bench: ${what}: no garbage collection after ${ms.toFixed(0)} emulated ms, no heap reading`);
+  return bytes;
 }
 
 /** Berkeley sizes from arm-none-eabi-size (the brief's tool), checked against the ELF reader. */
@@ -49,18 +46,28 @@ function firmwareSizes(build: FirmwareBuild): { text: number; data: number; bss:
   return { text, data, bss };
 }
 
-/** Starts 1, 2, … blink copies until one does not start or the firmware stops. */
-function blinkCopiesThatStart(build: FirmwareBuild): { started: number; limit: string } {
+interface CopiesStep { copies: number; liveBytes: number | undefined; allStartedMs: number }
+
+/**
+ * Starts 1, 2, … blink copies until one does not start or the firmware stops; for each step that
+ * held, the live heap once every copy runs and the emulated ms from reset to the last one started.
+ */
+function blinkCopiesThatStart(build: FirmwareBuild): { started: number; limit: string; steps: CopiesStep[] } {
   const copies: string[] = [];
+  const steps: CopiesStep[] = [];
   for (let n = 0; n < MAX_BLINK_COPIES; n++) {
     copies.push(blinkCopy(n));
     const run = runMods(build, copies, MOD_RUN_MS);
-    const started = new Set(run.lines.map((line) => /^\[(blink-\d+)\] blinking pin/.exec(line.text)?.[1]).filter(Boolean)).size;
+    const startLines = run.lines.filter((line) => /^\[blink-\d+\] blinking pin/.test(line.text));
+    const started = new Set(startLines.map((line) => line.text.slice(0, line.text.indexOf(']')))).size;
     if (!run.report.hostAlive || started < copies.length) {
-      return { started, limit: run.report.hostAlive ? `copy ${n + 1} did not start: ${run.lines.filter((line) => line.text.startsWith(`[blink-${n}]`) || /memory/i.test(line.text)).map((line) => line.text).slice(-2).join(' / ')}` : `the firmware stopped: ${run.report.hostStopReason}` };
+      const why = run.lines.filter((line) => line.text.startsWith(`[blink-${n}]`) || /memory|refused/i.test(line.text)).map((line) => line.text).slice(-2).join(' / ');
+      return { started, steps, limit: run.report.hostAlive ? `copy ${n + 1} did not start: ${why}` : `the firmware stopped: ${run.report.hostStopReason}` };
     }
+    const allStartedMs = Math.max(...startLines.map((line) => line.ms));
+    steps.push({ copies: copies.length, liveBytes: liveBytesAfter(run, allStartedMs), allStartedMs });
   }
-  return { started: MAX_BLINK_COPIES, limit: 'the header pins ran out first' };
+  return { started: MAX_BLINK_COPIES, steps, limit: 'the header pins ran out first' };
 }
 
 export async function benchChip(options: BenchOptions): Promise<Figure[]> {
@@ -77,35 +84,40 @@ export async function benchChip(options: BenchOptions): Promise<Figure[]> {
 export function chipFigures(build: FirmwareBuild): Figure[] {
   const figures: Figure[] = [];
 
-  // On the firmware as built: the 128 KB arena.
+  // The firmware as built: Moddable's 128 KB arena (creation.static) holds the host and the mods.
   const host = runMods(build, [], SETTLE_MS);
-  const hostBytes = heapBytes(host, 'host alone');
-  const arena = host.heap!.arenaBytes;
-  figures.push({ name: 'XS heap used by the host alone (chunks + slots)', value: hostBytes, unit: 'bytes', baseline: arena, baselineName: 'the Pico\'s XS arena (creation.static)' });
-  figures.push({ name: 'XS arena left for mods once the host runs', value: host.heap!.arenaFreeBytes, unit: 'bytes', baseline: arena, baselineName: 'the Pico\'s XS arena (creation.static)' });
   const hostReady = lineOf(host, /^\[host\] installed 0 mod/).ms;
+  const hostBytes = liveBytes(host, hostReady, 'host alone');
+  const arena = host.collections.at(-1)!.heap.arenaBytes;
+  figures.push({ name: 'XS heap used by the host alone (live chunks + slots)', value: hostBytes, unit: 'bytes', baseline: arena, baselineName: 'the Pico\'s XS arena (creation.static)' });
+
+  const witness = runMods(build, [join(PROJECT_ROOT, 'test/fixtures/scenario-mods/witness')], MOD_RUN_MS);
+  const first = lineOf(witness, /^\[witness\] toggling pin 3/).ms;
+  figures.push({ name: 'boot to the first mod running (a one-timer mod\'s onStart), emulated', value: Number(first.toFixed(1)), unit: 'ms', baseline: Number(hostReady.toFixed(1)), baselineName: 'boot to the host ready with no mods' });
+  const starts: Record<string, RegExp> = { blink: /^\[blink\] blinking pin/, thermometer: /^\[thermometer\] /, 'climate-sleeper': /^\[climate-sleeper\] / };
+  for (const [name, started] of Object.entries(starts)) {
+    const run = runMods(build, [mod(name)], MOD_RUN_MS);
+    const line = run.lines.find((candidate) => started.test(candidate.text));
+    const bytes = line && run.report.hostAlive ? liveBytesAfter(run, line.ms) : undefined;
+    if (bytes === undefined) {
+      // climate-sleeper goes to deep sleep at once: no collection after its start to read.
+      const why = run.report.hostStopReason ?? (line ? 'no garbage collection after it started' : `it printed nothing: ${run.lines.slice(-2).map((last) => last.text).join(' / ')}`);
+      process.stderr.write(`bench: chip: ${name} not measured: ${why}\n`);
+      continue;
+    }
+    figures.push({ name: `XS heap one started ${name} adds, live`, value: bytes - hostBytes, unit: 'bytes', baseline: 8 * 1024, baselineName: 'the 8 KB per typical mod goal (issue 15)' });
+  }
 
   const copies = blinkCopiesThatStart(build);
   process.stderr.write(`bench: chip: ${copies.started} blink copies started; limit: ${copies.limit}\n`);
-  figures.push({ name: `blink copies started before the XS arena is full (${copies.limit})`, value: copies.started, unit: 'copies', baseline: copies.started + 1, baselineName: 'copies asked for in the last run' });
-
-  // What mods cost, measured where they fit: the same image with the arena raised (RAISED_ARENA).
-  const raisedHost = runMods(build, [], SETTLE_MS, undefined, RAISED_ARENA);
-  const raisedHostBytes = heapBytes(raisedHost, 'host alone, raised arena');
-  const witness = runMods(build, [join(PROJECT_ROOT, 'test/fixtures/scenario-mods/witness')], MOD_RUN_MS, undefined, RAISED_ARENA);
-  const first = lineOf(witness, /^\[witness\] toggling pin 3/).ms;
-  figures.push({ name: `boot to the first mod running (a one-timer mod's onStart; arena raised to ${RAISED_ARENA / 1024} KB), emulated`, value: Number(first.toFixed(1)), unit: 'ms', baseline: Number(hostReady.toFixed(1)), baselineName: 'boot to the host ready with no mods' });
-  for (const name of ['blink', 'thermometer', 'climate-sleeper']) {
-    const run = runMods(build, [mod(name)], MOD_RUN_MS, undefined, RAISED_ARENA);
-    if (!run.heap || !run.report.hostAlive) {
-      // climate-sleeper goes to deep sleep at once: no collection after its start to read.
-      process.stderr.write(`bench: chip: ${name} not measured: ${run.report.hostStopReason ?? 'no garbage collection after it started'}\n`);
-      continue;
-    }
-    figures.push({ name: `XS heap one started ${name} adds (arena raised to ${RAISED_ARENA / 1024} KB)`, value: heapBytes(run, name) - raisedHostBytes, unit: 'bytes', baseline: host.heap!.arenaFreeBytes, baselineName: 'arena left after the host at 128 KB' });
+  figures.push({ name: `blink copies running together on the 128 KB arena (${copies.limit})`, value: copies.started, unit: 'copies', baseline: 8, baselineName: 'the 8 typical mods goal (issue 15)' });
+  for (const step of copies.steps) {
+    const what = `${step.copies} blink cop${step.copies === 1 ? 'y' : 'ies'}`;
+    if (step.liveBytes !== undefined) figures.push({ name: `XS heap live with ${what} running`, value: step.liveBytes, unit: 'bytes', baseline: hostBytes, baselineName: 'the host alone' });
+    figures.push({ name: `boot to ${what} started, emulated`, value: Number(step.allStartedMs.toFixed(1)), unit: 'ms', baseline: Number(hostReady.toFixed(1)), baselineName: 'boot to the host ready with no mods' });
   }
 
-  const ed = runMods(build, [ed25519Mod()], 16000, undefined, RAISED_ARENA);
+  const ed = runMods(build, [ed25519Mod()], 16000);
   if (!ed.lines.some((line) => line.text === '[ed25519-bench] verify end true')) {
     process.stderr.write(`bench: chip: Ed25519 not measured: the verification mod did not finish (${ed.report.hostStopReason ?? (ed.report.resets.length ? 'the watchdog reset the chip' : 'no end line')})\n`);
   } else {
@@ -115,7 +127,7 @@ export function chipFigures(build: FirmwareBuild): Figure[] {
   }
 
   // The SDK's native write (modules/io/digital/pico/digitalbank.c: xs_digitalbank_write, which the SDK's Digital.write calls), timed inside the function.
-  const digital = runMods(build, [digitalWriteMod()], MOD_RUN_MS, 'xs_digitalbank_write', RAISED_ARENA);
+  const digital = runMods(build, [digitalWriteMod()], MOD_RUN_MS, 'xs_digitalbank_write');
   if (!digital.lines.some((line) => line.text === '[digital-bench] writes end')) {
     process.stderr.write(`bench: chip: Digital.write not measured: the mod did not finish (${digital.report.hostStopReason ?? 'no end line'})\n`);
   } else {
