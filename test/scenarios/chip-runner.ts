@@ -13,8 +13,12 @@ import { damagePackage, DEVICE_ID, factoryKey, packageOf } from './packages.ts';
 /** The factory image's raw flash (2 MB) for a scenario, damage applied. */
 export async function scenarioFlash(scenario: Pick<Scenario, 'mods' | 'damage'>): Promise<Uint8Array> {
   const firmware = await sharedFirmware('pico');
+  // The pico firmware stands in for the simulator's pico-w (rp2040js has no radio model): the
+  // Pico W tier, so mods that use mote/mqtt install as in the simulator (their publishes are
+  // refused on the chip: no network configured).
   const image = buildFactoryImage({
     board: 'pico',
+    tier: 'pico-w',
     firmware: new Uint8Array(readFileSync(firmware.image)),
     packages: scenario.mods.map((dir) => ({ bytes: packageOf(dir), name: dir })),
     trusted: factoryKey().trusted,

@@ -43,6 +43,12 @@ export interface FactoryImageInput {
   policy?: unknown;
   /** The code the device announces until a fleet claims it (`mote provision`, docs/identity.md). */
   claimCode?: string;
+  /**
+   * The device tier the host applies (preference mote-net/board, modules/runtime/tiers.ts); by
+   * default the board's own. The emulated-chip tests run the pico firmware as a stand-in for a
+   * Pico W (rp2040js has no model of its radio) and say "pico-w" so the same mods install.
+   */
+  tier?: 'pico' | 'pico-w';
 }
 
 export interface FactoryImage {
@@ -74,14 +80,14 @@ export function memoryFlash(raw: Uint8Array, offset: number, size: number, block
 }
 
 /** The device's preferences for this image (domains as host/network.ts, host/ota.ts read them). */
-export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker' | 'policy' | 'claimCode'>): PreferenceEntry[] {
+export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 'deviceId' | 'trusted' | 'broker' | 'policy' | 'claimCode' | 'tier'>): PreferenceEntry[] {
   if (!/^[A-Za-z0-9._-]{1,62}$/.test(input.deviceId)) throw new ImageError(`device id "${input.deviceId}": 1-62 letters, digits, ".", "_" or "-"`);
   if (!input.trusted.length) throw new ImageError('no trusted key: pass --trust PUBFILE (or --key, whose public key is then trusted)');
   if (input.trusted.length > 4) throw new ImageError(`${input.trusted.length} trusted keys; the Pico's preferences hold at most 4`);
   const entries: PreferenceEntry[] = [{ domain: 'mote-ota', key: 'device', value: input.deviceId }];
   // One raw 32-byte key per entry: a hex list would pass the module's 63-byte value limit.
   input.trusted.forEach((key, index) => entries.push({ domain: 'mote-ota', key: index ? `trust${index + 1}` : 'trust', value: key.publicKey }));
-  entries.push({ domain: 'mote-net', key: 'board', value: input.board === 'pico_w' ? 'pico-w' : 'pico' });
+  entries.push({ domain: 'mote-net', key: 'board', value: input.tier ?? (input.board === 'pico_w' ? 'pico-w' : 'pico') });
   const broker = input.broker;
   if (broker) {
     entries.push({ domain: 'mote-net', key: 'deviceId', value: input.deviceId }, { domain: 'mote-net', key: 'host', value: broker.host });
