@@ -31,9 +31,16 @@ const CASE_MS = 200;
 const BOOT_MS = 35000;
 const BOARD_FILE = join(PROJECT_ROOT, 'test/fixtures/boards/scenario-pico.json');
 
+/**
+ * The cases are split over this many modules: the Pico parses a mod's source on the device, in its
+ * C heap, and parsing all 64 cases as one 12 KB module ran that heap out ("*** PANIC *** Out of
+ * memory"); modules are parsed one at a time.
+ */
+const CASE_MODULES = 4;
+
 /** The mod's manifest: the grants the cases use, nothing else. */
 export const MANIFEST = Object.freeze({
-  modules: { '*': ['./main'] },
+  modules: { '*': ['./main', ...Array.from({ length: CASE_MODULES }, (_, part) => `./cases${part}`)] },
   mote: {
     id: MOD_ID,
     version: '1.0.0',
@@ -46,19 +53,25 @@ export const MANIFEST = Object.freeze({
   },
 });
 
+/** One module of cases (`part` of CASE_MODULES): a function building its share, given the classes. */
+export function conformanceCasesSource(cases: readonly ConformanceCase[], part: number): string {
+  const share = Math.ceil(cases.length / CASE_MODULES);
+  const bodies = cases.slice(part * share, (part + 1) * share).map((testCase) => `() => { ${testCase.body} }`).join(',\n  ');
+  return `export default (Digital, I2C, PWM, bus) => [\n  ${bodies}\n];\n`;
+}
+
 /** The mod's entry module: every case in turn, one per tick, each tracing `conformance <index> <outcome>`. */
-export function conformanceModSource(cases: readonly ConformanceCase[]): string {
-  const bodies = cases.map((testCase) => `() => { ${testCase.body} }`).join(',\n  ');
+export function conformanceModSource(): string {
+  const parts = Array.from({ length: CASE_MODULES }, (_, part) => `cases${part}`);
   return `import Timer from "mote/timer";
+${parts.map((name) => `import ${name} from "./${name}";`).join('\n')}
 // What a case opens is closed after it (close twice is fine), so a case the facet lets through
 // where the board would throw leaves nothing open for the next: each case starts as on a fresh boot.
 const opened = [];
 const tracked = (Board) => class extends Board { constructor(options) { super(options); opened.push(this); } };
 const Digital = tracked(device.io.Digital), I2C = tracked(device.io.I2C), PWM = tracked(device.io.PWM);
 const bus = device.I2C.default;
-const cases = [
-  ${bodies}
-];
+const cases = [${parts.map((name) => `...${name}(Digital, I2C, PWM, bus)`).join(', ')}];
 let next = 0;
 export default {
   onStart() {
@@ -83,11 +96,12 @@ export default {
 `;
 }
 
-/** Writes the mod folder (manifest.json, main.js) under the system temp folder. */
+/** Writes the mod folder (manifest.json, main.js, the case modules) under the system temp folder. */
 export function writeConformanceMod(cases: readonly ConformanceCase[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'mote-conformance-mod-'));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(MANIFEST, null, 2));
-  writeFileSync(join(dir, 'main.js'), conformanceModSource(cases));
+  writeFileSync(join(dir, 'main.js'), conformanceModSource());
+  for (let part = 0; part < CASE_MODULES; part++) writeFileSync(join(dir, `cases${part}.js`), conformanceCasesSource(cases, part));
   return dir;
 }
 
