@@ -2,6 +2,7 @@
 // a Pico has no radio, so no `mote/mqtt`, and a mod that needs it is refused naming it; a tier
 // runs at most its number of mods; a device provisioned without a known board has no limits.
 import assert from 'node:assert/strict';
+import { DEVICE_TIERS } from '../../modules/runtime/tiers.ts';
 import { bootProvisioned, mqttMod, quietMod } from './helpers.ts';
 
 describe('device tiers at install (simulator)', () => {
@@ -32,10 +33,13 @@ describe('device tiers at install (simulator)', () => {
   });
 
   it('limits a low-RAM tier to its number of mods and says which are installed', async () => {
-    const device = await bootProvisioned('pico-w', [quietMod('one'), quietMod('two'), quietMod('three')]);
+    const limit = DEVICE_TIERS['pico-w'].maxMods;
+    const ids = Array.from({ length: limit + 1 }, (_, index) => `mod-${index + 1}`);
+    const device = await bootProvisioned('pico-w', ids.map((id) => quietMod(id)));
     const status = (await device.status())!;
-    assert.deepEqual(status.mods.map((mod) => mod.id), ['one', 'two']);
-    assert.match(status.rejected[0].error, /mod "three" cannot run on this device: the "pico-w" tier runs at most 2 mod\(s\) \(Raspberry Pi Pico W .*\) and 2 are installed \(one, two\); remove one first/);
+    assert.deepEqual(status.mods.map((mod) => mod.id), ids.slice(0, limit));
+    const installed = ids.slice(0, limit).join(', ');
+    assert.match(status.rejected[0].error, new RegExp(`mod "${ids[limit]}" cannot run on this device: the "pico-w" tier runs at most ${limit} mod\\(s\\) \\(Raspberry Pi Pico W .*\\) and ${limit} are installed \\(${installed}\\); remove one first`));
   });
 
   it('refuses storage beyond the tier\'s storage partition', async () => {
