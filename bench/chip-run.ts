@@ -51,10 +51,12 @@ export function liveBytesAfter(run: ChipRun, ms: number): number | undefined {
 }
 
 /** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
-export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string): ChipRun {
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string, tier: 'pico-w' | 'none' = 'pico-w'): ChipRun {
   const elf = readFirmwareElf(firmware.elf);
+  // The pico firmware stands in for a Pico W (rp2040js has no radio model), as in the scenarios.
   const image = buildFactoryImage({
     board: 'pico',
+    tier,
     firmware: new Uint8Array(readFileSync(firmware.image)),
     packages: mods.map((dir) => ({ bytes: packageOf(dir), name: dir })),
     trusted: factoryKey().trusted,

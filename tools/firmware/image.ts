@@ -46,9 +46,11 @@ export interface FactoryImageInput {
   /**
    * The device tier the host applies (preference mote-net/board, modules/runtime/tiers.ts); by
    * default the board's own. The emulated-chip tests run the pico firmware as a stand-in for a
-   * Pico W (rp2040js has no model of its radio) and say "pico-w" so the same mods install.
+   * Pico W (rp2040js has no model of its radio) and say "pico-w" so the same mods install; the
+   * chip benchmark says "none" (no board preference: the host applies no tier) to find how many
+   * mods the XS arena itself holds.
    */
-  tier?: 'pico' | 'pico-w';
+  tier?: 'pico' | 'pico-w' | 'none';
 }
 
 export interface FactoryImage {
@@ -87,7 +89,7 @@ export function provisionedPreferences(input: Pick<FactoryImageInput, 'board' | 
   const entries: PreferenceEntry[] = [{ domain: 'mote-ota', key: 'device', value: input.deviceId }];
   // One raw 32-byte key per entry: a hex list would pass the module's 63-byte value limit.
   input.trusted.forEach((key, index) => entries.push({ domain: 'mote-ota', key: index ? `trust${index + 1}` : 'trust', value: key.publicKey }));
-  entries.push({ domain: 'mote-net', key: 'board', value: input.tier ?? (input.board === 'pico_w' ? 'pico-w' : 'pico') });
+  if (input.tier !== 'none') entries.push({ domain: 'mote-net', key: 'board', value: input.tier ?? (input.board === 'pico_w' ? 'pico-w' : 'pico') });
   const broker = input.broker;
   if (broker) {
     entries.push({ domain: 'mote-net', key: 'deviceId', value: input.deviceId }, { domain: 'mote-net', key: 'host', value: broker.host });
