@@ -53,21 +53,25 @@ function identity(): { host: string; board?: string } {
 /** How often an awake device checks whether its battery estimate moved enough to publish `state` again. */
 const BATTERY_CHECK_MS = 10 * 60_000;
 
-/** The estimate last published; the state goes out again when it moves by more than a tenth. */
-let publishedDays: number | undefined;
+/**
+ * The estimate last published; the state goes out again when it moves by more than a tenth. Made
+ * by main() at run time: this module is preloaded, and a module-level `let` would be a binding the
+ * XS linker must leave writable ("no const").
+ */
+interface Published { days: number | undefined }
 
 /** The device's own battery estimate for the state (docs/topics.md), once the power side exists. */
-function batteryOf(power: HostPower | undefined): { battery?: object } {
+function batteryOf(power: HostPower | undefined, published: Published): { battery?: object } {
   const battery = power?.battery();
-  publishedDays = battery?.estimatedDays;
+  published.days = battery?.estimatedDays;
   return battery ? { battery } : {};
 }
 
 /** A device that stays awake publishes its state only at connect: refresh it when the estimate moved. */
-function refreshBattery(power: HostPower, announce: () => void): void {
+function refreshBattery(power: HostPower, announce: () => void, published: Published): void {
   Timer.repeat(() => {
     const days = power.battery()?.estimatedDays;
-    if (days !== undefined && (publishedDays === undefined || Math.abs(days - publishedDays) > publishedDays / 10)) announce();
+    if (days !== undefined && (published.days === undefined || Math.abs(days - published.days) > published.days / 10)) announce();
   }, BATTERY_CHECK_MS);
 }
 
@@ -102,6 +106,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
 
 export default function main(): Runtime {
   provideHarden();
+  const published: Published = { days: undefined };
   if (!tamed) platformConsole.write("host", "warning: evaluator constructors are reachable from shared prototypes (host/lockdown was not preloaded); mods are not confined on this build");
   const net = createNetwork(() => {
     const status = runtime.status();
@@ -109,7 +114,7 @@ export default function main(): Runtime {
       ...identity(),
       mods: status.mods.map(({ id, version, state, grants, errors, denials, quarantine }) => ({ id, version, state, grants, errors, denials, ...(quarantine ? { quarantine } : {}) })),
       audit: status.audit.slice(-AUDIT_IN_STATE),
-      ...batteryOf(power),
+      ...batteryOf(power, published),
     };
   });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
@@ -150,7 +155,7 @@ export default function main(): Runtime {
       if (event.step !== "downloading" && event.step !== "offered" && event.step !== "verifying") net.session?.announce();
     },
   });
-  if (net.session) refreshBattery(power, () => net.session?.announce());
+  if (net.session) refreshBattery(power, () => net.session?.announce(), published);
   if (net.session) startMetrics(net.session, runtime, power, () => net.now());
   platformConsole.write("host", `installed ${runtime.status().mods.length} mod(s); each starts in its own turn`);
   power.started(runtime);

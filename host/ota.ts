@@ -84,7 +84,7 @@ export type HoldAwake = (ms: number, reason: string) => () => void;
 const INSTALL_HOLD_MS = 15 * 60 * 1000;
 /** How long a device stays up after a transaction's final step, to report it. */
 const REPORT_HOLD_MS = 5000;
-const FINAL_STEPS = ["confirmed", "rolled-back", "refused", "failed", "removed", "released"];
+const FINAL_STEPS: readonly string[] = Object.freeze(["confirmed", "rolled-back", "refused", "failed", "removed", "released"]);
 
 export interface OtaOptions {
   /** The device's MQTT session, over which installs arrive (docs/ota.md). */

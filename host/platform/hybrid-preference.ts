@@ -19,7 +19,7 @@ export interface LargeStore {
 }
 
 const NATIVE_NAME = 31, NATIVE_VALUE = 63;
-const TAG = { buffer: 0, string: 1, json: 2 } as const;
+const TAG = Object.freeze({ buffer: 0, string: 1, json: 2 } as const);
 
 /** Whether Moddable's pico/esp `preference` stores it. */
 export function fitsNative(domain: string, key: string, value: PreferenceValue): boolean {

@@ -50,11 +50,11 @@ const DEFAULT_MAX_LENGTH = 256;
 const MAX_STRING = 1024;
 const TYPES: readonly string[] = Object.freeze(["integer", "number", "boolean", "string", "enum"]);
 const FIELDS: Readonly<Record<ConfigType, readonly string[]>> = Object.freeze({
-  integer: ["type", "default", "min", "max", "description"],
-  number: ["type", "default", "min", "max", "description"],
-  boolean: ["type", "default", "description"],
-  string: ["type", "default", "maxLength", "description"],
-  enum: ["type", "default", "values", "description"],
+  integer: Object.freeze(["type", "default", "min", "max", "description"]),
+  number: Object.freeze(["type", "default", "min", "max", "description"]),
+  boolean: Object.freeze(["type", "default", "description"]),
+  string: Object.freeze(["type", "default", "maxLength", "description"]),
+  enum: Object.freeze(["type", "default", "values", "description"]),
 });
 
 function shown(value: unknown): string {

@@ -26,9 +26,9 @@ const DOMAIN = "mote-store";
 const INDEX = "index";
 const MAX_KEY = 64;
 /** A record is an array of [key, value-as-JSON-text] pairs: shallow. */
-const RECORD_BOUNDS = { maxLength: 1 << 20, maxDepth: 8 };
+const RECORD_BOUNDS = Object.freeze({ maxLength: 1 << 20, maxDepth: 8 });
 /** A stored value: refused at `set` if nested deeper, so `get` can always parse it back. */
-const VALUE_BOUNDS = { maxLength: 1 << 20, maxDepth: 256 };
+const VALUE_BOUNDS = Object.freeze({ maxLength: 1 << 20, maxDepth: 256 });
 
 /** Who owns a storage record: the mod id and its signer's key id ("" for a mod installed unsigned). */
 export function storageIdentity(modId: string, signer: string | undefined): string {
