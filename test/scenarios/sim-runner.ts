@@ -20,7 +20,8 @@ const MOD_PARTITION = 'mods';
 function provision(scenario: Scenario, partitionBytes: number): string {
   const dir = mkdtempSync(join(tmpdir(), `mote-scenario-${scenario.name}-`));
   const preferences: Record<string, Record<string, unknown>> = {};
-  for (const { domain, key, value } of provisionedPreferences({ board: 'pico', deviceId: DEVICE_ID, trusted: factoryKey().trusted })) {
+  // The simulated pico-w's tier, as the chip runner provisions its image (chip-runner.ts).
+  for (const { domain, key, value } of provisionedPreferences({ board: 'pico', tier: 'pico-w', deviceId: DEVICE_ID, trusted: factoryKey().trusted })) {
     (preferences[domain] ??= {})[key] = value instanceof Uint8Array ? { bytes: [...value] } : value;
   }
   writeFileSync(join(dir, 'preferences.json'), JSON.stringify(preferences, null, 2));
