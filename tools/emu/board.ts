@@ -17,11 +17,18 @@ interface Alarms { createAlarm(callback: () => void): { schedule(nanos: number):
 export class EmulatedBoard {
   readonly pinWrites: PinWrite[] = [];
   readonly i2c: I2CTransaction[] = [];
+  /** Each bus's transfer still open (no STOP or repeated START yet), recorded by `flush`. */
+  readonly #open: Array<() => void> = [];
 
   constructor(private readonly mcu: RP2040, readonly spec: BoardSpec, private readonly now: () => number) {
     this.#recordPins();
     for (const bus of mcu.i2c.keys()) this.#attachBus(bus);
     this.#scheduleButtons();
+  }
+
+  /** Records the transfers still open on every bus (at the end of a run). */
+  flush(): void {
+    for (const finish of this.#open) finish();
   }
 
   /** Every GPIO the core drives high or low (SIO or a peripheral), with the emulated time in ms. */
@@ -43,10 +50,10 @@ export class EmulatedBoard {
     const controller = this.mcu.i2c[port];
     const chips = new Map<number, I2CChip>();
     for (const spec of this.spec.chips) if (spec.bus === port) chips.set(spec.address, makeChip(spec));
-    let transfer: { address: number; op: 'read' | 'write'; chip: I2CChip; bytes: number[]; readOut?: Uint8Array } | undefined;
+    let transfer: { address: number; op: 'read' | 'write'; chip: I2CChip; bytes: number[]; readOut?: Uint8Array; time: number } | undefined;
     const finish = () => {
       if (!transfer) return;
-      const { address, op, chip, bytes } = transfer;
+      const { address, op, chip, bytes, time } = transfer;
       transfer = undefined;
       let ok = true;
       let error: string | undefined;
@@ -59,8 +66,11 @@ export class EmulatedBoard {
           error = `I2C bus ${port}: address 0x${address.toString(16)} did not acknowledge the write (${thrown.message})`;
         }
       }
-      this.i2c.push({ bus: port, address, op, bytes, ok, time: this.now(), ...(error ? { error } : {}) });
+      this.i2c.push({ bus: port, address, op, bytes, ok, time, ...(error ? { error } : {}) });
     };
+    // A read the driver ends without a STOP is finished by the next START: at the end of a run,
+    // the last one is still open.
+    this.#open.push(finish);
     const refuse = (address: number, op: 'read' | 'write', why: string) => {
       this.i2c.push({ bus: port, address, op, bytes: [], ok: false, time: this.now(), error: `I2C bus ${port}: ${why}` });
       controller.completeConnect(false);
@@ -73,7 +83,7 @@ export class EmulatedBoard {
       const op = mode === I2CMode.Read ? 'read' : 'write';
       const chip = chips.get(address);
       if (!chip || chip.faults?.active('nack', this.now())) return refuse(address, op, `no device acknowledged address 0x${address.toString(16)} (${op})`);
-      transfer = { address, op, chip, bytes: [] };
+      transfer = { address, op, chip, bytes: [], time: this.now() };
       if (op === 'read') {
         try {
           transfer.readOut = chip.read(READ_AHEAD, this.now());

@@ -81,6 +81,7 @@ export function runImage(options: EmuRunOptions): { emulator: Emulator; report: 
   options.beforeRun?.(emulator);
   const stop = emulator.runUntil(options.durationMs);
   emulator.console.flush();
+  hardware.flush();
   const fatal = stop && FATAL_STOPS.has(stop.kind);
   const report: EmuReport = {
     board: board.name,
