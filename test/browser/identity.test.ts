@@ -4,25 +4,14 @@
 // of another device is refused and the console and `mote alerts` both say so.
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { main } from '../../tools/cli.ts';
 import { startConsole, type ConsoleServer } from '../../tools/console/server.ts';
 import { bootNetDevice, broker } from '../net/helpers.ts';
-import { cloneDir, provisionedDir, tempRegistry } from '../identity/helpers.ts';
+import { cloneDir, provisionedDir, runCli, tempRegistry } from '../identity/helpers.ts';
 import { haveChromium, launchChromium, type PageDocument } from './chromium.ts';
 
 declare const document: PageDocument & { querySelectorAll(selector: string): ArrayLike<PageElement & { complete?: boolean; naturalWidth?: number }> };
 type PageElement = NonNullable<ReturnType<PageDocument['querySelector']>>;
 
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    return { code: await main(args), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 describe('console: claim codes with QR codes, clone alerts (Chromium)', function () {
   this.timeout(120_000);
@@ -61,7 +50,7 @@ describe('console: claim codes with QR codes, clone alerts (Chromium)', function
     }, undefined, { timeout: 10_000 });
     assert.match(await page.textContent('.claim[data-device="porch-1"]') ?? '', new RegExp(`mote claim ${fresh.login.claimCode}`));
 
-    const claimed = await cli(['claim', fresh.login.claimCode!.toLowerCase().replace('-', ' '), '--fleet', 'home', ...login, '--registry', registry.file]);
+    const claimed = await runCli(['claim', fresh.login.claimCode!.toLowerCase().replace('-', ' '), '--fleet', 'home', ...login, '--registry', registry.file]);
     assert.equal(claimed.code, 0, claimed.out);
     assert.match(claimed.out, /claimed porch-1 for fleet "home"/);
     await page.waitForSelector('.claim[data-device="porch-1"]', { state: 'detached', timeout: 30_000 });
@@ -75,7 +64,7 @@ describe('console: claim codes with QR codes, clone alerts (Chromium)', function
     const cloneRun = clone.device.runFor(20_000);
     await page.waitForSelector('.identity-alert[data-device="garage-1"]', { timeout: 30_000 });
     assert.match(await page.textContent('.identity-alert[data-device="garage-1"]') ?? '', /clone of garage-1.*second device logged in as garage-1/s);
-    const alerts = await cli(['alerts', ...login]);
+    const alerts = await runCli(['alerts', ...login]);
     assert.equal(alerts.code, 1);
     assert.match(alerts.out, /^CLONE garage-1 at .*refused 127\.0\.0\.1:\d+/m);
     await page.screenshot({ path: 'test/browser/screenshots/identity.png', fullPage: true });

@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { IdentityRegistry, type IssuedLogin } from '../../tools/identity/registry.ts';
 import { provisionInto, storedDevice } from '../../tools/identity/provision.ts';
 import { publicKeyBytes } from '../../tools/ota/node-crypto.ts';
+import { main } from '../../tools/cli.ts';
 
 export function tempRegistry(): IdentityRegistry {
   return new IdentityRegistry(join(mkdtempSync(join(tmpdir(), 'mote-identity-')), 'registry.json'));
@@ -30,4 +31,18 @@ export function cloneDir(dir: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'mote-clone-'));
   cpSync(dir, copy, { recursive: true });
   return copy;
+}
+
+/** Runs the `mote` CLI in this process with `args`; its exit code and what it wrote to stdout and stderr. */
+export async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const write = { out: process.stdout.write, err: process.stderr.write };
+  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
 }

@@ -9,20 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../tools/cli.ts';
+import { runCli } from './helpers.ts';
 import { runImage } from '../../tools/emu/run.ts';
 import { firmwareUnavailable, sharedFirmware } from '../scenarios/firmware.ts';
 
-async function quietly(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  try {
-    return { code: await main(args), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 describe('a provisioned factory image on the emulated RP2040', function () {
   this.timeout(40 * 60_000); // a cold firmware build is minutes on 2 busy cores
@@ -39,8 +29,8 @@ describe('a provisioned factory image on the emulated RP2040', function () {
 
   it('the host reads its id and claim code from the image mote provision wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mote-provision-chip-'));
-    assert.equal((await quietly(['keygen', '--out', dir])).code, 0);
-    const provisioned = await quietly(['provision', '--id', 'porch-1', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(dir, 'mote.key'),
+    assert.equal((await runCli(['keygen', '--out', dir])).code, 0);
+    const provisioned = await runCli(['provision', '--id', 'porch-1', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(dir, 'mote.key'),
       '--image', join(dir, 'porch-1'), '--board', 'pico', '--firmware', build.image, '--registry', join(dir, 'registry.json')]);
     assert.equal(provisioned.code, 0, provisioned.out);
     const code = /claim code (\w{4}-\w{4})/.exec(provisioned.out)![1];

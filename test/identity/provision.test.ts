@@ -5,25 +5,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../tools/cli.ts';
+import { runCli } from './helpers.ts';
 import { XIP_BASE } from '../../tools/firmware/flash-layout.ts';
 import { decodePreferences, PREFERENCE_BYTES, PREFERENCE_OFFSET } from '../../tools/firmware/pico-preferences.ts';
 import { writeUf2 } from '../../tools/firmware/uf2.ts';
 import { IdentityRegistry } from '../../tools/identity/registry.ts';
 import { broker } from '../net/helpers.ts';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'mote-provision-'));
@@ -35,8 +23,8 @@ describe('mote provision', function () {
   this.timeout(120_000); // the `mote sim` case boots a device and waits for its login in real time
   it('writes id, own login, brokers, claim code and trusted keys into a simulated device; the registry holds hashes', async () => {
     const { registry, keyDir, device } = setup();
-    assert.equal((await run(['keygen', '--out', keyDir])).code, 0);
-    const result = await run(['provision', '--id', 'attic-7', '--broker', 'mqtt://127.0.0.1:1883,mqtt://127.0.0.2:1884', '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
+    assert.equal((await runCli(['keygen', '--out', keyDir])).code, 0);
+    const result = await runCli(['provision', '--id', 'attic-7', '--broker', 'mqtt://127.0.0.1:1883,mqtt://127.0.0.2:1884', '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
     assert.equal(result.code, 0, result.err);
     const code = /claim code (\w{4}-\w{4})/.exec(result.out)?.[1];
     assert.ok(code, result.out);
@@ -56,9 +44,9 @@ describe('mote provision', function () {
 
   it('refuses bad input with the reason and writes nothing', async () => {
     const { registry, keyDir, device, dir } = setup();
-    await run(['keygen', '--out', keyDir]);
+    await runCli(['keygen', '--out', keyDir]);
     const key = join(keyDir, 'mote.key');
-    assert.equal((await run(['provision', '--id', 'one', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', device, '--registry', registry])).code, 0);
+    assert.equal((await runCli(['provision', '--id', 'one', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', device, '--registry', registry])).code, 0);
     const before = readFileSync(registry, 'utf8');
     const other = mkdtempSync(join(dir, 'other-'));
     const cases: Array<[string[], RegExp]> = [
@@ -72,7 +60,7 @@ describe('mote provision', function () {
       const args = ['provision', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', other, '--registry', registry];
       const merged = [...args, ...extra.filter((arg) => arg !== '--no-key')];
       if (extra.includes('--no-key')) merged.splice(merged.indexOf('--key'), 2);
-      const result = await run(merged);
+      const result = await runCli(merged);
       assert.equal(result.code, 1, `${extra.join(' ')}: ${result.out}`);
       assert.match(result.err, reason);
       assert.ok(!existsSync(join(other, 'preferences.json')), `${extra.join(' ')} wrote preferences`);
@@ -83,23 +71,23 @@ describe('mote provision', function () {
     const running = join(home, 'devices', 'two');
     mkdirSync(running, { recursive: true });
     writeFileSync(join(home, 'start.lock'), JSON.stringify({ pid: process.pid }));
-    const busy = await run(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', running, '--registry', registry]);
+    const busy = await runCli(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--device-dir', running, '--registry', registry]);
     assert.equal(busy.code, 1);
     assert.match(busy.err, /this device runs in npm start \(pid \d+\); stop it first/);
     assert.ok(!existsSync(join(running, 'preferences.json')));
     assert.equal(readFileSync(registry, 'utf8'), before);
-    const usage = await run(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--registry', registry]);
+    const usage = await runCli(['provision', '--id', 'two', '--broker', 'mqtt://127.0.0.1:1883', '--key', key, '--registry', registry]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /--device-dir DIR \(a simulated device\) or --image FILE/);
   });
 
   it('writes a factory image whose Pico preferences hold the id, login, broker and claim code', async () => {
     const { registry, keyDir, dir } = setup();
-    await run(['keygen', '--out', keyDir]);
+    await runCli(['keygen', '--out', keyDir]);
     const firmware = join(dir, 'fw.uf2');
     writeFileSync(firmware, writeUf2(new Uint8Array(4096).fill(0x5a), XIP_BASE, [{ offset: 0, length: 4096 }]));
     const out = join(dir, 'factory');
-    const result = await run(['provision', '--id', 'pico-9', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(keyDir, 'mote.key'), '--image', out, '--board', 'pico_w', '--firmware', firmware, '--registry', registry]);
+    const result = await runCli(['provision', '--id', 'pico-9', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(keyDir, 'mote.key'), '--image', out, '--board', 'pico_w', '--firmware', firmware, '--registry', registry]);
     assert.equal(result.code, 0, result.err);
     const raw = readFileSync(`${out}.bin`);
     const prefs = decodePreferences(new Uint8Array(raw.subarray(PREFERENCE_OFFSET, PREFERENCE_OFFSET + PREFERENCE_BYTES)));
@@ -110,7 +98,7 @@ describe('mote provision', function () {
     assert.equal(new IdentityRegistry(registry).checkDevice('pico-9', value('mote-net', 'password') as string), 'confirmed');
     assert.equal(value('mote-net', 'claim'), /claim code (\w{4}-\w{4})/.exec(result.out)?.[1]);
     // A board that does not exist: refused, no image, no registry entry for the id.
-    const bad = await run(['provision', '--id', 'pico-10', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(keyDir, 'mote.key'), '--image', join(dir, 'nope'), '--board', 'pico3', '--firmware', firmware, '--registry', registry]);
+    const bad = await runCli(['provision', '--id', 'pico-10', '--broker', 'mqtt://192.168.1.5:1883', '--key', join(keyDir, 'mote.key'), '--image', join(dir, 'nope'), '--board', 'pico3', '--firmware', firmware, '--registry', registry]);
     assert.equal(bad.code, 1);
     assert.ok(!existsSync(join(dir, 'nope.uf2')));
     assert.equal(new IdentityRegistry(registry).device('pico-10'), undefined);
@@ -118,16 +106,16 @@ describe('mote provision', function () {
 
   it('`mote sim --device-dir` starts a provisioned device with its own id, broker and login', async () => {
     const { registry, keyDir, device } = setup();
-    await run(['keygen', '--out', keyDir]);
+    await runCli(['keygen', '--out', keyDir]);
     const fleet = new IdentityRegistry(registry);
     const operator = fleet.addOperator('ops'); // the simulator's own recorder logs in as an operator
     const server = await broker({ identity: fleet });
-    const provisioned = await run(['provision', '--id', 'shed-3', '--broker', server.url, '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
+    const provisioned = await runCli(['provision', '--id', 'shed-3', '--broker', server.url, '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
     assert.equal(provisioned.code, 0, provisioned.err);
     const logins: string[] = [];
     server.aedes.on('clientReady', (client) => logins.push(client.id));
     // The running broker's registry was loaded before `mote provision` wrote the file: it must see the new device.
-    const result = await run(['sim', '--device-dir', device, '--duration', '3s', '--warp', '--quiet', '--username', operator.user, '--password', operator.password]);
+    const result = await runCli(['sim', '--device-dir', device, '--duration', '3s', '--warp', '--quiet', '--username', operator.user, '--password', operator.password]);
     assert.equal(result.code, 0, result.err);
     assert.deepEqual(logins.filter((id) => !id.startsWith('mote-')).sort(), ['shed-3']);
   });
