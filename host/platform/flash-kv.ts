@@ -154,7 +154,8 @@ export class FlashKv {
     record[1] = value.length >> 8;
     record[2] = name.length;
     record[3] = kind;
-    for (let i = 0; i < name.length; i++) record[RECORD + i] = name.charCodeAt(i);
+    let at = RECORD;
+    for (const character of name) record[at++] = character.charCodeAt(0);
     record.set(value, RECORD + name.length);
     const checked = new Uint8Array(4 + name.length + value.length);
     checked.set(record.subarray(0, 4));

@@ -3,15 +3,11 @@
 
 export function utf8Encode(text: string): Uint8Array {
   const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low < 0xe000) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-      }
-    }
+  // for-of, not text[i]: XS keeps strings as UTF-8 and, with no string-info cache on a board
+  // (mxStringInfoCacheLength 0), `length` and `charCodeAt(i)` scan from the start each time, so
+  // an indexed loop is quadratic (see test/firmware/linear-strings.test.ts).
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
     if (code < 0x80) out.push(code);
     else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 63));
     else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
@@ -52,20 +48,29 @@ export function utf8Decode(bytes: Uint8Array): string {
   return text;
 }
 
-const HEX = "0123456789abcdef";
-
+/** Lowercase hex of `bytes`, two digits per byte. */
 export function toHex(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i++) text += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
-  return text;
+  const digits: string[] = [];
+  for (let i = 0; i < bytes.length; i++) digits.push((bytes[i] + 0x100).toString(16).slice(1));
+  return digits.join("");
 }
 
+/** The bytes of a hex string (either case); throws a TypeError naming `what` when it is not one. */
 export function fromHex(text: string, what = "hex string"): Uint8Array {
   if (typeof text !== "string" || text.length % 2 || !/^[0-9a-fA-F]*$/.test(text)) {
     throw new TypeError(`${what}: expected an even number of hex digits, got ${JSON.stringify(String(text).slice(0, 80))}`);
   }
   const bytes = new Uint8Array(text.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  let at = 0;
+  let high = -1;
+  for (const digit of text) {
+    const value = parseInt(digit, 16);
+    if (high < 0) high = value;
+    else {
+      bytes[at++] = (high << 4) | value;
+      high = -1;
+    }
+  }
   return bytes;
 }
 

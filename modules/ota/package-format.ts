@@ -162,7 +162,7 @@ export function encodeBody(header: Omit<PackageHeader, "sections">, sections: Ar
   if (headerBytes.length > MAX_HEADER_BYTES) throw new PackageFormatError("malformed-header", `package header is ${headerBytes.length} bytes; the limit is ${MAX_HEADER_BYTES} (is the manifest very large?)`);
   const payload = concatBytes(sections.map(({ bytes }) => bytes));
   const preamble = new Uint8Array(PREAMBLE_BYTES);
-  for (let i = 0; i < 4; i++) preamble[i] = PACKAGE_MAGIC.charCodeAt(i);
+  preamble.set(utf8Encode(PACKAGE_MAGIC));
   preamble[4] = FORMAT_VERSION;
   writeU16(preamble, 6, headerBytes.length);
   writeU32(preamble, 8, payload.length);

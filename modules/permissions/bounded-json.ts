@@ -17,20 +17,26 @@ export const MESSAGE_BOUNDS: JsonBounds = Object.freeze({ maxLength: 16384, maxD
 
 export type Bounded = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** The deepest nesting of arrays and objects in `text`, counted without recursion (strings skipped). */
+/**
+ * The deepest nesting of arrays and objects in `text`, counted without recursion (strings skipped).
+ * Walks the string with its iterator: on a board XS has no string-info cache, so `text.length`
+ * and `text.charCodeAt(i)` each scan the UTF-8 from the start, and an indexed loop made a 12 KB
+ * package header or message take seconds on the RP2040 (test/firmware/linear-strings.test.ts).
+ */
 export function jsonDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  let escaped = false;
+  for (const character of text) {
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+      if (escaped) escaped = false;
+      else if (character === "\\") escaped = true;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === "[" || character === "{") {
       if (++depth > deepest) deepest = depth;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+    } else if (character === "]" || character === "}") depth--;
   }
   return deepest;
 }

@@ -1,12 +1,13 @@
 // UTF-8 without TextEncoder (not every XS host build has it, and xsnap lacks Moddable's
 // `ArrayBuffer.fromString`): used to keep mod data as preference blobs.
 
+// Strings are walked with their iterator, never by index: XS on a board has no string-info cache,
+// so `length` and `codePointAt(i)` scan from the start (test/firmware/linear-strings.test.ts).
 export function utf8Length(text: string): number {
   let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i)!;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    if (code >= 0x10000) i++;
   }
   return bytes;
 }
@@ -14,9 +15,8 @@ export function utf8Length(text: string): number {
 export function encodeUtf8(text: string): ArrayBuffer {
   const out = new Uint8Array(utf8Length(text));
   let at = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i)!;
-    if (code >= 0x10000) i++;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
     if (code < 0x80) out[at++] = code;
     else if (code < 0x800) { out[at++] = 0xc0 | (code >> 6); out[at++] = 0x80 | (code & 63); }
     else if (code < 0x10000) { out[at++] = 0xe0 | (code >> 12); out[at++] = 0x80 | ((code >> 6) & 63); out[at++] = 0x80 | (code & 63); }

@@ -19,21 +19,29 @@ const VERSION = 1;
 function asciiJson(value: unknown): string {
   const text = JSON.stringify(value);
   if (typeof text !== "string") return text;
-  let out = "";
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x7f) continue;
-    out += `${text.slice(from, i)}\\u${(code + 0x10000).toString(16).slice(1)}`;
-    from = i + 1;
+  // Walked with the string iterator, never by index: XS on a board has no string-info cache, so
+  // `length` and `charCodeAt(i)` scan from the start (test/firmware/linear-strings.test.ts).
+  const parts: string[] = [];
+  let plain = true;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    if (code < 0x7f) {
+      parts.push(character);
+      continue;
+    }
+    plain = false;
+    // JSON escapes UTF-16 units: a character beyond the BMP is two of them.
+    const units = code < 0x10000 ? [code] : [0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 1023)];
+    for (const unit of units) parts.push(`\\u${(unit + 0x10000).toString(16).slice(1)}`);
   }
-  return from ? out + text.slice(from) : text;
+  return plain ? text : parts.join("");
 }
 
 function toBytes(value: unknown): Uint8Array {
   const text = asciiJson(value);
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  let at = 0;
+  for (const character of text) bytes[at++] = character.charCodeAt(0);
   return bytes;
 }
 

@@ -67,4 +67,18 @@ describe('the factory image on the emulated RP2040', function () {
     assert.match(trace, /asks for more than the owner's policy allows: mote\.permissions\.digital\[0\]: pin 2/, trace);
     assert.equal(blinks, 0);
   });
+
+  it('a 12 KB package starts as soon as a small one: its JSON is read in linear time', () => {
+    // XS on a board scans a string from its start at every text[i] (test/firmware/
+    // linear-strings.test.ts): the indexed depth check kept a 12 KB package from starting
+    // within 16 emulated s. Emulated time is counted in core cycles, so the bound is exact.
+    const padding = `// ${'x'.repeat(12 * 1024)}`;
+    const big = buildFactoryImage({ ...input, packages: [{ bytes: packageOf(blinker('1.0.0', padding), keys), name: 'big' }] });
+    const image = join(dir, 'big.bin');
+    writeFileSync(image, big.raw);
+    let startedMs: number | undefined;
+    const { report } = runImage({ image, elf, durationMs: 4000, onLine: (line, ms) => (startedMs ??= /blinker 1\.0\.0 started/.test(line) ? ms : undefined) });
+    assert.equal(report.stop, undefined, `the firmware stopped: ${report.stop?.message}`);
+    assert.ok(startedMs !== undefined && startedMs < 3000, `the 12 KB mod started at ${startedMs ?? 'never (4 s run)'} emulated ms\n${report.console.join('\n')}`);
+  });
 });
