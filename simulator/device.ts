@@ -3,15 +3,15 @@
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BoardSpec } from './boards.ts';
-import { makeChip } from './chips/index.ts';
+import { buildBoardHardware } from './board-hardware.ts';
 import { TimerTable, VirtualClock } from './clock.ts';
-import { I2CController } from './hardware/i2c.ts';
-import { PinBank } from './hardware/pins.ts';
-import { PwmController } from './hardware/pwm.ts';
+import type { I2CController } from './hardware/i2c.ts';
+import type { PinBank } from './hardware/pins.ts';
+import type { PwmController } from './hardware/pwm.ts';
 import { scheduleButtons } from './hardware/buttons.ts';
-import type { ModBuild } from './mod-build.ts';
+import type { DeviceOptions, LogLine } from './device-options.ts';
+import { RunLoop } from './run-loop.ts';
 import { ModuleMap, PROJECT_ROOT } from './module-map.ts';
 import { coreQueries, QueryRouter, type QueryTable } from './queries.ts';
 import { cryptoQueries } from './crypto-queries.ts';
@@ -22,31 +22,7 @@ import { SleepController } from './sleep.ts';
 import { BootImage } from './boot-image.ts';
 import type { RuntimeStatus } from '../modules/runtime/status.ts';
 
-export interface LogLine { time: number; tag: string; text: string }
-
-export interface DeviceOptions {
-  board: BoardSpec;
-  mods?: ModBuild[];
-  /** Folder for flash, preferences and retained memory; a fresh temporary one by default. */
-  deviceDir?: string;
-  /** Run as fast as the CPU allows instead of in step with the wall clock. */
-  warp?: boolean;
-  /** Where log lines go as they happen (they are also kept in `logLines`). */
-  onLog?: (line: LogLine) => void;
-  /** Power-on clears retained memory; a reset or wake keeps it. */
-  powerOn?: boolean;
-  /** Fault injection: cut the power at this flash write/erase (1-based): the write is torn, the XS machine dies. */
-  cutPowerAtFlashOp?: number;
-  /** Battery for the power report's life estimate (mAh; default 2×AA alkaline, 2,500 mAh). */
-  batteryMah?: number;
-  /** UTC ms that virtual time 0 stands for (the RTC's time of day); default 2024-01-01T00:00Z. */
-  epochAtBoot?: number;
-  /**
-   * Boot each wake from deep sleep from the preloaded image (a snapshot, forked) rather than
-   * cold (bootstrap and host modules loaded again): default true; false for comparison.
-   */
-  bootImage?: boolean;
-}
+export type { DeviceOptions, LogLine } from './device-options.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -81,43 +57,27 @@ export class SimulatedDevice {
   #booted = false;
   #shuttingDown = false;
   #resetsAtOnce = { time: -1, count: 0 };
-  readonly #warp: boolean;
   readonly #onLog?: (line: LogLine) => void;
   readonly #modules = new ModuleMap();
   readonly #queries = new QueryRouter();
-  #stopRequested = false;
   #statusAtSleep: RuntimeStatus | null = null;
   /** The preloaded firmware image fresh machines boot from at wake (made at the first sleep). */
   #image: BootImage | undefined;
   #poweredDown = false;
   readonly #useBootImage: boolean;
-  #posted = 0;
-  #wake: (() => void) | undefined;
-  /** Network I/O the run loop waits for before advancing virtual time (see `addSettle`). */
-  readonly #settlers: (() => Promise<void>)[] = [];
+  readonly #loop: RunLoop;
   readonly #onShutdown: (() => void)[] = [];
-  /** Where a real-time run started, on both clocks: maps wall time to virtual time. */
-  #realTimeOrigin: { virtual: number; wall: number } | undefined;
 
   constructor(options: DeviceOptions) {
     const { board, mods = [], warp = false, powerOn = true } = options;
     this.board = board;
-    this.#warp = warp;
     this.#onLog = options.onLog;
     this.#useBootImage = options.bootImage ?? true;
-    const now = () => this.clock.now;
-    this.pins = new PinBank({
-      pins: board.pins,
-      inputOnly: board.inputOnly,
-      wires: board.wires,
-      now,
-      onEdge: (handle) => {
-        if (!this.sleep?.onEdge(handle)) this.#post({ type: 'digital.readable', handle });
-      },
-    });
-    this.i2c = new I2CController(board.i2c, this.pins, now);
-    this.pwm = new PwmController(board.pwm, this.pins, board.inputOnly, now);
-    for (const chip of board.chips) this.i2c.attach(chip.bus, chip.address, makeChip(chip, `${board.name} i2c ${chip.chip}`));
+    this.#loop = new RunLoop({ clock: this.clock, warp, alive: () => this.alive, timersArmed: () => this.#timers.count > 0 });
+    ({ pins: this.pins, i2c: this.i2c, pwm: this.pwm } = buildBoardHardware(board, () => this.clock.now, (handle) => {
+      // An edge caused by the machine's own write, queued for it (or a wake pin's, waking it).
+      if (!this.sleep?.onEdge(handle)) this.#loop.post(() => this.#send({ type: 'digital.readable', handle }));
+    }));
     this.storage = new DeviceStorage(options.deviceDir ?? mkdtempSync(join(tmpdir(), 'mote-device-')), board.flashPartitions, {
       powerOn,
       cutPowerAtFlashOp: options.cutPowerAtFlashOp,
@@ -159,7 +119,7 @@ export class SimulatedDevice {
    * due, however long the real network took, so runs are deterministic.
    */
   addSettle(settle: () => Promise<void>): void {
-    this.#settlers.push(settle);
+    this.#loop.addSettle(settle);
   }
 
   /**
@@ -168,17 +128,7 @@ export class SimulatedDevice {
    * Resolves once the XS machine has handled it.
    */
   inject(message: object, delayMs = 0): Promise<void> {
-    const origin = this.#realTimeOrigin;
-    if (origin) this.clock.now = Math.max(this.clock.now, origin.virtual + (performance.now() - origin.wall));
-    return new Promise((resolve) => {
-      this.#posted++;
-      this.clock.schedule(this.clock.now + delayMs, async () => {
-        this.#posted--;
-        await this.#send(message);
-        resolve();
-      });
-      this.#wake?.();
-    });
+    return this.#loop.inject(() => this.#send(message), delayMs);
   }
 
   /** Registers what a subsystem must release when the device powers off (sockets, …). */
@@ -220,48 +170,21 @@ export class SimulatedDevice {
   }
 
   /** Runs the virtual clock for `durationMs`, or until `stop()`; resolves with the time run. */
-  async runFor(durationMs: number): Promise<number> {
-    const start = this.clock.now;
-    const end = start + durationMs;
-    const wallStart = performance.now();
-    if (!this.#warp) this.#realTimeOrigin = { virtual: start, wall: wallStart };
-    while (!this.#stopRequested && this.alive) {
-      for (const settle of this.#settlers) await settle();
-      const next = this.clock.peek();
-      const target = next && next.time <= end ? next.time : end;
-      if (!this.#warp) {
-        const wait = wallStart + (target - start) - performance.now();
-        // Woken early by an injected event: look at the queue again.
-        if (wait > 0 && (await this.#sleep(wait))) continue;
-        if (this.#stopRequested) break;
-      }
-      if (!next || next.time > end) {
-        this.clock.now = Math.max(this.clock.now, end);
-        break;
-      }
-      await this.clock.take()!.deliver();
-    }
-    this.#realTimeOrigin = undefined;
-    return this.clock.now - start;
+  runFor(durationMs: number): Promise<number> {
+    return this.#loop.runFor(durationMs);
   }
 
   /**
    * Runs until the XS machine has nothing left to do: no timer armed and no event on its way
    * (hardware such as a button keeps going, but alone it does not keep a `sim run` alive).
    */
-  async runUntilIdle(limitMs = Number.POSITIVE_INFINITY): Promise<void> {
-    const end = this.clock.now + limitMs;
-    while (!this.#stopRequested && this.alive && (this.#timers.count > 0 || this.#posted > 0)) {
-      const next = this.clock.peek();
-      if (!next || next.time > end) break;
-      await this.runFor(next.time - this.clock.now);
-    }
+  runUntilIdle(limitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    return this.#loop.runUntilIdle(limitMs);
   }
 
   /** Ends a `runFor` early (Ctrl-C). */
   stop(): void {
-    this.#stopRequested = true;
-    this.#wake?.();
+    this.#loop.stop();
   }
 
   /** The runtime's view of its mods, asked of the XS machine. */
@@ -390,35 +313,10 @@ export class SimulatedDevice {
     return new XsWorker({ name: `mote-${this.board.name}`, addressSpaceKB: XS_ADDRESS_SPACE_KB, onQuery: this.#onQuery });
   }
 
-  /** Queues an event raised while the machine runs (an edge caused by its own write). */
-  #post(message: object): void {
-    this.#posted++;
-    this.clock.schedule(this.clock.now, () => {
-      this.#posted--;
-      return this.#send(message);
-    });
-  }
-
   #log(tag: string, text: string): void {
     const line = { time: this.clock.now, tag, text };
     if (this.logLines.length >= MAX_LOG_LINES) this.logLines.shift();
     this.logLines.push(line);
     this.#onLog?.(line);
-  }
-
-  /**
-   * Waits on the wall clock (at most ~24 days at a time, Node's timer limit) or until stop() or
-   * an injected event; resolves true when woken early.
-   */
-  #sleep(ms: number): Promise<boolean> {
-    // The wall-clock timer is cancelled when woken early: a pending one would keep the process
-    // alive after stop() for up to the device's next deadline (a slow Ctrl-C of `npm start`).
-    const cancel = new AbortController();
-    const woken = new Promise<boolean>((resolve) => (this.#wake = () => {
-      cancel.abort();
-      resolve(true);
-    }));
-    if (!Number.isFinite(ms)) return woken;
-    return Promise.race([sleep(Math.min(ms, 2 ** 31 - 1), false, { signal: cancel.signal }).catch(() => true), woken]);
   }
 }
