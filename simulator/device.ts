@@ -55,6 +55,8 @@ export class SimulatedDevice {
   readonly #timers: TimerTable;
   #worker: XsWorker;
   #booted = false;
+  /** boot() or run() was called: the machine has the bootstrap's handlers (a shutdown message means something to it). */
+  #started = false;
   #shuttingDown = false;
   #resetsAtOnce = { time: -1, count: 0 };
   readonly #onLog?: (line: LogLine) => void;
@@ -147,6 +149,7 @@ export class SimulatedDevice {
 
   /** Starts the XS machine and boots the host firmware (host/main); after deep sleep, a fresh one. */
   async boot(): Promise<void> {
+    this.#started = true;
     const wake = this.#poweredDown;
     if (wake) {
       // A wake from deep sleep: a fresh machine (the old one may not have exited yet), from the
@@ -165,6 +168,7 @@ export class SimulatedDevice {
 
   /** Starts the XS machine and runs one module with the full provider (`mote sim run`). */
   async run(file: string): Promise<void> {
+    this.#started = true;
     await this.#start();
     await this.#send({ type: 'run', entry: file });
   }
@@ -212,7 +216,7 @@ export class SimulatedDevice {
   /** Stops the mods (their onStop runs) and the XS machine. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
-    if (this.#worker.alive) await this.#send({ type: 'shutdown' }).catch(() => {});
+    if (this.#worker.alive && this.#started) await this.#send({ type: 'shutdown' }).catch(() => {});
     await this.#worker.close();
     await this.#image?.close();
     this.#image = undefined;

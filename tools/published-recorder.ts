@@ -12,15 +12,23 @@ export interface PublishedRecorder {
 
 const MAX_PER_MOD = 1000;
 
-/** Subscribes to `mote/v1/<deviceId>/telemetry/#`; `now` stamps each message (the device's virtual ms). */
+/**
+ * Subscribes to `mote/v1/<deviceId>/telemetry/#`; `now` stamps each message (the device's virtual ms).
+ * Throws, naming the broker, when it refuses the connection or cannot be reached.
+ */
 export async function recordPublished(broker: { url: string; username?: string; password?: string; ca?: Buffer }, deviceId: string, now: () => number): Promise<PublishedRecorder> {
-  const client: MqttClient = await mqtt.connectAsync(broker.url, {
-    clientId: `mote-sim-report-${process.pid}-${Date.now().toString(36)}`,
-    reconnectPeriod: 0,
-    ...(broker.username !== undefined ? { username: broker.username } : {}),
-    ...(broker.password !== undefined ? { password: broker.password } : {}),
-    ...(broker.ca ? { ca: broker.ca } : {}),
-  });
+  let client: MqttClient;
+  try {
+    client = await mqtt.connectAsync(broker.url, {
+      clientId: `mote-sim-report-${process.pid}-${Date.now().toString(36)}`,
+      reconnectPeriod: 0,
+      ...(broker.username !== undefined ? { username: broker.username } : {}),
+      ...(broker.password !== undefined ? { password: broker.password } : {}),
+      ...(broker.ca ? { ca: broker.ca } : {}),
+    });
+  } catch (error) {
+    throw new Error(`cannot reach the broker ${broker.url} to record what the device publishes (${(error as Error).message}): start it, or give a running one with --broker (leave --broker out for an embedded one)`);
+  }
   const prefix = `mote/v1/${deviceId}/telemetry/`;
   const byMod: Record<string, PublishedMessage[]> = {};
   client.on('message', (topic, payload) => {

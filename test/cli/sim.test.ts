@@ -6,8 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 
+// A bound on a CLI that hangs (then status is null and the test fails with what it printed),
+// not on how long it may take: mocha cannot time out a test blocked in spawnSync.
+const HANG_MS = 120_000;
+
 function mote(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: HANG_MS, killSignal: 'SIGKILL' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -50,6 +54,16 @@ describe('mote CLI', () => {
     const passed = mote('sim', 'run', good, '--warp');
     assert.equal(passed.status, 0, passed.stderr);
     assert.match(passed.stdout, /\[host\] lit/);
+  });
+
+  it('mote sim --broker to a broker that refuses the connection exits 1 naming it, and leaves nothing running', () => {
+    // Port 1 (tcpmux) on the loopback: nothing listens there, so the connection is refused. The
+    // CLI used to print the bare ECONNREFUSED and then hang for ever, its XS worker still open.
+    const refused = mote('sim', '--mod', 'mods/blink', '--broker', 'mqtt://127.0.0.1:1', '--duration', '5s', '--quiet');
+    assert.equal(refused.status, 1, `status ${refused.status}: ${refused.stderr}`);
+    assert.match(refused.stderr, /^mote: cannot reach the broker mqtt:\/\/127\.0\.0\.1:1 to record what the device publishes \(connect ECONNREFUSED 127\.0\.0\.1:1\): start it, or give a running one with --broker/m);
+    assert.doesNotMatch(refused.stderr, /internal error|still running/);
+    assert.doesNotMatch(refused.stdout, /uncaught exception/);
   });
 
   it('bad input gets a clear error: unknown board, missing mod folder, bad duration', () => {

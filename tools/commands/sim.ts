@@ -6,7 +6,7 @@ import { builtInBoard, loadBoardFile, type BoardSpec } from '../../simulator/boa
 import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
 import { buildMod } from '../../simulator/mod-build.ts';
 import { buildReport, type SimReport } from '../../simulator/report.ts';
-import { recordPublished } from '../published-recorder.ts';
+import { recordPublished, type PublishedRecorder } from '../published-recorder.ts';
 import { typeCheckOrThrow } from '../type-check.ts';
 import { parseDuration } from '../duration.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
@@ -70,20 +70,26 @@ export async function simCommand(args: string[]): Promise<number> {
   // A device folder `mote provision` wrote: its own id and broker, as on a board (docs/identity.md).
   const provisioned = provisionedNetwork(values['device-dir'] && resolve(values['device-dir']));
   const broker = await brokerFrom({ ...values, broker: values.broker ?? provisioned.broker });
-  const batteryMah = values.battery === undefined ? undefined : Number(values.battery);
-  if (batteryMah !== undefined && !(batteryMah > 0)) throw new Error(`--battery must be a capacity in mAh > 0 (e.g. 2500 for 2×AA), got ${values.battery}`);
-  const device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
-  // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
-  if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
-  // Provisioned with its board, as a factory image is: the host applies the board's tier (docs/topics.md).
-  device.storage.preferenceSet('mote-net', 'board', board.name);
-  const deviceId = values['device-id'] ?? provisioned.deviceId ?? `sim-${board.name}`;
-  const network = attachNetwork(device, { broker: broker.deviceUrl, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
-  if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.deviceUrl}\n`);
-  const forget = stopOnInterrupt(device);
-  const wallStart = performance.now();
-  const published = await recordPublished(broker, deviceId, () => device.clock.now);
+  // From here on every path goes through the finally: the device's XS worker is a child process
+  // and the embedded broker a listening socket, and either left open keeps `mote sim` running for
+  // ever after it failed (a broker that refused the report's connection did that).
+  let device: SimulatedDevice | undefined;
+  let published: PublishedRecorder | undefined;
+  let forget = () => {};
   try {
+    const batteryMah = values.battery === undefined ? undefined : Number(values.battery);
+    if (batteryMah !== undefined && !(batteryMah > 0)) throw new Error(`--battery must be a capacity in mAh > 0 (e.g. 2500 for 2×AA), got ${values.battery}`);
+    device = new SimulatedDevice({ board, mods, warp: values.warp, batteryMah, deviceDir: values['device-dir'] && resolve(values['device-dir']), onLog: printLine(values.quiet) });
+    // The owner's policy lives on the device (preference mote/policy); the host reads it at boot.
+    if (policy !== undefined) device.storage.preferenceSet('mote', 'policy', policy);
+    // Provisioned with its board, as a factory image is: the host applies the board's tier (docs/topics.md).
+    device.storage.preferenceSet('mote-net', 'board', board.name);
+    const deviceId = values['device-id'] ?? provisioned.deviceId ?? `sim-${board.name}`;
+    const network = attachNetwork(device, { broker: broker.deviceUrl, deviceId, username: broker.username, password: broker.password, ca: broker.ca });
+    if (!values.quiet) process.stderr.write(`mote: device ${deviceId} on ${broker.embedded ? 'the embedded broker ' : ''}${broker.deviceUrl}\n`);
+    forget = stopOnInterrupt(device);
+    const wallStart = performance.now();
+    published = await recordPublished(broker, deviceId, () => device!.clock.now);
     await device.boot();
     await device.runFor(duration);
     // A clean end: the outbox is sent (bounded) before the device stops, and what is left is said.
@@ -101,8 +107,8 @@ export async function simCommand(args: string[]): Promise<number> {
     return problems.length ? 1 : 0;
   } finally {
     forget();
-    await published.close();
-    await device.shutdown();
+    await published?.close();
+    await device?.shutdown();
     await broker.close();
   }
 }
