@@ -30,8 +30,8 @@ export interface ModCompartmentParts {
   device: object;
   /** The modules the host offers mods, by specifier; each is built for this mod when it first imports it. */
   offered: ReadonlyMap<string, ModModule>;
-  /** The mod's own modules: name → JavaScript source. */
-  sources: Record<string, string>;
+  /** The mod's own modules, compiled (`compileModSources`): name → module source. */
+  sources: Readonly<Record<string, ModuleSource>>;
   /** The runtime's shared code of `trace`, `console`, `FinalizationRegistry` and `Compartment`. */
   kit: ModGlobalsKit;
 }
@@ -55,10 +55,21 @@ export function offeredModuleLoader(context: ModContext, offered: ReadonlyMap<st
   };
 }
 
+/**
+ * Compiles a mod's modules (name → JavaScript text) once, for every start of the mod. Only the
+ * byte code is kept: the text, a second copy of the mod in RAM, can then be collected (on a
+ * Pico the package stays in its flash slot). Throws the engine's SyntaxError for a bad module.
+ */
+export function compileModSources(texts: Readonly<Record<string, string>>): Readonly<Record<string, ModuleSource>> {
+  const compiled: Record<string, ModuleSource> = {};
+  for (const [name, text] of Object.entries(texts)) compiled[name] = new ModuleSource(text);
+  return compiled;
+}
+
 export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
   const id = context.id;
   const modules: Record<string, ModuleDescriptor> = {};
-  for (const [name, text] of Object.entries(parts.sources)) modules[name] = { source: new ModuleSource(text) };
+  for (const [name, source] of Object.entries(parts.sources)) modules[name] = { source };
   const loadNow = offeredModuleLoader(context, parts.offered);
 
   const compartment = new Compartment({

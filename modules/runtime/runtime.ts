@@ -11,7 +11,7 @@ import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "p
 import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
-import { makeModCompartment } from "runtime/mod-compartment";
+import { compileModSources, makeModCompartment } from "runtime/mod-compartment";
 import { modGlobalsKit, type ModGlobalsKit } from "runtime/mod-globals";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
@@ -79,7 +79,9 @@ export const RESTART_BACKOFF_MS = Object.freeze([1000, 4000, 16000]);
 
 interface ModEntry {
   context: ModContext;
-  sources: Record<string, string>;
+  /** The mod's module texts until its first start compiles them into `compiled`. */
+  sources?: Readonly<Record<string, string>>;
+  compiled?: Readonly<Record<string, ModuleSource>>;
   instance?: { onStart?: () => void; onStop?: () => void };
 }
 
@@ -177,7 +179,11 @@ export class Runtime {
     context.state = "running";
     try {
       context.enter();
-      const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.sources, kit: this.#globalsKit });
+      if (!entry.compiled) {
+        entry.compiled = compileModSources(entry.sources ?? {});
+        entry.sources = undefined;
+      }
+      const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.compiled, kit: this.#globalsKit });
       const instance = compartment.importNow(context.manifest.entry).default;
       entry.instance = typeof instance === "object" && instance !== null ? instance : undefined;
     } catch (error) {
