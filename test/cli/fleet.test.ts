@@ -1,14 +1,14 @@
 // `mote devices` and `mote logs` against a real broker, as separate processes.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
+import { spawnMote } from '../harness/children.ts';
 
 function mote(args: string[]) {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT });
+  const child = spawnMote(args, { cwd: PROJECT_ROOT });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -3,17 +3,17 @@
 // anyway, for a device not provisioned yet; `mote offers` lists what waits and `--clear`
 // withdraws it, so no offer is left behind for good.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { broker } from '../net/helpers.ts';
 import { blinker, makeKeys, packageOf } from '../ota/helpers.ts';
+import { spawnMote } from '../harness/children.ts';
 
 function mote(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT });
+  const child = spawnMote(args, { cwd: PROJECT_ROOT });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,7 +1,6 @@
 // `mote install`, `mote rollback` and `mote rollout` as a user runs them, against simulated
 // devices on the embedded broker.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,11 @@ import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import type { SimulatedDevice } from '../../simulator/device.ts';
 import { broker } from '../net/helpers.ts';
 import { blinker, makeKeys, otaDevice, packageOf, runningVersions } from '../ota/helpers.ts';
+import { spawnMote } from '../harness/children.ts';
 
 /** Runs `mote …` as a child process while the devices run in warped steps; resolves when it exits. */
 async function moteWhile(devices: SimulatedDevice[], ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT });
+  const child = spawnMote(args, { cwd: PROJECT_ROOT });
   let stdout = '', stderr = '';
   child.stdout.on('data', (data) => (stdout += data));
   child.stderr.on('data', (data) => (stderr += data));

@@ -8,13 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
+import { spawnMote } from '../harness/children.ts';
 
 const MOTE = join(PROJECT_ROOT, 'tools/mote.mjs');
 
 const children: ReturnType<typeof spawn>[] = [];
 
 function start(home: string, ...extra: string[]) {
-  const child = spawn(process.execPath, [MOTE, 'start', '--port', '0', '--home', home, ...extra], { cwd: PROJECT_ROOT });
+  const child = spawnMote(['start', '--port', '0', '--home', home, ...extra], { cwd: PROJECT_ROOT });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -35,7 +36,7 @@ async function until(check: () => boolean, what: string | (() => string), ms = 6
 /** `mote ARGS…` as a user in another terminal runs it, finding the running start through MOTE_HOME. */
 async function mote(home: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [MOTE, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, MOTE_HOME: home } });
+  const child = spawnMote(args, { cwd: PROJECT_ROOT, env: { ...process.env, MOTE_HOME: home } });
   children.push(child);
   let stdout = '';
   let stderr = '';

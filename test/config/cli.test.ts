@@ -3,7 +3,6 @@
 // reported; a flag puts its cohort on and the others off, and `mote flags show` prints the
 // outcome per cohort from what the devices report.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import type { SimulatedDevice } from '../../simulator/device.ts';
@@ -12,13 +11,14 @@ import { configuredMod } from './fixtures.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { blinker, makeKeys, packageOf } from '../ota/helpers.ts';
+import { spawnMote } from '../harness/children.ts';
 
 const READER = configuredMod('reader', `
 import config from "mote/config";
 export default { onStart() { config.onChange(() => trace("level=" + config.get("level") + " fast=" + config.get("fast"))); } };`);
 
 function mote(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args], { cwd: PROJECT_ROOT });
+  const child = spawnMote(args, { cwd: PROJECT_ROOT });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -3,7 +3,6 @@
 // afresh per flag; and an A/B split between two versions of a mod installed over the air on two
 // simulated devices, with the outcome per cohort read back from what the devices report.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { installOverMqtt } from '../../tools/ota/operator.ts';
 import { broker } from '../net/helpers.ts';
 import { blinker, makeKeys, otaDevice, packageOf, runningVersions } from '../ota/helpers.ts';
 import type { SimulatedDevice } from '../../simulator/device.ts';
+import { spawnMote } from '../harness/children.ts';
 
 const FLEET = Array.from({ length: 2000 }, (_, index) => `sensor-${index}`);
 
@@ -96,7 +96,7 @@ describe('A/B split between two versions of a mod', function () {
     const one = await otaDevice({ trust: [keys.publicKey], deviceId: 'dev-1', broker: server.url, awake: true });
     const two = await otaDevice({ trust: [keys.publicKey], deviceId: 'dev-2', broker: server.url, awake: true });
     const mote = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), ...args, '--broker', server.url], { cwd: PROJECT_ROOT });
+      const child = spawnMote([...args, '--broker', server.url], { cwd: PROJECT_ROOT });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));

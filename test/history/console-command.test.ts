@@ -2,7 +2,6 @@
 // with --history FILE, it writes what the fleet publishes there and serves it under /api/history;
 // and the console's operator jobs reach the recorder when they finish.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { startBroker, type EmbeddedBroker } from '../../tools/broker.ts';
 import { JobList } from '../../tools/console/jobs.ts';
 import { openHistory } from '../../tools/history/open-store.ts';
+import { spawnMote } from '../harness/children.ts';
 
 describe('mote console records the history', function () {
   this.timeout(60000);
@@ -28,7 +28,7 @@ describe('mote console records the history', function () {
 
   it('writes a device\'s readings and presence to --history FILE and serves them', async () => {
     const file = join(dir, 'fleet.db');
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), 'console', '--broker', broker.url, '--port', '0', '--history', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnMote(['console', '--broker', broker.url, '--port', '0', '--history', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let output = '';
       child.stderr.on('data', (chunk) => (output += chunk));

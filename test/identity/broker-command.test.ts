@@ -3,13 +3,14 @@
 // device's ack confirms its rotation inside the broker (the old password stops working) with no
 // `mote rotate` running.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { IdentityRegistry } from '../../tools/identity/registry.ts';
 import { until } from '../net/helpers.ts';
 import { tempRegistry } from './helpers.ts';
+import { spawnMote } from '../harness/children.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => void child?.kill('SIGTERM'));
@@ -24,7 +25,7 @@ describe('mote broker', function () {
     const registry = tempRegistry();
     const operator = registry.addOperator('ops');
     const login = registry.provision('porch-1');
-    child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), 'broker', '--port', '0', '--registry', registry.file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawnMote(['broker', '--port', '0', '--registry', registry.file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (chunk) => (out += chunk));
     await until(() => /mqtt:\/\/127\.0\.0\.1:\d+/.test(out), 'the broker to start', 30_000);

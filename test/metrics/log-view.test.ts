@@ -1,12 +1,12 @@
 // Log levels where the operator reads the log: the console's model keeps each line's level, and
 // `mote logs DEVICE` prints the levels other than info, against a real broker.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Fleet } from '../../tools/console/web/fleet.js';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { broker, until } from '../net/helpers.ts';
+import { spawnMote } from '../harness/children.ts';
 
 describe('log levels in the console and mote logs', function () {
   this.timeout(60000);
@@ -25,7 +25,7 @@ describe('log levels in the console and mote logs', function () {
 
   it('mote logs prints the level of every line that is not info', async () => {
     const server = await broker();
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), 'logs', 'dev1', '--broker', server.url], { cwd: PROJECT_ROOT });
+    const child = spawnMote(['logs', 'dev1', '--broker', server.url], { cwd: PROJECT_ROOT });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));

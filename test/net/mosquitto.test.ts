@@ -1,12 +1,12 @@
 // The done-when scenarios against a real Mosquitto (installed by .ci/run from Debian's packages).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { bootNetDevice, consumer, driveUntil, modDirs, nextConnect, readings, until } from './helpers.ts';
 import { brokerOutage } from './outage.ts';
 import { mosquittoBinary, startMosquitto, type Mosquitto } from './mosquitto.ts';
 import { ACTUATOR, REPORTER, assertEveryReading, sendCommand } from './scenarios.ts';
+import { spawnMote } from '../harness/children.ts';
 
 const binary = mosquittoBinary();
 
@@ -46,7 +46,7 @@ describe('MQTT that loses nothing (Mosquitto)', function () {
     this.timeout(90_000);
     const { messages } = await consumer(broker.url, ['mote/v1/cli-dev/telemetry/#'], { clientId: 'cli-consumer', clean: false, reconnectPeriod: 50 });
     const [modDir] = modDirs([REPORTER]);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), 'sim', '--mod', modDir, '--broker', broker.url, '--device-id', 'cli-dev', '--duration', '9s', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnMote(['sim', '--mod', modDir, '--broker', broker.url, '--device-id', 'cli-dev', '--duration', '9s', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -1,11 +1,11 @@
 // A clean shutdown drains the outbox within a bounded grace period and says what it leaves
 // behind (host/network SHUTDOWN_GRACE_MS, Session.drain, SimulatedNetwork.drain).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { bootNetDevice, broker, brokerTap, driveUntil, modDirs, readings, until } from './helpers.ts';
 import { REPORTER, assertEveryReading } from './scenarios.ts';
+import { spawnMote } from '../harness/children.ts';
 
 describe('clean shutdown', function () {
   this.timeout(60_000);
@@ -14,7 +14,7 @@ describe('clean shutdown', function () {
     const server = await broker();
     const messages = brokerTap(server, 'cli-dev');
     const [modDir] = modDirs([REPORTER]);
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'tools/mote.mjs'), 'sim', '--mod', modDir, '--broker', server.url, '--device-id', 'cli-dev', '--duration', '45s', '--warp', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnMote(['sim', '--mod', modDir, '--broker', server.url, '--device-id', 'cli-dev', '--duration', '45s', '--warp', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
