@@ -7,7 +7,7 @@
 //   new Button({ pin: 0, onPush(pressed) { trace(pressed ? "down\n" : "up\n"); } });
 import type Digital from "embedded:io/digital";
 import { modError, type ModContext } from "runtime/mod-context";
-import { readOptions, toNumberOnce } from "runtime/facet-kit";
+import { FacetScopes, readOptions, toNumberOnce } from "runtime/facet-kit";
 import { requirement, type ModModule } from "runtime/mod-module";
 import type { HostTimer } from "runtime/timer-facet";
 
@@ -27,8 +27,20 @@ type DigitalClass = typeof Digital;
 type DigitalInput = Digital & { close(): void };
 const DEFAULT_DEBOUNCE_MS = 30;
 
-export function makeButton(context: ModContext, Digital: DigitalClass, Timer: HostTimer) {
+/** What one mod's Button class works with: its context and its own `device.io.Digital`. */
+interface ButtonScope {
+  readonly context: ModContext;
+  readonly Digital: DigitalClass;
+}
+
+/**
+ * The `mote/button` class of one runtime (facet kit): built and hardened once, when a mod first
+ * imports it; each mod's `Button` is an empty subclass bound to its context and `device.io.Digital`
+ * (FacetScopes). A button keeps its mod's context in a private field.
+ */
+function sharedButton(scopes: FacetScopes<ButtonScope>, Timer: HostTimer) {
   class Button {
+    readonly #context: ModContext;
     #pin: DigitalInput | undefined;
     #timer: object | undefined;
     readonly #pressedLevel: 0 | 1;
@@ -37,6 +49,8 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
     #pressed: 0 | 1;
 
     constructor(options: ButtonOptions) {
+      const { context, Digital } = scopes.of(new.target);
+      this.#context = context;
       // Read once (facet kit): what is checked is what is used.
       const given = typeof options === "object" && options !== null ? readOptions("Button", options, ["pin", "activeLow", "debounce", "onPush", "pull"] as const) : undefined;
       if (!given || typeof given.pin !== "number") {
@@ -68,22 +82,29 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
     }
 
     /** 1 while the button is down (debounced). */
+    static #checked(self: unknown, method: string): Button {
+      if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `Button.${method}: call it on a Button (button.${method}), not detached`);
+      return self as Button;
+    }
+
     read(): 0 | 1 {
-      this.#use();
-      return this.#pressed;
+      const self = Button.#checked(this, "read");
+      self.#use();
+      return self.#pressed;
     }
 
     get pressed(): boolean {
-      return this.read() === 1;
+      return Button.#checked(this, "pressed").read() === 1;
     }
 
     close(): void {
-      const pin = this.#pin;
+      const self = Button.#checked(this, "close");
+      const pin = self.#pin;
       if (!pin) return;
-      this.#pin = undefined;
-      Timer.clear(this.#timer);
-      this.#timer = undefined;
-      context.untrack(this);
+      self.#pin = undefined;
+      Timer.clear(self.#timer);
+      self.#timer = undefined;
+      self.#context.untrack(self);
       pin.close();
     }
 
@@ -107,12 +128,12 @@ export function makeButton(context: ModContext, Digital: DigitalClass, Timer: Ho
       const pressed = this.#level();
       if (pressed === this.#pressed) return;
       this.#pressed = pressed;
-      if (this.#onPush) context.deliver("onPush of a button", this.#onPush, this, pressed);
+      if (this.#onPush) this.#context.deliver("onPush of a button", this.#onPush, this, pressed);
     }
 
     #use(): DigitalInput {
       if (!this.#pin) {
-        context.assertLive("Button");
+        this.#context.assertLive("Button");
         throw modError(Error, "Button: used after close");
       }
       return this.#pin;
@@ -125,5 +146,11 @@ const INPUT_PIN = requirement("digital input", '"digital": [{ "pin": 0, "mode": 
 
 /** `mote/button` for the runtime, for a mod granted an input pin; `digitalFor(context)` is the mod's `device.io.Digital`. */
 export function buttonModule(digitalFor: (context: ModContext) => DigitalClass, Timer: HostTimer): ModModule {
-  return { specifier: "mote/button", requires: INPUT_PIN, make: (context) => ({ default: makeButton(context, digitalFor(context), Timer) }) };
+  const scopes = new FacetScopes<ButtonScope>("Button", 'new Button(options), Button imported from "mote/button"');
+  let Shared: ReturnType<typeof sharedButton> | undefined;
+  return {
+    specifier: "mote/button",
+    requires: INPUT_PIN,
+    make: (context) => ({ default: scopes.subclass((Shared ??= sharedButton(scopes, Timer)), { context, Digital: digitalFor(context) }) }),
+  };
 }

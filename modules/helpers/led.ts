@@ -9,7 +9,7 @@ import type Digital from "embedded:io/digital";
 import type PWM from "embedded:io/pwm";
 import { requirement, type ModModule } from "runtime/mod-module";
 import { modError } from "runtime/mod-context";
-import { readOptions } from "runtime/facet-kit";
+import { FacetScopes, readOptions } from "runtime/facet-kit";
 
 export interface LEDOptions {
   pin: number;
@@ -25,7 +25,19 @@ type DigitalClass = typeof Digital;
 type PWMClass = typeof PWM;
 type Output = { write(value: number): void; close(): void };
 
-export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
+/** What one mod's LED class opens its pins with: the mod's own `device.io` classes. */
+interface LEDScope {
+  readonly Digital: DigitalClass;
+  readonly PWM: PWMClass | undefined;
+}
+
+/**
+ * The `mote/led` class of one runtime (facet kit): the class with its methods is built and
+ * hardened once, when a mod first imports it; each mod's `LED` is an empty subclass bound to the
+ * mod's `device.io` classes (FacetScopes), so the shared constructor opens only what the mod's
+ * grant allows.
+ */
+function sharedLED(scopes: FacetScopes<LEDScope>) {
   class LED {
     #output: Output | undefined;
     readonly #invert: boolean;
@@ -33,6 +45,7 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
     #level = 0;
 
     constructor(options: LEDOptions) {
+      const { Digital, PWM } = scopes.of(new.target);
       // Read once (facet kit): what is checked is what is used.
       const given = typeof options === "object" && options !== null ? readOptions("LED", options, ["pin", "dimmable", "invert", "openDrain"] as const) : undefined;
       if (!given || typeof given.pin !== "number") {
@@ -53,44 +66,53 @@ export function makeLED(Digital: DigitalClass, PWM: PWMClass | undefined) {
       this.brightness = 0;
     }
 
+    static #checked(self: unknown, method: string): LED {
+      if (typeof self !== "object" || self === null || !(#max in self)) throw modError(TypeError, `LED.${method}: call it on an LED (led.${method}), not detached`);
+      return self as LED;
+    }
+
     /** 0 (off) to 1 (full); a digital LED is on for anything above 0. */
     get brightness(): number {
-      this.#use();
-      return this.#level;
+      const self = LED.#checked(this, "brightness");
+      self.#use();
+      return self.#level;
     }
 
     set brightness(value: number) {
+      const self = LED.#checked(this, "brightness");
       if (typeof value !== "number" || !(value >= 0 && value <= 1)) throw modError(RangeError, `LED: brightness must be a number from 0 to 1, got ${typeof value === "number" ? value : typeof value}`);
-      const level = this.#max === 1 ? (value > 0 ? 1 : 0) : value;
-      const drive = this.#invert ? 1 - level : level;
-      this.#use().write(Math.round(drive * this.#max));
-      this.#level = level;
+      const level = self.#max === 1 ? (value > 0 ? 1 : 0) : value;
+      const drive = self.#invert ? 1 - level : level;
+      self.#use().write(Math.round(drive * self.#max));
+      self.#level = level;
     }
 
     /** 1 lights the LED fully, 0 puts it out (whatever the wiring). */
     write(value: 0 | 1 | boolean): void {
-      this.brightness = value ? 1 : 0;
+      LED.#checked(this, "write").brightness = value ? 1 : 0;
     }
 
     read(): 0 | 1 {
-      return this.brightness > 0 ? 1 : 0;
+      return LED.#checked(this, "read").brightness > 0 ? 1 : 0;
     }
 
     on(): void {
-      this.brightness = 1;
+      LED.#checked(this, "on").brightness = 1;
     }
 
     off(): void {
-      this.brightness = 0;
+      LED.#checked(this, "off").brightness = 0;
     }
 
     toggle(): void {
-      this.brightness = this.brightness > 0 ? 0 : 1;
+      const self = LED.#checked(this, "toggle");
+      self.brightness = self.brightness > 0 ? 0 : 1;
     }
 
     close(): void {
-      const output = this.#output;
-      this.#output = undefined;
+      const self = LED.#checked(this, "close");
+      const output = self.#output;
+      self.#output = undefined;
       output?.close();
     }
 
@@ -108,5 +130,11 @@ const OUTPUT_PIN = requirement("digital output", '"digital": [{ "pin": 2, "mode"
 
 /** `mote/led` for the runtime, for a mod granted an output pin: the mod's `device.io.Digital` and `device.io.PWM` (if any). */
 export function ledModule(digitalFor: (context: Context) => DigitalClass, pwmFor: (context: Context) => PWMClass | undefined): ModModule {
-  return { specifier: "mote/led", requires: OUTPUT_PIN, make: (context) => ({ default: makeLED(digitalFor(context), pwmFor(context)) }) };
+  const scopes = new FacetScopes<LEDScope>("LED", 'new LED(options), LED imported from "mote/led"');
+  let Shared: ReturnType<typeof sharedLED> | undefined;
+  return {
+    specifier: "mote/led",
+    requires: OUTPUT_PIN,
+    make: (context) => ({ default: scopes.subclass((Shared ??= sharedLED(scopes)), { Digital: digitalFor(context), PWM: pwmFor(context) }) }),
+  };
 }

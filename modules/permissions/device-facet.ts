@@ -52,6 +52,7 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
     constructor(key: unknown, context: ModContext) {
       if (key !== HOST_ONLY) throw modError(TypeError, "device.io: a mod cannot construct it; use the global device.io");
       this.#context = context;
+      harden(this);
     }
 
     static #checked(self: unknown, name: string): DeviceIO {
@@ -85,11 +86,52 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
   // Its prototype is frozen: a mod cannot redefine a getter.
   harden(DeviceIO);
 
-  return (context) => {
-    const { i2c } = context.manifest.permissions;
-    const io = new DeviceIO(HOST_ONLY, context);
-    const bus = buses.find((candidate) => i2c.some((grant) => grant.bus === candidate.port));
-    const I2CDefault = bus ? { default: { get io() { return io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } } : NO_BUS;
-    return harden({ io, I2C: I2CDefault, pin });
-  };
+  /**
+   * The `device` global of one mod: `io`, `I2C` and `pin` are getters shared by every mod (on a
+   * prototype built and hardened once per board); `device.io` and `device.I2C` are built on first
+   * read and kept in private fields.
+   */
+  class ModDevice {
+    readonly #context: ModContext;
+    #io: DeviceIO | undefined;
+    #I2C: object | undefined;
+
+    constructor(key: unknown, context: ModContext) {
+      if (key !== HOST_ONLY) throw modError(TypeError, "device: a mod cannot construct it; use the global device");
+      this.#context = context;
+      harden(this);
+    }
+
+    static #checked(self: unknown, name: string): ModDevice {
+      if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `device.${name}: read it from the global device`);
+      return self as ModDevice;
+    }
+
+    get io(): DeviceIO {
+      const self = ModDevice.#checked(this, "io");
+      return (self.#io ??= new DeviceIO(HOST_ONLY, self.#context));
+    }
+
+    /** `device.I2C.default`: the mod's granted bus, its `io` the mod's I2C class (built when read). */
+    get I2C(): object {
+      const self = ModDevice.#checked(this, "I2C");
+      return (self.#I2C ??= self.#defaultBus());
+    }
+
+    get pin(): object {
+      ModDevice.#checked(this, "pin");
+      return pin;
+    }
+
+    #defaultBus(): object {
+      const { i2c } = this.#context.manifest.permissions;
+      const bus = buses.find((candidate) => i2c.some((grant) => grant.bus === candidate.port));
+      if (!bus) return NO_BUS;
+      const device = this;
+      return harden({ default: { get io() { return device.io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } });
+    }
+  }
+  harden(ModDevice);
+
+  return (context) => new ModDevice(HOST_ONLY, context);
 }

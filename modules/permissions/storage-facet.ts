@@ -12,6 +12,7 @@
 // the flash. Usage counts the UTF-8 bytes of each key and serialized value.
 import type { StorageGrant } from "permissions/manifest";
 import { messageOf, modError, type ModContext } from "runtime/mod-context";
+import { checkFacetKey, detachedCall, FACET_KEY } from "runtime/facet-kit";
 import { requirement, type ModModule } from "runtime/mod-module";
 import { decodeUtf8, encodeUtf8, utf8Length } from "permissions/utf8";
 import { jsonDepth, parseBoundedJson } from "permissions/bounded-json";
@@ -89,80 +90,111 @@ function load(preference: HostPreference, context: ModContext, identity: string)
   return entries;
 }
 
-export function makeStorageFacet(context: ModContext, grant: StorageGrant, preference: HostPreference) {
-  const identity = storageIdentity(context.id, context.signer);
-  let entries: Map<string, string> | undefined;
-  // Built only for a mod granted storage (STORAGE below): no check of the grant's presence here.
-  const opened = (method: string) => {
-    context.assertLive(`storage.${method}`);
-    return (entries ??= load(preference, context, identity));
-  };
-  const writing = (method: string) => {
-    if (!context.allow("storage")) context.deny(`storage.${method}: more flash writes than this mod's rate limit allows; keep values in memory and write them less often`);
-  };
-  const keyOf = (method: string, key: unknown): string => {
-    if (typeof key !== "string" || !key.length || key.length > MAX_KEY || /[\u0000-\u001f]/.test(key)) {
-      throw modError(TypeError, `storage.${method}: a key is a string of 1-${MAX_KEY} characters without control characters, got ${typeof key === "string" ? JSON.stringify(key.slice(0, 80)) : typeof key}`);
-    }
-    return key;
-  };
-  const used = (map: Map<string, string>) => {
-    let bytes = 0;
-    for (const [key, value] of map) bytes += utf8Length(key) + utf8Length(value);
-    return bytes;
-  };
-  const save = (map: Map<string, string>) => {
-    const slot = storageSlot(preference, identity, map.size > 0);
+/** Bytes of UTF-8 the keys and serialized values of `map` take. */
+function used(map: Map<string, string>): number {
+  let bytes = 0;
+  for (const [key, value] of map) bytes += utf8Length(key) + utf8Length(value);
+  return bytes;
+}
+
+function keyOf(method: string, key: unknown): string {
+  if (typeof key !== "string" || !key.length || key.length > MAX_KEY || /[\u0000-\u001f]/.test(key)) {
+    throw modError(TypeError, `storage.${method}: a key is a string of 1-${MAX_KEY} characters without control characters, got ${typeof key === "string" ? JSON.stringify(key.slice(0, 80)) : typeof key}`);
+  }
+  return key;
+}
+
+/**
+ * A mod's `mote/storage` (facet kit): one class for every mod, declared once; a mod's facet is one
+ * instance holding its context, grant, the host's preference store and, from its first use, its
+ * entries. Each method checks `this` is a genuine facet first, so a borrowed method refuses.
+ */
+export class StorageFacet {
+  readonly #context: ModContext;
+  readonly #grant: StorageGrant;
+  readonly #preference: HostPreference;
+  #entries: Map<string, string> | undefined;
+
+  constructor(key: unknown, context: ModContext, grant: StorageGrant, preference: HostPreference) {
+    checkFacetKey(key, "storage", 'import storage from "mote/storage"');
+    this.#context = context;
+    this.#grant = grant;
+    this.#preference = preference;
+    harden(this);
+  }
+
+  /** The mod's entries, loaded at its first use; a mod error once it stopped. */
+  static #opened(self: unknown, method: string): { facet: StorageFacet; map: Map<string, string> } {
+    if (typeof self !== "object" || self === null || !(#grant in self)) throw detachedCall("storage", method);
+    const facet = self as StorageFacet;
+    facet.#context.assertLive(`storage.${method}`);
+    return { facet, map: (facet.#entries ??= load(facet.#preference, facet.#context, facet.#identity())) };
+  }
+
+  #identity(): string {
+    return storageIdentity(this.#context.id, this.#context.signer);
+  }
+
+  #writing(method: string): void {
+    if (!this.#context.allow("storage")) this.#context.deny(`storage.${method}: more flash writes than this mod's rate limit allows; keep values in memory and write them less often`);
+  }
+
+  #save(map: Map<string, string>): void {
+    const preference = this.#preference;
+    const slot = storageSlot(preference, this.#identity(), map.size > 0);
     if (slot === undefined) return;
     if (!map.size) preference.delete(DOMAIN, slot);
-    else preference.set(DOMAIN, slot, encodeUtf8(JSON.stringify({ owner: identity, entries: [...map] })));
-  };
+    else preference.set(DOMAIN, slot, encodeUtf8(JSON.stringify({ owner: this.#identity(), entries: [...map] })));
+  }
 
-  return harden({
-    get(key: string): unknown {
-      const value = opened("get").get(keyOf("get", key));
-      if (value === undefined) return undefined;
-      const parsed = parseBoundedJson(value, VALUE_BOUNDS);
-      return parsed.ok ? parsed.value : undefined;
-    },
-    set(key: string, value: unknown): void {
-      const map = opened("set");
-      const name = keyOf("set", key);
-      writing("set");
-      // Serialized once, here: getters and toJSON run once, and what is counted is what is stored.
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(value);
-      } catch (error) {
-        throw modError(TypeError, `storage.set("${name}"): the value cannot be serialized as JSON (${messageOf(error)})`);
-      }
-      if (typeof text !== "string") throw modError(TypeError, `storage.set("${name}"): the value must be JSON data (string, number, boolean, null, array or plain object)`);
-      if (jsonDepth(text) > VALUE_BOUNDS.maxDepth) throw modError(TypeError, `storage.set("${name}"): the value is nested more than ${VALUE_BOUNDS.maxDepth} deep`);
-      const next = new Map(map);
-      next.set(name, text);
-      const bytes = used(next);
-      if (bytes > grant.bytes) {
-        context.deny(`storage.set("${name}"): would use ${bytes} of this mod's ${grant.bytes} bytes (mote.permissions.storage.bytes); delete keys or ask for more`);
-      }
-      save(next);
-      map.set(name, text);
-    },
-    delete(key: string): void {
-      const map = opened("delete");
-      const name = keyOf("delete", key);
-      if (!map.has(name)) return;
-      writing("delete");
-      map.delete(name);
-      save(map);
-    },
-    keys(): string[] {
-      return [...opened("keys").keys()];
-    },
-    /** Bytes in use and granted. */
-    usage(): { used: number; granted: number } {
-      return { used: used(opened("usage")), granted: grant.bytes };
-    },
-  });
+  get(key: string): unknown {
+    const { map } = StorageFacet.#opened(this, "get");
+    const value = map.get(keyOf("get", key));
+    if (value === undefined) return undefined;
+    const parsed = parseBoundedJson(value, VALUE_BOUNDS);
+    return parsed.ok ? parsed.value : undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    const { facet, map } = StorageFacet.#opened(this, "set");
+    const name = keyOf("set", key);
+    facet.#writing("set");
+    // Serialized once, here: getters and toJSON run once, and what is counted is what is stored.
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      throw modError(TypeError, `storage.set("${name}"): the value cannot be serialized as JSON (${messageOf(error)})`);
+    }
+    if (typeof text !== "string") throw modError(TypeError, `storage.set("${name}"): the value must be JSON data (string, number, boolean, null, array or plain object)`);
+    if (jsonDepth(text) > VALUE_BOUNDS.maxDepth) throw modError(TypeError, `storage.set("${name}"): the value is nested more than ${VALUE_BOUNDS.maxDepth} deep`);
+    const next = new Map(map);
+    next.set(name, text);
+    const bytes = used(next);
+    const granted = facet.#grant.bytes;
+    if (bytes > granted) facet.#context.deny(`storage.set("${name}"): would use ${bytes} of this mod's ${granted} bytes (mote.permissions.storage.bytes); delete keys or ask for more`);
+    facet.#save(next);
+    map.set(name, text);
+  }
+
+  delete(key: string): void {
+    const { facet, map } = StorageFacet.#opened(this, "delete");
+    const name = keyOf("delete", key);
+    if (!map.has(name)) return;
+    facet.#writing("delete");
+    map.delete(name);
+    facet.#save(map);
+  }
+
+  keys(): string[] {
+    return [...StorageFacet.#opened(this, "keys").map.keys()];
+  }
+
+  /** Bytes in use and granted. */
+  usage(): { used: number; granted: number } {
+    const { facet, map } = StorageFacet.#opened(this, "usage");
+    return { used: used(map), granted: facet.#grant.bytes };
+  }
 }
 
 /** Erases an identity's record and its index entry (the owner removed the mod). */
@@ -183,7 +215,7 @@ export function storageModule(preference: HostPreference): ModModule {
   return {
     specifier: "mote/storage",
     requires: STORAGE,
-    make: (context) => ({ default: makeStorageFacet(context, context.manifest.permissions.storage, preference) }),
+    make: (context) => ({ default: new StorageFacet(FACET_KEY, context, context.manifest.permissions.storage, preference) }),
     forget: (context) => forgetStorage(preference, storageIdentity(context.id, context.signer)),
   };
 }

@@ -74,6 +74,51 @@ interface Closable {
 }
 
 /**
+ * The runtime's key to its facet classes: every facet class is declared once, at module level (in
+ * flash on a board, where the host is preloaded), so a mod reaches it through `constructor`; its
+ * constructor takes this key first and refuses without it, so a mod cannot make a facet over a
+ * context or grant of its own. Mods never import host modules, so they never hold the key.
+ */
+export const FACET_KEY: object = Object.freeze({});
+
+/** Refuses the construction of facet `kind` by anyone without the runtime's key; `how` says how a mod gets one. */
+export function checkFacetKey(key: unknown, kind: string, how: string): void {
+  if (key !== FACET_KEY) throw modError(TypeError, `${kind}: a mod cannot construct it; ${how}`);
+}
+
+/** A refusal for a facet method called on something that is not a facet of its kind (detached or borrowed). */
+export function detachedCall(kind: string, method: string): Error {
+  return modError(TypeError, `${kind}.${method}: call it on the imported ${kind} (${kind}.${method}(...)), not detached`);
+}
+
+/**
+ * What a facet hands a mod for something it keeps going (a wake schedule, a hold-awake, a declared
+ * reading): `close()` ends it once (safe twice) and stopping the mod closes it. One frozen
+ * instance with a shared method, instead of a closure and an object per call.
+ */
+export class Revocable {
+  #context: ModContext | undefined;
+  #onClose: (() => void) | undefined;
+
+  constructor(key: unknown, context: ModContext, onClose: () => void) {
+    checkFacetKey(key, "handle", "the facet that started it returns one");
+    this.#context = context;
+    this.#onClose = onClose;
+    context.track(this);
+    harden(this);
+  }
+
+  close(): void {
+    if (typeof this !== "object" || this === null || !(#onClose in this)) throw detachedCall("handle", "close");
+    const context = this.#context, onClose = this.#onClose;
+    if (!context || !onClose) return;
+    this.#context = this.#onClose = undefined;
+    context.untrack(this);
+    onClose();
+  }
+}
+
+/**
  * What an IO facet instance opened on the board for a mod (the kit's revocation half): tracked by
  * the mod's context, so stopping the mod closes it; `use(operation)` hands it to the facet only
  * while the mod runs and until `close()`, else refuses with a mod error; `close()` is safe twice.
@@ -165,9 +210,12 @@ export function withFormat<C extends abstract new (...args: never[]) => object>(
 export class FacetScopes<Scope> {
   readonly #scopes = new WeakMap<Function, Scope>();
   readonly #kind: string;
+  readonly #how: string | undefined;
 
-  constructor(kind: string) {
+  /** `how`: how a mod constructs the class, named when it is constructed any other way (default: `new device.io.<kind>(options)`). */
+  constructor(kind: string, how?: string) {
     this.#kind = kind;
+    this.#how = how;
   }
 
   /** A hardened subclass of `Shared` for one mod, constructed with `scope`. */
@@ -184,6 +232,6 @@ export class FacetScopes<Scope> {
       const scope = this.#scopes.get(at as Function);
       if (scope !== undefined) return scope;
     }
-    throw modError(TypeError, `${this.#kind}: construct it as new device.io.${this.#kind}(options)`);
+    throw modError(TypeError, `${this.#kind}: construct it as ${this.#how ?? `new device.io.${this.#kind}(options)`}`);
   }
 }
