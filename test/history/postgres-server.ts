@@ -2,11 +2,11 @@
 // /usr/lib/postgresql/<version>/bin), a new cluster in a temporary folder, listening only on
 // 127.0.0.1 on a free port, trust authentication for the local test user. PostgreSQL refuses to
 // run as root, so under root the cluster belongs to the `postgres` system user.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { startOnFreePort } from '../harness/ports.ts';
 
 export interface PostgresServer {
   /** postgres://USER@127.0.0.1:PORT/postgres */
@@ -22,15 +22,6 @@ export function postgresBin(): string | undefined {
   return versions.length ? join(root, versions[0], 'bin') : undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
@@ -44,15 +35,13 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = join(dir, 'data');
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', user, '--auth=trust', '--no-sync', '-E', 'UTF8'], { encoding: 'utf8', ...owner });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  const port = await freePort();
-  const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', dir, '-c', 'fsync=off'], { stdio: ['ignore', 'ignore', 'pipe'], ...owner });
-  let log = '';
-  child.stderr!.on('data', (chunk) => (log += chunk));
+  // Waited for until it listens (its exit said at once); a port taken meanwhile is retried.
+  const { port, child, stderr } = await startOnFreePort('postgres', (candidate) => spawn(join(bin, 'postgres'), ['-D', data, '-p', String(candidate), '-c', 'listen_addresses=127.0.0.1', '-k', dir, '-c', 'fsync=off'], { stdio: ['ignore', 'ignore', 'pipe'], ...owner }));
   const ready = join(bin, 'pg_isready');
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`postgres exited: ${log}`);
+    if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr()}`);
     if (spawnSync(ready, ['-h', '127.0.0.1', '-p', String(port)]).status === 0) break;
-    if (i > 300) throw new Error(`postgres did not accept connections in 30 s: ${log}`);
+    if (i > 300) throw new Error(`postgres did not accept connections in 30 s: ${stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {

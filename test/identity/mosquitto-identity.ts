@@ -3,34 +3,14 @@
 // the registry triggers after each change. Skips (returns undefined) without mosquitto.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildMosquittoPlugin, keepMosquittoInSync, mosquittoIdentityConfig, writeMosquittoAuth } from '../../tools/identity/mosquitto.ts';
 import type { IdentityRegistry } from '../../tools/identity/registry.ts';
 import { mosquittoBinary } from '../net/mosquitto.ts';
+import { startOnFreePort } from '../harness/ports.ts';
 
 const running = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function accepting(port: number): Promise<void> {
-  for (let tries = 0; tries < 250; tries++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`mosquitto did not listen on ${port} within 5 s`);
-}
 
 export async function mosquittoWithIdentity(registry: IdentityRegistry): Promise<{ url: string } | undefined> {
   const binary = mosquittoBinary();
@@ -38,16 +18,17 @@ export async function mosquittoWithIdentity(registry: IdentityRegistry): Promise
   const dir = mkdtempSync(join(tmpdir(), 'mote-mosquitto-identity-'));
   const plugin = buildMosquittoPlugin(join(tmpdir(), 'mote-mosquitto-plugin'));
   const files = writeMosquittoAuth(registry, dir);
-  const port = await freePort();
   const config = join(dir, 'mosquitto.conf');
-  // `user`: run as whoever runs the test (root would otherwise drop to "mosquitto", which cannot read the 0600 files).
-  writeFileSync(config, [`user ${userInfo().username}`, `listener ${port} 127.0.0.1`, ...mosquittoIdentityConfig(plugin, files), 'log_dest stderr', 'log_type warning', ''].join('\n'));
-  const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Waited for until it listens (its exit said at once, with its errors); a port taken meanwhile is retried.
+  const { port, child } = await startOnFreePort('mosquitto (identity plugin)', (candidate) => {
+    // `user`: run as whoever runs the test (root would otherwise drop to "mosquitto", which cannot read the 0600 files).
+    writeFileSync(config, [`user ${userInfo().username}`, `listener ${candidate} 127.0.0.1`, ...mosquittoIdentityConfig(plugin, files), 'log_dest stderr', 'log_type warning', ''].join('\n'));
+    return spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  });
   child.stderr!.on('data', (chunk) => process.env.MOTE_TEST_VERBOSE && process.stderr.write(chunk));
   running.add(child);
   child.once('exit', () => running.delete(child));
   keepMosquittoInSync(registry, dir, () => child.kill('SIGHUP'));
-  await accepting(port);
   return { url: `mqtt://127.0.0.1:${port}` };
 }
 
