@@ -19,6 +19,7 @@ import { benchEndurance } from './endurance.ts';
 import { benchChip } from './chip.ts';
 import { benchHistory } from './history.ts';
 import { benchConfig } from './config.ts';
+import { benchBattery } from './battery.ts';
 
 export interface BenchOptions {
   /** Intel Lab data folder for the sampling benchmark. */
@@ -42,6 +43,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   chip: benchChip,
   history: benchHistory,
   config: benchConfig,
+  battery: benchBattery,
 };
 
 const { values, positionals: selected } = parseArgs({
