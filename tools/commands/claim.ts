@@ -7,6 +7,7 @@ import { connectBroker, OPERATOR_BROKER_OPTIONS } from '../mqtt-connect.ts';
 import { CLONE_ALERT_PREFIX, type CloneAlert } from '../identity/aedes-guard.ts';
 import { defaultRegistryFile, IdentityRegistry } from '../identity/registry.ts';
 import { claimDevice } from '../identity/service.ts';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
 
@@ -26,7 +27,7 @@ export async function claimCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The retained clone alerts on the broker (each within `settleMs` of subscribing). */
+/** The retained clone alerts on the broker (all of them: tools/retained-snapshot.ts). */
 export async function readCloneAlerts(client: Awaited<ReturnType<typeof connectBroker>>, settleMs = 500): Promise<CloneAlert[]> {
   const alerts: CloneAlert[] = [];
   const handler = (topic: string, payload: Buffer) => {
@@ -38,8 +39,7 @@ export async function readCloneAlerts(client: Awaited<ReturnType<typeof connectB
     }
   };
   client.on('message', handler);
-  await client.subscribeAsync(`${CLONE_ALERT_PREFIX}+/clone`, { qos: 1 });
-  await new Promise((done) => setTimeout(done, settleMs));
+  await subscribeRetained(client, `${CLONE_ALERT_PREFIX}+/clone`, { quietMs: settleMs });
   client.off('message', handler);
   return alerts;
 }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import { describeBattery, Fleet, logLinesOf, ROOT } from '../console/web/fleet.js';
 import { connectBroker, OPERATOR_BROKER_OPTIONS } from '../mqtt-connect.ts';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 /** Retained states arrive right after subscribing; this long a silence means we have them all. */
 const SETTLE_MS = 400;
@@ -21,15 +22,8 @@ function subscribe(client: MqttClient, filter: string): Promise<void> {
 }
 
 async function collectStates(client: MqttClient, fleet: Fleet, waitMs: number): Promise<void> {
-  let last = Date.now();
-  client.on('message', (topic, payload) => {
-    if (fleet.apply(topic, payload.toString()) !== undefined) last = Date.now();
-  });
-  await subscribe(client, `${ROOT}+/state`);
-  const started = Date.now();
-  while (Date.now() - started < waitMs && (Date.now() - last < SETTLE_MS || Date.now() - started < SETTLE_MS)) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  client.on('message', (topic, payload) => void fleet.apply(topic, payload.toString()));
+  await subscribeRetained(client, `${ROOT}+/state`, { quietMs: SETTLE_MS, maxMs: waitMs });
 }
 
 export function devicesTable(fleet: Fleet): string {

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { connectBroker, OPERATOR_BROKER_OPTIONS } from '../mqtt-connect.ts';
 import { clearRetained, readOffer } from '../ota/operator.ts';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 const OFFER = /^mote\/v1\/([^/]+)\/ota\/offer$/;
 const CHUNK = /^mote\/v1\/([^/]+)\/ota\/chunk\/([^/]+)\/\d+$/;
@@ -18,10 +19,8 @@ export async function offersCommand(args: string[]): Promise<number> {
   try {
     const waiting = new Map<string, Waiting>();
     const entry = (device: string) => waiting.get(device) ?? waiting.set(device, { device, offer: undefined, chunkTopics: [] }).get(device)!;
-    let last = Date.now();
     client.on('message', (topic, payload, packet) => {
       if (!packet.retain || !payload.length) return;
-      last = Date.now();
       const offer = OFFER.exec(topic);
       if (offer) {
         try {
@@ -34,8 +33,7 @@ export async function offersCommand(args: string[]): Promise<number> {
       if (chunk) entry(chunk[1]).chunkTopics.push(topic);
     });
     const device = values.device ?? '+';
-    await client.subscribeAsync([`mote/v1/${device}/ota/offer`, `mote/v1/${device}/ota/chunk/#`], { qos: 1 });
-    while (Date.now() - last < SETTLE_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+    await subscribeRetained(client, [`mote/v1/${device}/ota/offer`, `mote/v1/${device}/ota/chunk/#`], { quietMs: SETTLE_MS });
     const found = [...waiting.values()].sort((a, b) => a.device.localeCompare(b.device));
     if (!found.length) {
       process.stdout.write(`no offers are waiting${values.device ? ` for ${values.device}` : ''}\n`);

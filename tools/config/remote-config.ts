@@ -6,6 +6,7 @@
 // console's relay use these.
 import type { MqttClient } from 'mqtt';
 import { CONFIG_WIRE_VERSION, configReportedTopic, configTopic, parseTypedValue, valuesProblems, type ConfigSchema } from '../../modules/permissions/config-schema.ts';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 /** What a device says about a mod's configuration (`config-reported/<mod>`). */
 export interface ConfigReport {
@@ -43,16 +44,14 @@ export class ConfigRefused extends Error {
   }
 }
 
-/** Retained messages arrive right after subscribing; this long a silence after the SUBACK means we have them. */
-const SETTLE_MS = 300;
-
-/** The retained JSON messages on `filters` (topic → parsed; unreadable ones left out). */
-export async function readRetained(client: MqttClient, filters: string[], settleMs = SETTLE_MS): Promise<Map<string, unknown>> {
+/**
+ * The retained JSON messages on `filters` (topic → parsed; unreadable ones left out), once the
+ * broker has sent them all (tools/retained-snapshot.ts: quiet for `quietMs` and a probe round trip).
+ */
+export async function readRetained(client: MqttClient, filters: string[], quietMs?: number): Promise<Map<string, unknown>> {
   const found = new Map<string, unknown>();
-  let last = Date.now();
   const onMessage = (topic: string, payload: Buffer, packet: { retain?: boolean }) => {
     if (!packet.retain || !payload.length) return;
-    last = Date.now();
     try {
       found.set(topic, JSON.parse(payload.toString()));
     } catch {
@@ -61,9 +60,7 @@ export async function readRetained(client: MqttClient, filters: string[], settle
   };
   client.on('message', onMessage);
   try {
-    await client.subscribeAsync(filters, { qos: 1 });
-    last = Date.now();
-    while (Date.now() - last < settleMs) await new Promise((resolve) => setTimeout(resolve, 25));
+    await subscribeRetained(client, filters, { quietMs });
     await client.unsubscribeAsync(filters);
   } finally {
     client.off('message', onMessage);
