@@ -147,8 +147,12 @@ export async function searchFleet(steps = STEPS, log = (line: string) => process
       if (!result.kept) {
         // What the silent devices were doing: their last session events and host log lines.
         const silent = devices.map(({ device }, index) => ({ device, id: `fleet-${index}` })).filter(({ id }) => !(arrivals.get(id) ?? []).some((arrival) => arrival.at >= from && arrival.at < to));
+        // Every silent id (booted early or late?), then a few in detail with their MQTT session's
+        // last events (a connect that timed out under load backs off up to a minute).
+        log(`bench:   silent: ${silent.map(({ id }) => id).join(', ')}`);
         for (const { device, id } of silent.slice(0, 3)) {
-          log(`bench:   ${id} (${device.alive ? 'alive' : 'dead'}, virtual ${Math.round(device.clock.now)} ms, ${(arrivals.get(id) ?? []).length} readings ever): ${device.logLines.slice(-4).map((line) => `[${line.tag}] ${line.text}`).join(' | ')}`);
+          const net = device.logLines.filter((line) => line.tag === 'net').slice(-3).map((line) => `${line.time} ${line.text}`);
+          log(`bench:   ${id} (${device.alive ? 'alive' : 'dead'}, virtual ${Math.round(device.clock.now)} ms, ${(arrivals.get(id) ?? []).length} readings ever): ${device.logLines.slice(-4).map((line) => `[${line.tag}] ${line.text}`).join(' | ')}; session: ${net.join(' | ') || 'no events'}`);
         }
         break;
       }

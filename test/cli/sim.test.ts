@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 
-// A bound on a CLI that hangs (then status is null and the test fails with what it printed),
-// not on how long it may take: mocha cannot time out a test blocked in spawnSync.
+// Each run of the CLI costs about 4-5 s of CPU (tsx, the TypeScript type-check of the mod, the XS
+// boot): on a 2-core machine at load average 30-60 that is well past mocha's default 30 s, which
+// failed this file once although nothing was wrong. HANG_MS bounds a CLI that hangs (status is then
+// null and the test fails with what it printed), not how long it may take; mocha cannot time out a
+// test blocked in spawnSync, so the tests' own timeout is above it.
 const HANG_MS = 120_000;
 
 function mote(...args: string[]) {
@@ -15,7 +18,8 @@ function mote(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('mote CLI', () => {
+describe('mote CLI', function () {
+  this.timeout(3 * HANG_MS); // a test runs up to three CLIs
   const dir = mkdtempSync(join(tmpdir(), 'mote-cli-'));
 
   it('mote sim --mod mods/blink --duration 1m --warp --report shows the LED toggling in virtual time', () => {
