@@ -6,81 +6,27 @@
 // A persistent session (clean = false, client id = device id) lets the broker keep the
 // subscriptions and queue QoS 1 commands while the device is away.
 import TextEncoder from "text/encoder";
-import type { NewMessage, Outbox, OutboxEntry } from "net/outbox";
-import { batchEnvelope, splitTelemetry, telemetryEnvelope, WIRE_VERSION } from "net/envelope";
-import { topicMatches } from "net/topic-grant";
+import type { NewMessage, Outbox } from "net/outbox";
+import { OutboxSender } from "net/outbox-sender";
+import { drainOutbox } from "net/outbox-drain";
+import { Presence } from "net/presence";
+import { Subscriptions, type SubscriptionState } from "net/subscriptions";
+import { CONNACK, DISCONNECT, OUTBOX_IDS, PUBACK, SUBACK, type DrainReport, type MessageHandler, type MqttClientLike, type RefusalListener, type SessionOptions } from "net/session-types";
 
-export interface MqttClientLike {
-  write(data: ArrayBuffer | ArrayBufferView | null, options: object): number;
-  read(count?: number): ArrayBuffer | undefined;
-  close(): void;
-}
+export type { BatchOptions, DrainReport, MessageHandler, MqttClientLike, MqttNetwork, RefusalListener, SessionConfig, SessionOptions, SessionTimer } from "net/session-types";
 
-/** `device.network.mqtt` (or `.mqtts`): the ECMA-419 client class and its socket/DNS options. */
-export interface MqttNetwork {
-  io: new (options: any) => MqttClientLike;
-  [option: string]: unknown;
-}
-
-export interface SessionConfig {
-  deviceId: string;
-  host: string;
-  port: number;
-  secure: boolean;
-  user?: string;
-  password?: string;
-}
-
-export interface SessionTimer {
-  set(callback: () => void, interval?: number, repeat?: number): object;
-  clear(timer: object | undefined | null): void;
-}
-
-export interface SessionOptions {
-  config: SessionConfig;
-  network: MqttNetwork;
-  timer: SessionTimer;
-  outbox: Outbox;
-  /** Unix ms (the device's wall clock). */
-  now(): number;
-  /** 0 ≤ x < 1, for the reconnect jitter. */
-  random(): number;
-  log(text: string): void;
-  /** Extra fields for the retained state message (host version, mods, …). */
-  describe?(): Record<string, unknown>;
-  backoff?: { initialMs: number; maxMs: number };
-  batch?: { maxItems: number; maxBytes: number; lingerMs: number };
-  /** QoS 1 publishes in flight at once. */
-  window?: number;
-  keepAliveMs?: number;
-}
-
-export type MessageHandler = (topic: string, payload: ArrayBuffer) => void;
-
-const CONNACK = 2;
 /** `reconnect()`: ms between leaving and connecting again. */
 const RECONNECT_AFTER_MS = 1000;
-const PUBACK = 4;
-const SUBSCRIBE = 8;
-const UNSUBSCRIBE = 10;
-const DISCONNECT = 14;
 const CONNECT_TIMEOUT_MS = 20000;
-/**
- * Packet ids (MQTT 3.1.1 §2.3.1): an outbox publish takes 1 + (seq of its first message mod
- * OUTBOX_IDS), so a resend after a reconnect or a reboot carries its original id (§4.4) without
- * storing it; `state`, SUBSCRIBE and UNSUBSCRIBE take the ids above.
- */
-const OUTBOX_IDS = 60000;
-/** `announce()` calls this close together publish one `state`. */
-const ANNOUNCE_COALESCE_MS = 2000;
 
-/** What a clean shutdown left in the outbox (still in flash, sent at the next connection). */
-export interface DrainReport {
-  left: number;
-  firstSeq?: number;
-  lastSeq?: number;
-  /** Wall ms the drain took. */
-  ms: number;
+/**
+ * Ms before connection attempt `attempt` (0: the first retry): exponential backoff with "equal
+ * jitter", half the step fixed and half random (`random` in [0, 1)), so a fleet that lost the
+ * same broker does not come back in lockstep.
+ */
+export function backoffDelay(backoff: { initialMs: number; maxMs: number }, attempt: number, random: number): number {
+  const step = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(step / 2 + random * (step / 2));
 }
 
 export class Session {
@@ -91,31 +37,21 @@ export class Session {
   readonly stats = { connects: 0, disconnects: 0, published: 0, redelivered: 0, batches: 0, received: 0 };
   readonly #options: SessionOptions;
   readonly #backoff: { initialMs: number; maxMs: number };
-  readonly #batch: { maxItems: number; maxBytes: number; lingerMs: number };
-  readonly #window: number;
+  readonly #sender: OutboxSender;
+  readonly #subscriptions: Subscriptions;
+  readonly #presence: Presence;
   #client: MqttClientLike | undefined;
   #connected = false;
   #stopped = true;
   #attempt = 0;
   #retryTimer: object | undefined;
   #connectTimer: object | undefined;
-  #pumpTimer: object | undefined;
-  #pumpQueued = false;
-  #announceTimer: object | undefined;
   #controlId = OUTBOX_IDS;
   /** The broker login; rotation (net/identity) replaces it without a reboot. */
   #credentials: { user?: string; password?: string };
-  #draining: { deadline: number; poll: object; done: (report: DrainReport) => void; started: number } | undefined;
+  #draining = false;
   /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
   readonly #dropListeners = new Map<string, (seq: number, reason: string) => void>();
-  /** Packet id → the outbox seqs its PUBACK acknowledges. */
-  readonly #inflight = new Map<number, number[]>();
-  /** Seqs written in the current connection (awaiting PUBACK). */
-  readonly #written = new Set<number>();
-  /** A message handler ran in this turn: the next one waits for a turn of its own. */
-  #handlerRanThisTurn = false;
-  /** Broker filter → handlers (each subscriber's own wrapper). */
-  readonly #filters = new Map<string, Set<MessageHandler>>();
   /** Told after each CONNACK, once `state` is out (`onConnected`). */
   readonly #connectListeners: (() => void)[] = [];
   lastError: string | undefined;
@@ -123,12 +59,24 @@ export class Session {
   constructor(options: SessionOptions) {
     this.#options = options;
     this.deviceId = options.config.deviceId;
-    this.stateTopic = `mote/v1/${this.deviceId}/state`;
-    this.logTopic = `mote/v1/${this.deviceId}/log`;
     this.outbox = options.outbox;
     this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60000 };
-    this.#batch = options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 };
-    this.#window = options.window ?? 8;
+    const write = (data: ArrayBuffer | ArrayBufferView | null, packet: object) => this.#write(data, packet);
+    this.#sender = new OutboxSender({
+      outbox: this.outbox,
+      timer: options.timer,
+      write,
+      connected: () => this.#connected,
+      batch: options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 },
+      window: options.window ?? 8,
+      stats: this.stats,
+      log: options.log,
+    });
+    const nextId = () => this.#nextControlId();
+    this.#subscriptions = new Subscriptions({ timer: options.timer, write, nextId, log: options.log, refused: () => this.announce() });
+    this.#presence = new Presence({ deviceId: this.deviceId, timer: options.timer, write, connected: () => this.#connected, nextId, now: options.now, ...(options.describe ? { describe: options.describe } : {}), status: () => this.status() });
+    this.stateTopic = this.#presence.stateTopic;
+    this.logTopic = this.#presence.logTopic;
     const { user, password } = options.config;
     this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
   }
@@ -182,13 +130,13 @@ export class Session {
     const timer = this.#options.timer;
     timer.clear(this.#retryTimer);
     timer.clear(this.#connectTimer);
-    timer.clear(this.#pumpTimer);
-    timer.clear(this.#announceTimer);
-    this.#retryTimer = this.#connectTimer = this.#pumpTimer = this.#announceTimer = undefined;
+    this.#retryTimer = this.#connectTimer = undefined;
+    this.#presence.stop();
+    this.#sender.stop();
     const client = this.#client;
     if (client && this.#connected) {
       try {
-        this.#publishState(false, extra);
+        this.#presence.publishState(false, extra);
         client.write(null, { operation: DISCONNECT });
       } catch {
         // The connection is going away anyway; the last will covers it.
@@ -204,25 +152,13 @@ export class Session {
    */
   drain(graceMs: number, done: (report: DrainReport) => void): void {
     if (this.#draining) return;
-    const started = this.#options.now();
-    const check = () => {
-      const draining = this.#draining;
-      if (!draining) return;
-      const entries = this.outbox.entries;
-      if (entries.length && this.#options.now() < draining.deadline && !this.#stopped) return;
-      this.#options.timer.clear(draining.poll);
-      this.#draining = undefined;
-      const report: DrainReport = { left: entries.length, ms: this.#options.now() - draining.started };
-      if (entries.length) {
-        report.firstSeq = entries[0].seq;
-        report.lastSeq = entries[entries.length - 1].seq;
-      }
-      this.#options.log(entries.length ? `shutdown: ${entries.length} message(s) left in the outbox (seq ${report.firstSeq}-${report.lastSeq}), kept in flash for the next connection` : `shutdown: outbox drained in ${report.ms} ms`);
-      this.stop();
+    this.#draining = true;
+    const { timer, now, log } = this.#options;
+    const powers = { outbox: this.outbox, timer, now, log, stopped: () => this.#stopped, stop: () => this.stop() };
+    drainOutbox(powers, graceMs, (report) => {
+      this.#draining = false;
       done(report);
-    };
-    this.#draining = { deadline: started + graceMs, poll: this.#options.timer.set(check, 10, 10), done, started };
-    check();
+    });
   }
 
   /** `listener(seq, reason)` runs when the outbox drops a message of `owner` (fairness audit). */
@@ -242,11 +178,7 @@ export class Session {
    * each of its steps; each full state is about 1 KB on the wire).
    */
   announce(): void {
-    if (!this.#connected || this.#announceTimer) return;
-    this.#announceTimer = this.#options.timer.set(() => {
-      this.#announceTimer = undefined;
-      if (this.#connected) this.#publishState(true);
-    }, ANNOUNCE_COALESCE_MS);
+    this.#presence.announce();
   }
 
   /**
@@ -255,8 +187,7 @@ export class Session {
    * (runtime/log-levels). Returns whether it went out.
    */
   log(tag: string, text: string, level = "info"): boolean {
-    const body = JSON.stringify({ ts: this.#options.now(), tag, level, text });
-    return this.#write(new TextEncoder().encode(body), { topic: this.logTopic, QoS: 0 });
+    return this.#presence.log(tag, text, level);
   }
 
   /** `listener` runs after each connect (CONNACK), right after the retained `state` went out. */
@@ -275,19 +206,17 @@ export class Session {
   /** Persists a message in the outbox and sends it as soon as the connection allows. */
   enqueue(message: NewMessage): number {
     const seq = this.outbox.append(message);
-    this.#schedulePump();
+    this.#sender.schedule();
     return seq;
   }
 
-  /** Adds a handler for a broker filter; the first handler subscribes at the broker. */
-  subscribe(filter: string, handler: MessageHandler): void {
-    let handlers = this.#filters.get(filter);
-    if (!handlers) {
-      handlers = new Set();
-      this.#filters.set(filter, handlers);
-      if (this.#connected) this.#write(null, { operation: SUBSCRIBE, id: this.#nextControlId(), items: [{ topic: filter, QoS: 1 }] });
-    }
-    handlers.add(handler);
+  /**
+   * Adds a handler for a broker filter; the first handler subscribes at the broker (net/
+   * subscriptions). `onRefused(filter)` runs when the broker refuses the filter (SUBACK 0x80,
+   * MQTT 3.1.1 §3.9.3); its messages are then not delivered until a later SUBSCRIBE is granted.
+   */
+  subscribe(filter: string, handler: MessageHandler, onRefused?: RefusalListener): void {
+    this.#subscriptions.add(filter, handler, onRefused);
   }
 
   /**
@@ -296,12 +225,12 @@ export class Session {
    * session, so commands sent while it is down still wait for it.
    */
   unsubscribe(filter: string, handler: MessageHandler, atBroker: boolean): void {
-    const handlers = this.#filters.get(filter);
-    if (!handlers) return;
-    handlers.delete(handler);
-    if (handlers.size) return;
-    this.#filters.delete(filter);
-    if (atBroker && this.#connected) this.#write(null, { operation: UNSUBSCRIBE, id: this.#nextControlId(), items: [{ topic: filter }] });
+    this.#subscriptions.remove(filter, handler, atBroker);
+  }
+
+  /** What the broker answered for `filter` in this connection: asked, granted, refused, or undefined. */
+  subscription(filter: string): SubscriptionState | undefined {
+    return this.#subscriptions.state(filter);
   }
 
   status(): Record<string, unknown> {
@@ -310,13 +239,22 @@ export class Session {
       ...this.stats,
       outbox: { queued: this.outbox.entries.length, bytes: this.outbox.bytes, dropped: this.outbox.dropped, nextSeq: this.outbox.nextSeq },
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...this.#refusedStatus(),
     };
+  }
+
+  /** `refused`: the filters the broker refused in this connection, and refusals since boot. */
+  #refusedStatus(): { refused?: string[]; refusals?: number } {
+    const refusals = this.#subscriptions.refusals;
+    if (!refusals) return {};
+    const refused = this.#subscriptions.refused();
+    return { ...(refused.length ? { refused } : {}), refusals };
   }
 
   #connect(): void {
     if (this.#stopped) return;
     const { config, network, timer } = this.#options;
-    const will = { topic: this.stateTopic, message: `{"v":${WIRE_VERSION},"online":false}`, QoS: 1, retain: true };
+    const will = this.#presence.will();
     const session = this;
     try {
       const { io: Client, ...networkOptions } = network;
@@ -329,7 +267,7 @@ export class Session {
         keepAlive: this.#options.keepAliveMs ?? 60000,
         will,
         ...this.#credentials,
-        onControl(message: { operation: number; id?: number }) {
+        onControl(message: { operation: number; id?: number; payload?: unknown }) {
           session.#onControl(message);
         },
         onReadable(this: MqttClientLike, count: number, info: { topic?: string }) {
@@ -349,7 +287,7 @@ export class Session {
     }, CONNECT_TIMEOUT_MS);
   }
 
-  #onControl(message: { operation: number; id?: number }): void {
+  #onControl(message: { operation: number; id?: number; payload?: unknown }): void {
     if (message.operation === CONNACK) {
       this.#options.timer.clear(this.#connectTimer);
       this.#connectTimer = undefined;
@@ -357,21 +295,16 @@ export class Session {
       this.#attempt = 0;
       this.lastError = undefined;
       this.stats.connects++;
-      this.#written.clear();
-      this.#inflight.clear();
+      this.#sender.reset();
       this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
-      this.#publishState(true);
+      this.#presence.publishState(true);
       for (const listener of this.#connectListeners) listener();
-      const items = [...this.#filters.keys()].map((topic) => ({ topic, QoS: 1 }));
-      if (items.length) this.#write(null, { operation: SUBSCRIBE, id: this.#nextControlId(), items });
-      this.#pump();
+      this.#subscriptions.connected();
+      this.#sender.pump();
     } else if (message.operation === PUBACK && message.id !== undefined) {
-      const seqs = this.#inflight.get(message.id);
-      if (!seqs) return;
-      this.#inflight.delete(message.id);
-      for (const seq of seqs) this.#written.delete(seq);
-      this.outbox.acknowledgeAll(seqs);
-      this.#pump();
+      this.#sender.acknowledged(message.id);
+    } else if (message.operation === SUBACK) {
+      this.#subscriptions.acknowledged(message.id, message.payload);
     }
   }
 
@@ -380,57 +313,34 @@ export class Session {
     const payload = client.read(count) ?? new ArrayBuffer(0);
     if (topic === undefined) return;
     this.stats.received++;
-    // Each handler (each subscriber's wrapper: one mod, or the host) in a turn of its own, so the
-    // promise jobs one mod's callback queues run, and are blamed on it, before the next mod is
-    // entered. One handler per turn runs at once (the common case costs no timer; the client may
-    // hand over several messages in one turn); the others get a 0 ms timer each, skipped if the
-    // handler was removed meanwhile. The flag clears in a promise job queued after the handler's.
-    for (const [filter, handlers] of this.#filters) {
-      if (!topicMatches(filter, topic)) continue;
-      for (const handler of [...handlers]) {
-        if (this.#handlerRanThisTurn) {
-          this.#options.timer.set(() => void (handlers.has(handler) && this.#runHandler(handler, topic, payload)), 0);
-        } else this.#runHandler(handler, topic, payload);
-      }
-    }
-  }
-
-  #runHandler(handler: MessageHandler, topic: string, payload: ArrayBuffer): void {
-    this.#handlerRanThisTurn = true;
-    try {
-      handler(topic, payload);
-    } finally {
-      void Promise.resolve().then(() => (this.#handlerRanThisTurn = false));
-    }
+    this.#subscriptions.route(topic, payload);
   }
 
   #onDisconnected(reason: string): void {
     const wasConnected = this.#connected;
-    this.#drop();
+    this.#drop(true);
     this.lastError = reason;
     if (wasConnected) {
       this.stats.disconnects++;
       this.#options.log(`disconnected: ${reason}`);
     }
     if (this.#stopped) return;
-    // Exponential backoff with "equal jitter": half the step is fixed, half random, so a fleet
-    // that lost the same broker does not come back in lockstep.
-    const step = Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** Math.min(this.#attempt, 30));
-    const delay = Math.round(step / 2 + this.#options.random() * (step / 2));
-    this.#attempt++;
+    const delay = backoffDelay(this.#backoff, this.#attempt++, this.#options.random());
     this.#retryTimer = this.#options.timer.set(() => {
       this.#retryTimer = undefined;
       this.#connect();
     }, delay);
   }
 
-  #drop(): void {
+  /** Closes the client; `lost`: the connection ended without the session asking (net/outbox-sender). */
+  #drop(lost = false): void {
     const timer = this.#options.timer;
     timer.clear(this.#connectTimer);
     this.#connectTimer = undefined;
     this.#connected = false;
-    this.#inflight.clear();
-    this.#written.clear();
+    if (lost) this.#sender.connectionLost();
+    else this.#sender.reset();
+    this.#subscriptions.disconnected();
     const client = this.#client;
     this.#client = undefined;
     try {
@@ -438,97 +348,6 @@ export class Session {
     } catch {
       // already closed
     }
-  }
-
-  #publishState(online: boolean, more: Record<string, unknown> = {}): void {
-    const extra = this.#options.describe?.() ?? {};
-    const state = { v: WIRE_VERSION, online, ...more, ts: this.#options.now(), ...extra, session: this.status() };
-    this.#write(new TextEncoder().encode(JSON.stringify(state)), { topic: this.stateTopic, QoS: 1, retain: true, id: this.#nextControlId() });
-  }
-
-  #schedulePump(): void {
-    if (!this.#connected || this.#pumpTimer || this.#pumpQueued) return;
-    if (!this.#batch.lingerMs) {
-      // At the end of this turn (a promise job, no timer): what the mod publishes in one turn
-      // goes out together, and nothing waits for the next event from the platform.
-      this.#pumpQueued = true;
-      Promise.resolve().then(() => {
-        this.#pumpQueued = false;
-        this.#pump();
-      });
-      return;
-    }
-    this.#pumpTimer = this.#options.timer.set(() => {
-      this.#pumpTimer = undefined;
-      this.#pump();
-    }, this.#batch.lingerMs);
-  }
-
-  /** Sends unsent outbox entries, oldest first, while the in-flight window has room. */
-  #pump(): void {
-    const entries = this.outbox.entries;
-    for (let i = 0; i < entries.length && this.#connected && this.#inflight.size < this.#window; i++) {
-      const first = entries[i];
-      if (this.#written.has(first.seq)) continue;
-      const group = this.#group(entries, i);
-      if (!this.#send(group)) return;
-    }
-  }
-
-  /**
-   * `first` and, when batchable, later unsent entries of the same mod's telemetry. A message sent
-   * before goes out again with the very entries it was first sent with (they were acknowledged
-   * together, so they are live together): same packet id, DUP set (MQTT 3.1.1 §3.3.1.1, §4.4).
-   */
-  #group(entries: readonly OutboxEntry[], index: number): OutboxEntry[] {
-    const first = entries[index];
-    const group = [first];
-    if (first.sent) {
-      for (let j = index + 1; j < entries.length && entries[j].continues && entries[j].sent; j++) group.push(entries[j]);
-      return group;
-    }
-    const split = first.batch ? splitTelemetry(first.topic) : undefined;
-    if (!split || this.#batch.maxItems < 2) return group;
-    let bytes = first.length;
-    for (let j = index + 1; j < entries.length && group.length < this.#batch.maxItems; j++) {
-      const next = entries[j];
-      // Contiguous runs only, so that a resend can rebuild the publish from its first entry on.
-      if (next.sent || this.#written.has(next.seq) || !next.batch || next.qos !== first.qos || next.seq !== group[group.length - 1].seq + 1) break;
-      if (splitTelemetry(next.topic)?.root !== split.root) break;
-      if (bytes + next.length > this.#batch.maxBytes) break;
-      bytes += next.length;
-      group.push(next);
-    }
-    return group;
-  }
-
-  #send(group: OutboxEntry[]): boolean {
-    const outbox = this.outbox;
-    const first = group[0];
-    let topic = first.topic;
-    let payload: string;
-    if (group.length === 1) {
-      const body = outbox.body(first);
-      payload = first.raw ? body : telemetryEnvelope(first, body, first.sent);
-    } else {
-      topic = splitTelemetry(first.topic)!.root;
-      payload = batchEnvelope(group, group.map((entry) => splitTelemetry(entry.topic)!.relative), group.map((entry) => outbox.body(entry)), first.sent);
-      this.stats.batches++;
-    }
-    const id = first.qos ? 1 + (first.seq % OUTBOX_IDS) : undefined;
-    if (id !== undefined && this.#inflight.has(id)) return false; // its namesake is still in flight
-    const duplicate = first.qos > 0 && first.sent;
-    const redelivered = group.filter((entry) => entry.sent).length;
-    // Marked before it leaves: a power cut right after the write must not let it go out again
-    // without DUP (a repeat marked as one that never went out is harmless; the reverse is not).
-    outbox.markSentAll(group);
-    if (!this.#write(new TextEncoder().encode(payload), { topic, QoS: first.qos, retain: first.retain, ...(duplicate ? { duplicate: true } : {}), ...(id !== undefined ? { id } : {}) })) return false;
-    this.stats.redelivered += redelivered;
-    this.stats.published += group.length;
-    for (const entry of group) this.#written.add(entry.seq);
-    if (id !== undefined) this.#inflight.set(id, group.map((entry) => entry.seq));
-    else outbox.acknowledgeAll(group.map((entry) => entry.seq));
-    return true;
   }
 
   #write(data: ArrayBuffer | ArrayBufferView | null, options: object): boolean {
