@@ -1,23 +1,5 @@
 // `mote <command>`: the operator's and mod author's tool.
 import { closest, distance } from 'fastest-levenshtein';
-import { consoleCommand } from './commands/console.ts';
-import { exportCommand } from './commands/export.ts';
-import { devicesCommand, logsCommand } from './commands/fleet.ts';
-import { newCommand } from './commands/new.ts';
-import { startCommand } from './commands/start.ts';
-import { testCommand } from './commands/test.ts';
-import { simCommand, simRunCommand } from './commands/sim.ts';
-import { buildCommand, keygenCommand, signCommand, verifyCommand } from './commands/package.ts';
-import { installCommand, releaseCommand, removeCommand, rollbackCommand, rolloutCommand } from './commands/ota.ts';
-import { offersCommand } from './commands/offers.ts';
-import { configCommand } from './commands/config.ts';
-import { flagsCommand } from './commands/flags.ts';
-import { firmwareImageCommand } from './firmware/image-command.ts';
-import { firmwareCommand } from './firmware/command.ts';
-import { emuCommand } from './emu/command.ts';
-import { provisionCommand, rotateCommand } from './commands/provision.ts';
-import { alertsCommand, claimCommand } from './commands/claim.ts';
-import { brokerCommand } from './commands/broker.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -196,38 +178,41 @@ export function usageOf(command: string): string | undefined {
   return blocks.length ? blocks.join('\n\n') : undefined;
 }
 
+// Each command's module is loaded when it runs, not all at every start: the CLI is spawned many
+// times by scripts and tests, and loading every command (the history stores, the emulator…) cost
+// about half a second of CPU on each.
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
-    if (command === 'firmware' && rest[0] === 'image') return firmwareImageCommand(rest.slice(1));
-    if (command === 'firmware') return await firmwareCommand(rest);
-    if (command === 'emu') return emuCommand(rest);
-    if (command === 'sim' && rest[0] === 'run') return await simRunCommand(rest.slice(1));
-    if (command === 'sim') return await simCommand(rest);
-    if (command === 'new') return newCommand(rest);
-    if (command === 'test') return testCommand(rest);
-    if (command === 'start') return await startCommand(rest);
-    if (command === 'devices') return await devicesCommand(rest);
-    if (command === 'logs') return await logsCommand(rest);
-    if (command === 'console') return await consoleCommand(rest);
-    if (command === 'export') return await exportCommand(rest);
-    if (command === 'keygen') return keygenCommand(rest);
-    if (command === 'build') return buildCommand(rest);
-    if (command === 'sign') return signCommand(rest);
-    if (command === 'verify') return verifyCommand(rest);
-    if (command === 'install') return await installCommand(rest);
-    if (command === 'remove') return await removeCommand(rest);
-    if (command === 'rollback') return await rollbackCommand(rest);
-    if (command === 'rollout') return await rolloutCommand(rest);
-    if (command === 'release') return await releaseCommand(rest);
-    if (command === 'offers') return await offersCommand(rest);
-    if (command === 'provision') return provisionCommand(rest);
-    if (command === 'rotate') return await rotateCommand(rest);
-    if (command === 'claim') return await claimCommand(rest);
-    if (command === 'alerts') return await alertsCommand(rest);
-    if (command === 'broker') return await brokerCommand(rest);
-    if (command === 'config') return await configCommand(rest);
-    if (command === 'flags') return await flagsCommand(rest);
+    if (command === 'firmware' && rest[0] === 'image') return await (await import('./firmware/image-command.ts')).firmwareImageCommand(rest.slice(1));
+    if (command === 'firmware') return await (await import('./firmware/command.ts')).firmwareCommand(rest);
+    if (command === 'emu') return await (await import('./emu/command.ts')).emuCommand(rest);
+    if (command === 'sim' && rest[0] === 'run') return await (await import('./commands/sim.ts')).simRunCommand(rest.slice(1));
+    if (command === 'sim') return await (await import('./commands/sim.ts')).simCommand(rest);
+    if (command === 'new') return await (await import('./commands/new.ts')).newCommand(rest);
+    if (command === 'test') return await (await import('./commands/test.ts')).testCommand(rest);
+    if (command === 'start') return await (await import('./commands/start.ts')).startCommand(rest);
+    if (command === 'devices') return await (await import('./commands/fleet.ts')).devicesCommand(rest);
+    if (command === 'logs') return await (await import('./commands/fleet.ts')).logsCommand(rest);
+    if (command === 'console') return await (await import('./commands/console.ts')).consoleCommand(rest);
+    if (command === 'export') return await (await import('./commands/export.ts')).exportCommand(rest);
+    if (command === 'keygen') return await (await import('./commands/package.ts')).keygenCommand(rest);
+    if (command === 'build') return await (await import('./commands/package.ts')).buildCommand(rest);
+    if (command === 'sign') return await (await import('./commands/package.ts')).signCommand(rest);
+    if (command === 'verify') return await (await import('./commands/package.ts')).verifyCommand(rest);
+    if (command === 'install') return await (await import('./commands/ota.ts')).installCommand(rest);
+    if (command === 'remove') return await (await import('./commands/ota.ts')).removeCommand(rest);
+    if (command === 'rollback') return await (await import('./commands/ota.ts')).rollbackCommand(rest);
+    if (command === 'rollout') return await (await import('./commands/ota.ts')).rolloutCommand(rest);
+    if (command === 'release') return await (await import('./commands/ota.ts')).releaseCommand(rest);
+    if (command === 'offers') return await (await import('./commands/offers.ts')).offersCommand(rest);
+    if (command === 'provision') return await (await import('./commands/provision.ts')).provisionCommand(rest);
+    if (command === 'rotate') return await (await import('./commands/provision.ts')).rotateCommand(rest);
+    if (command === 'claim') return await (await import('./commands/claim.ts')).claimCommand(rest);
+    if (command === 'alerts') return await (await import('./commands/claim.ts')).alertsCommand(rest);
+    if (command === 'broker') return await (await import('./commands/broker.ts')).brokerCommand(rest);
+    if (command === 'config') return await (await import('./commands/config.ts')).configCommand(rest);
+    if (command === 'flags') return await (await import('./commands/flags.ts')).flagsCommand(rest);
     if (command === 'help' && rest[0] !== undefined) {
       const usage = usageOf(rest[0]);
       if (!usage) throw new UsageError(`no command "${rest[0]}"`);
