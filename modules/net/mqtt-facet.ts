@@ -14,7 +14,7 @@ import { TopicError, TopicGrant, type MqttGrantSpec } from "net/topic-grant";
 import type { Session } from "net/session";
 import { OutboxShareError } from "net/outbox";
 import { asModError, messageOf, modError } from "runtime/mod-context";
-import { readOptions } from "runtime/facet-kit";
+import { checkFacetKey, detachedCall, FACET_KEY, readOptions } from "runtime/facet-kit";
 import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
 import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
 
@@ -67,192 +67,194 @@ function asJsonText(text: string): string {
   }
 }
 
+/** A mod's live subscriptions (full filter → handler); tracked by its context, so stopping the mod drops its handlers. */
+class LiveSubscriptions extends Map<string, (topic: string, payload: ArrayBuffer) => void> {
+  readonly #context: ModContext;
+  readonly #services: MqttServices | undefined;
+  /** Messages of the mod the outbox dropped so far. */
+  drops = 0;
+  constructor(context: ModContext, services: MqttServices | undefined) {
+    super();
+    this.#context = context;
+    this.#services = services;
+  }
+  /** The host's session services (kept here only: one slot per mod, not two); undefined without a network. */
+  get services(): MqttServices | undefined {
+    return this.#services;
+  }
+
+  close(): void {
+    const session = this.#services?.session;
+    session?.onDropped(this.#context.id, undefined);
+    // The broker keeps the subscriptions (persistent session): commands sent while the mod is
+    // stopped wait for it. Only an explicit unsubscribe drops them there.
+    for (const [full, handler] of this) session?.unsubscribe(full, handler, false);
+    this.clear();
+  }
+}
+
+function ackInvalid(services: MqttServices, topic: string, reason: string): void {
+  const { session, now } = services;
+  session.enqueue({ topic: ackTopicOf(topic), body: ackBody(undefined, "invalid", now(), reason), ts: now(), qos: 1, retain: false, batch: false, raw: true });
+}
+
 /**
- * The `mote/mqtt` facets of one runtime: one class, built and hardened once, whose methods every
- * mod shares; a mod's facet is an instance with its context, grant and subscriptions in private
- * fields (facet kit, memory half). A method called on anything but a genuine facet refuses.
+ * The outbox dropped one of this mod's messages before the broker had it (over its share, or
+ * the ring wrapped): audited at the 1st, 10th, 100th… drop, so a flood cannot flood the log.
  */
-function mqttFacetClass(services: MqttServices | undefined) {
-  const HOST_ONLY = harden({});
-  /** A mod's live subscriptions (full filter → handler); tracked by its context, so stopping the mod drops its handlers. */
-  class LiveSubscriptions extends Map<string, (topic: string, payload: ArrayBuffer) => void> {
-    readonly #context: ModContext;
-    /** Messages of the mod the outbox dropped so far. */
-    drops = 0;
-    constructor(context: ModContext) {
-      super();
-      this.#context = context;
+function dropped(this: { context: ModContext; subscriptions: LiveSubscriptions }, seq: number, reason: string): void {
+  const drops = ++this.subscriptions.drops;
+  if (String(drops).replace(/0/g, "") === "1") this.context.audit("drop", `${drops} message(s) dropped from the outbox so far, the latest ${seq ? `seq ${seq}` : "refused before it was stored"}: ${reason}`);
+}
+
+function handlerFor(services: MqttServices, context: ModContext, grant: TopicGrant | undefined, absolute: boolean, callback: Function) {
+  const { session, ledger, now } = services;
+  const relativeOf = (topic: string) => (absolute ? topic : grant!.relativeOf(topic) ?? topic);
+  return (topic: string, payload: ArrayBuffer) => {
+    const relative = relativeOf(topic);
+    // Bounded before it is decoded or parsed; a message the mod cannot be given is dropped
+    // (and so acknowledged: never redelivered) with one line saying why.
+    if (payload.byteLength > MESSAGE_BOUNDS.maxLength) {
+      if (relative.startsWith("cmd/") && !absolute) return void ackInvalid(services, topic, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
+      return void context.log(`mqtt: ignored a message of ${payload.byteLength} bytes on ${relative} (more than ${MESSAGE_BOUNDS.maxLength})`);
     }
-    close(): void {
-      const session = services?.session;
-      session?.onDropped(this.#context.id, undefined);
-      // The broker keeps the subscriptions (persistent session): commands sent while the mod is
-      // stopped wait for it. Only an explicit unsubscribe drops them there.
-      for (const [full, handler] of this) session?.unsubscribe(full, handler, false);
-      this.clear();
+    // An empty retained message is how an operator clears desired state (MQTT 3.1.1 §3.3.1.3):
+    // the mod is told so, with `null` and `{ cleared: true }`, rather than a parse error.
+    if (!absolute && relative === "desired" && payload.byteLength === 0) {
+      context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, null, { cleared: true });
+      return;
     }
-  }
-  harden(LiveSubscriptions);
-
-  function ackInvalid(topic: string, reason: string): void {
-    const { session, now } = services!;
-    session.enqueue({ topic: ackTopicOf(topic), body: ackBody(undefined, "invalid", now(), reason), ts: now(), qos: 1, retain: false, batch: false, raw: true });
-  }
-
-  /**
-   * The outbox dropped one of this mod's messages before the broker had it (over its share, or
-   * the ring wrapped): audited at the 1st, 10th, 100th… drop, so a flood cannot flood the log.
-   */
-  function dropped(this: { context: ModContext; subscriptions: LiveSubscriptions }, seq: number, reason: string): void {
-    const drops = ++this.subscriptions.drops;
-    if (String(drops).replace(/0/g, "") === "1") this.context.audit("drop", `${drops} message(s) dropped from the outbox so far, the latest ${seq ? `seq ${seq}` : "refused before it was stored"}: ${reason}`);
-  }
-
-  function handlerFor(context: ModContext, grant: TopicGrant | undefined, absolute: boolean, callback: Function) {
-    const { session, ledger, now } = services!;
-    const relativeOf = (topic: string) => (absolute ? topic : grant!.relativeOf(topic) ?? topic);
-    return (topic: string, payload: ArrayBuffer) => {
-      const relative = relativeOf(topic);
-      // Bounded before it is decoded or parsed; a message the mod cannot be given is dropped
-      // (and so acknowledged: never redelivered) with one line saying why.
-      if (payload.byteLength > MESSAGE_BOUNDS.maxLength) {
-        if (relative.startsWith("cmd/") && !absolute) return void ackInvalid(topic, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
-        return void context.log(`mqtt: ignored a message of ${payload.byteLength} bytes on ${relative} (more than ${MESSAGE_BOUNDS.maxLength})`);
+    // A decoder per message, not one at module level: this module is preloaded, and its body runs
+    // in the XS linker, where a native constructor cannot be called ("link: unavailable function").
+    const text = new TextDecoder().decode(payload);
+    if (absolute || !relative.startsWith("cmd/")) {
+      let value: unknown = text;
+      if (!absolute) {
+        const parsed = parseBoundedJson(text, MESSAGE_BOUNDS);
+        if (!parsed.ok) return void context.log(`mqtt: ignored a message on ${relative}: ${parsed.reason}`);
+        value = parsed.value;
       }
-      // An empty retained message is how an operator clears desired state (MQTT 3.1.1 §3.3.1.3):
-      // the mod is told so, with `null` and `{ cleared: true }`, rather than a parse error.
-      if (!absolute && relative === "desired" && payload.byteLength === 0) {
-        context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, null, { cleared: true });
-        return;
-      }
-      // A decoder per message, not one at module level: this module is preloaded, and its body runs
-      // in the XS linker, where a native constructor cannot be called ("link: unavailable function").
-      const text = new TextDecoder().decode(payload);
-      if (absolute || !relative.startsWith("cmd/")) {
-        let value: unknown = text;
-        if (!absolute) {
-          const parsed = parseBoundedJson(text, MESSAGE_BOUNDS);
-          if (!parsed.ok) return void context.log(`mqtt: ignored a message on ${relative}: ${parsed.reason}`);
-          value = parsed.value;
-        }
-        context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, value, {});
-        return;
-      }
-      const ack = (key: string | undefined, status: CommandStatus, error?: string) => {
-        session.enqueue({ topic: ackTopicOf(topic), body: ackBody(key, status, now(), error), ts: now(), qos: 1, retain: false, batch: false, raw: true });
-      };
-      const command = parseCommand(text);
-      if (typeof command === "string") return ack(undefined, "invalid", command);
-      const scoped = `${context.id}:${command.key}`;
-      if (ledger.has(scoped)) return ack(command.key, "duplicate");
-      // Remembered before it runs: an actuator command runs at most once, even across a reboot.
-      ledger.remember(scoped);
-      if (command.expiresAt !== undefined && now() > command.expiresAt) return ack(command.key, "expired");
-      const errorsBefore = context.errors;
-      const ok = context.deliver(`command ${relative}`, callback, undefined, relative, command.args, { key: command.key });
-      ack(command.key, ok ? "ok" : "error", ok || context.errors === errorsBefore ? undefined : context.lastError);
+      context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, value, {});
+      return;
+    }
+    const ack = (key: string | undefined, status: CommandStatus, error?: string) => {
+      session.enqueue({ topic: ackTopicOf(topic), body: ackBody(key, status, now(), error), ts: now(), qos: 1, retain: false, batch: false, raw: true });
     };
+    const command = parseCommand(text);
+    if (typeof command === "string") return ack(undefined, "invalid", command);
+    const scoped = `${context.id}:${command.key}`;
+    if (ledger.has(scoped)) return ack(command.key, "duplicate");
+    // Remembered before it runs: an actuator command runs at most once, even across a reboot.
+    ledger.remember(scoped);
+    if (command.expiresAt !== undefined && now() > command.expiresAt) return ack(command.key, "expired");
+    const errorsBefore = context.errors;
+    const ok = context.deliver(`command ${relative}`, callback, undefined, relative, command.args, { key: command.key });
+    ack(command.key, ok ? "ok" : "error", ok || context.errors === errorsBefore ? undefined : context.lastError);
+  };
+}
+
+/**
+ * A mod's `mote/mqtt` (facet kit): one class declared once, at module level (in flash on a board),
+ * whose methods every mod shares; a mod's facet is an instance with its context, the host's
+ * session services, its grant and subscriptions in private fields. A method called on anything
+ * but a genuine facet refuses; the constructor needs the runtime's key (FACET_KEY).
+ */
+export class MqttFacet {
+  /** This device's id (the `<deviceId>` of its topics), for payloads that name its topics. */
+  readonly deviceId: string;
+  readonly #context: ModContext;
+  readonly #grant: TopicGrant | undefined;
+  readonly #grantError: string | undefined;
+  readonly #subscriptions: LiveSubscriptions;
+
+  constructor(key: unknown, context: ModContext, services: MqttServices | undefined) {
+    checkFacetKey(key, "mqtt", 'import mqtt from "mote/mqtt"');
+    this.deviceId = services ? services.session.deviceId : "";
+    this.#context = context;
+    if (services) {
+      try {
+        this.#grant = new TopicGrant(services.session.deviceId, context.id, context.manifest.permissions.mqtt as MqttGrantSpec);
+      } catch (error) {
+        this.#grantError = (error as Error).message;
+      }
+    }
+    const subscriptions = (this.#subscriptions = new LiveSubscriptions(context, services));
+    if (services) services.session.onDropped(context.id, dropped.bind({ context, subscriptions }));
+    context.track(subscriptions);
+    harden(this);
   }
 
-  class MqttFacet {
-    /** This device's id (the `<deviceId>` of its topics), for payloads that name its topics. */
-    readonly deviceId: string;
-    readonly #context: ModContext;
-    readonly #grant: TopicGrant | undefined;
-    readonly #grantError: string | undefined;
-    readonly #subscriptions: LiveSubscriptions;
+  static #checked(self: unknown, method: string): MqttFacet {
+    if (typeof self !== "object" || self === null || !(#subscriptions in self)) throw detachedCall("mqtt", method);
+    return self as MqttFacet;
+  }
 
-    constructor(key: unknown, context: ModContext) {
-      if (key !== HOST_ONLY) throw modError(TypeError, 'mqtt: a mod cannot construct its mqtt facet; import mqtt from "mote/mqtt"');
-      this.deviceId = services ? services.session.deviceId : "";
-      this.#context = context;
-      if (services) {
-        try {
-          this.#grant = new TopicGrant(services.session.deviceId, context.id, context.manifest.permissions.mqtt as MqttGrantSpec);
-        } catch (error) {
-          this.#grantError = (error as Error).message;
-        }
-      }
-      const subscriptions = (this.#subscriptions = new LiveSubscriptions(context));
-      if (services) services.session.onDropped(context.id, dropped.bind({ context, subscriptions }));
-      context.track(subscriptions);
-      harden(this);
-    }
-
-    static #checked(self: unknown, method: string): MqttFacet {
-      if (typeof self !== "object" || self === null || !(#subscriptions in self)) throw modError(TypeError, `mqtt.${method}: call it on the imported mqtt (mqtt.${method}(...)), not detached`);
-      return self as MqttFacet;
-    }
-
-    #resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
-      const context = this.#context;
-      context.assertLive(`mqtt.${direction}`);
-      if (!services) context.deny("mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)");
-      if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
-      const grant = this.#grant;
-      if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${this.#grantError}`);
-      try {
-        return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
-      } catch (error) {
-        if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
-        throw asModError(error);
-      }
-    }
-
-    publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
-      const self = MqttFacet.#checked(this, "publish");
-      const context = self.#context;
-      const { retain, qos, absolute } = optionsOf("publish", options);
-      const full = self.#resolve("publish", topic, absolute);
-      if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
-      const body = serialize(payload);
-      const telemetry = !absolute && full.split("/")[3] === "telemetry";
-      const { session, now } = services!;
-      try {
-        return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
-      } catch (error) {
-        // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
-        if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
-        throw asModError(error);
-      }
-    }
-
-    subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
-      const self = MqttFacet.#checked(this, "subscribe");
-      const context = self.#context, subscriptions = self.#subscriptions;
-      const { absolute } = optionsOf("subscribe", options);
-      const full = self.#resolve("subscribe", filter, absolute);
-      if (typeof callback !== "function") throw modError(TypeError, "mqtt.subscribe: callback must be a function");
-      // Each is a packet to the broker and a filter the session re-sends at every reconnect.
-      if (!subscriptions.has(full) && subscriptions.size >= MAX_SUBSCRIPTIONS) context.deny(`mqtt.subscribe: this mod already holds ${subscriptions.size} subscriptions, the most a mod may hold; unsubscribe one, or subscribe to a filter with a wildcard`);
-      if (!context.allow("subscriptions")) context.deny("mqtt.subscribe: more subscribe/unsubscribe calls than this mod's rate limit allows; subscribe once at start");
-      const previous = subscriptions.get(full);
-      if (previous) services!.session.unsubscribe(full, previous, false);
-      const handler = handlerFor(context, self.#grant, absolute, callback);
-      subscriptions.set(full, handler);
-      services!.session.subscribe(full, handler);
-    }
-
-    unsubscribe(filter: string, options?: { absolute?: boolean }): void {
-      const self = MqttFacet.#checked(this, "unsubscribe");
-      const context = self.#context, subscriptions = self.#subscriptions;
-      const { absolute } = optionsOf("unsubscribe", options);
-      const full = self.#resolve("subscribe", filter, absolute);
-      const handler = subscriptions.get(full);
-      if (!handler) return;
-      if (!context.allow("subscriptions")) context.deny("mqtt.unsubscribe: more subscribe/unsubscribe calls than this mod's rate limit allows");
-      subscriptions.delete(full);
-      services!.session.unsubscribe(full, handler, true);
+  #resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
+    const context = this.#context;
+    context.assertLive(`mqtt.${direction}`);
+    if (!this.#subscriptions.services) context.deny("mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)");
+    if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
+    const grant = this.#grant;
+    if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${this.#grantError}`);
+    try {
+      return absolute ? grant.resolveAbsolute(direction, topic) : grant.resolve(direction, topic);
+    } catch (error) {
+      if (error instanceof TopicError) return context.deny(`mqtt: ${error.message}`);
+      throw asModError(error);
     }
   }
-  harden(MqttFacet);
-  return (context: ModContext): object => new MqttFacet(HOST_ONLY, context);
+
+  publish(topic: string, payload: unknown, options?: { retain?: boolean; qos?: 0 | 1; absolute?: boolean }): number {
+    const self = MqttFacet.#checked(this, "publish");
+    const context = self.#context;
+    const { retain, qos, absolute } = optionsOf("publish", options);
+    const full = self.#resolve("publish", topic, absolute);
+    if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
+    const body = serialize(payload);
+    const telemetry = !absolute && full.split("/")[3] === "telemetry";
+    const { session, now } = self.#subscriptions.services!;
+    try {
+      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+    } catch (error) {
+      // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
+      if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
+      throw asModError(error);
+    }
+  }
+
+  subscribe(filter: string, callback: (topic: string, payload: unknown, info: { key?: string; cleared?: boolean }) => void, options?: { absolute?: boolean }): void {
+    const self = MqttFacet.#checked(this, "subscribe");
+    const context = self.#context, subscriptions = self.#subscriptions;
+    const { absolute } = optionsOf("subscribe", options);
+    const full = self.#resolve("subscribe", filter, absolute);
+    if (typeof callback !== "function") throw modError(TypeError, "mqtt.subscribe: callback must be a function");
+    // Each is a packet to the broker and a filter the session re-sends at every reconnect.
+    if (!subscriptions.has(full) && subscriptions.size >= MAX_SUBSCRIPTIONS) context.deny(`mqtt.subscribe: this mod already holds ${subscriptions.size} subscriptions, the most a mod may hold; unsubscribe one, or subscribe to a filter with a wildcard`);
+    if (!context.allow("subscriptions")) context.deny("mqtt.subscribe: more subscribe/unsubscribe calls than this mod's rate limit allows; subscribe once at start");
+    const previous = subscriptions.get(full);
+    const services = self.#subscriptions.services!;
+    if (previous) services.session.unsubscribe(full, previous, false);
+    const handler = handlerFor(services, context, self.#grant, absolute, callback);
+    subscriptions.set(full, handler);
+    services.session.subscribe(full, handler);
+  }
+
+  unsubscribe(filter: string, options?: { absolute?: boolean }): void {
+    const self = MqttFacet.#checked(this, "unsubscribe");
+    const context = self.#context, subscriptions = self.#subscriptions;
+    const { absolute } = optionsOf("unsubscribe", options);
+    const full = self.#resolve("subscribe", filter, absolute);
+    const handler = subscriptions.get(full);
+    if (!handler) return;
+    if (!context.allow("subscriptions")) context.deny("mqtt.unsubscribe: more subscribe/unsubscribe calls than this mod's rate limit allows");
+    subscriptions.delete(full);
+    self.#subscriptions.services!.session.unsubscribe(full, handler, true);
+  }
 }
 
 const MQTT = requirement("mqtt", '"mqtt": { "publish": ["telemetry/#"] }', ({ mqtt }) => mqtt.publish.length + mqtt.subscribe.length + mqtt.absolute.publish.length + mqtt.absolute.subscribe.length > 0);
 
 /** `mote/mqtt` for the runtime, only for a mod granted topics; `services` undefined when the device has no network. */
 export function mqttModule(services: MqttServices | undefined): ModModule {
-  let makeFacet: ReturnType<typeof mqttFacetClass> | undefined;
-  return { specifier: "mote/mqtt", requires: MQTT, make: (context) => ({ default: (makeFacet ??= mqttFacetClass(services))(context) }) };
+  return { specifier: "mote/mqtt", requires: MQTT, make: (context) => ({ default: new MqttFacet(FACET_KEY, context, services) }) };
 }

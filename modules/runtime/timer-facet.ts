@@ -5,7 +5,7 @@
 // the mod's context, so an exception in one is counted against the mod and goes no further.
 import type { TimerGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import { toNumberOnce } from "runtime/facet-kit";
+import { checkFacetKey, detachedCall, FACET_KEY, toNumberOnce } from "runtime/facet-kit";
 import { requirement, type ModModule } from "runtime/mod-module";
 
 export interface HostTimer {
@@ -49,117 +49,123 @@ function arming(context: ModContext, method: string): void {
   if (!context.allow("timers")) context.deny(`Timer.${method}: more timer operations than this mod's rate limit allows; arm timers less often`);
 }
 
+/** A mod's live timers; tracked by its context, so stopping the mod clears them all. */
+class LiveTimers extends Map<object, Entry> {
+  readonly #Timer: HostTimer;
+
+  constructor(Timer: HostTimer) {
+    super();
+    this.#Timer = Timer;
+  }
+
+  /** The host `timer` these run on (kept here only: one slot per mod, not two). */
+  get Timer(): HostTimer {
+    return this.#Timer;
+  }
+
+  close(): void {
+    const Timer = this.#Timer;
+    for (const entry of this.values()) Timer.clear(entry.host);
+    this.clear();
+  }
+}
+
+function entryOf(entries: LiveTimers, method: string, handle: unknown): Entry {
+  const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
+  // SyntaxError, as Moddable's xsmcGetHostDataValidate throws for a freed timer.
+  if (!entry) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
+  return entry;
+}
+
 /**
- * The maker of `mote/timer` facets of one runtime over its host `timer`: built and hardened once, so a mod's
- * facet is one instance (its context, grant and live timers in private fields) and its methods are
- * shared by every mod (facet kit, memory half). Each method first checks `this` is a genuine facet
- * (`#entries in this`); called on anything else it refuses with a mod error, so a shared method
- * never reaches another mod's timers. Called unbound (`const { set } = Timer`) it refuses the same way.
+ * A mod's `mote/timer` (facet kit): one class declared once, at module level (in flash on a
+ * board), so a mod's facet is one instance (its context, grant, the host `timer` and its live
+ * timers in private fields) and its methods are shared by every mod. Each method first checks
+ * `this` is a genuine facet (`#entries in this`); called on anything else, or unbound
+ * (`const { set } = Timer`), it refuses with a mod error, so a shared method never reaches
+ * another mod's timers. The constructor needs the runtime's key (facet kit FACET_KEY).
  */
-export function timerFacetClass(Timer: HostTimer) {
-  const HOST_ONLY = harden({});
-  /** A mod's live timers; tracked by its context, so stopping the mod clears them all. */
-  class LiveTimers extends Map<object, Entry> {
-    close(): void {
-      for (const entry of this.values()) Timer.clear(entry.host);
-      this.clear();
-    }
-  }
-  harden(LiveTimers);
+export class TimerFacet {
+  readonly #context: ModContext;
+  readonly #grant: TimerGrant;
+  readonly #entries: LiveTimers;
 
-  function entryOf(entries: LiveTimers, method: string, handle: unknown): Entry {
-    const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
-    // SyntaxError, as Moddable's xsmcGetHostDataValidate throws for a freed timer.
-    if (!entry) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
-    return entry;
+  constructor(key: unknown, context: ModContext, grant: TimerGrant, Timer: HostTimer) {
+    checkFacetKey(key, "Timer", 'import Timer from "mote/timer"');
+    this.#context = context;
+    this.#grant = grant;
+    this.#entries = new LiveTimers(Timer);
+    context.track(this.#entries);
+    harden(this);
   }
 
-  class TimerFacet {
-    readonly #context: ModContext;
-    readonly #grant: TimerGrant;
-    readonly #entries = new LiveTimers();
-
-    /** `key` is the runtime's own: a mod reaching this class (`prototype.constructor`) cannot make a facet with a context or grant of its own. */
-    constructor(key: unknown, context: ModContext, grant: TimerGrant) {
-      if (key !== HOST_ONLY) throw modError(TypeError, "Timer: a mod cannot construct its timer facet; import Timer from \"mote/timer\"");
-      this.#context = context;
-      this.#grant = grant;
-      context.track(this.#entries);
-      harden(this);
-    }
-
-    static #checked(self: unknown, method: string): TimerFacet {
-      if (typeof self !== "object" || self === null || !(#entries in self)) throw modError(TypeError, `Timer.${method}: call it on the imported Timer (Timer.${method}(...)), not detached`);
-      return self as TimerFacet;
-    }
-
-    set(callback: (timer: object) => void, delay?: number, repeat?: number): object {
-      const self = TimerFacet.#checked(this, "set");
-      return self.#set("set", callback, delay, repeat);
-    }
-
-    repeat(callback: (timer: object) => void, every: number): object {
-      const self = TimerFacet.#checked(this, "repeat");
-      return self.#set("set", callback, every, every);
-    }
-
-    #set(method: string, callback: (timer: object) => void, delay?: number, repeat?: number): object {
-      const context = this.#context, grant = this.#grant, entries = this.#entries;
-      arming(context, method);
-      if (typeof callback !== "function") throw modError(TypeError, `Timer.${method}: callback must be a function`);
-      const first = interval(context, grant, method, delay, "interval");
-      const every = interval(context, grant, method, repeat, "repeat");
-      // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
-      if (entries.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
-      const handle = Object.freeze({});
-      const entry: Entry = { host: undefined as never, repeat: every };
-      entry.host = Timer.set(() => {
-        context.deliver("timer callback", callback, undefined, handle);
-        // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
-        // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
-        if (entry.repeat === 0) entries.delete(handle);
-      }, first, every);
-      entries.set(handle, entry);
-      return handle;
-    }
-
-    /** Moddable counts arguments: `schedule(t)` unschedules, `schedule(t, undefined)` is due at once. */
-    schedule(handle: object, ...options: unknown[]): void {
-      const self = TimerFacet.#checked(this, "schedule");
-      const context = self.#context;
-      arming(context, "schedule");
-      const entry = entryOf(self.#entries, "schedule", handle);
-      const [delay, repeat] = options;
-      if (options.length === 0) {
-        entry.repeat = -1; // as modTimerUnschedule: not freed after its callback
-        Timer.schedule(entry.host);
-        return;
-      }
-      entry.repeat = interval(context, self.#grant, "schedule", repeat, "repeat");
-      Timer.schedule(entry.host, interval(context, self.#grant, "schedule", delay, "interval"), entry.repeat);
-    }
-
-    clear(handle: object | undefined | null): void {
-      const entries = TimerFacet.#checked(this, "clear").#entries;
-      if (handle === undefined || handle === null) return;
-      const entry = entries.get(handle);
-      if (!entry) return;
-      entries.delete(handle);
-      Timer.clear(entry.host);
-    }
+  static #checked(self: unknown, method: string): TimerFacet {
+    if (typeof self !== "object" || self === null || !(#entries in self)) throw detachedCall("Timer", method);
+    return self as TimerFacet;
   }
-  harden(TimerFacet);
-  return (context: ModContext, grant: TimerGrant): object => new TimerFacet(HOST_ONLY, context, grant);
+
+  set(callback: (timer: object) => void, delay?: number, repeat?: number): object {
+    return TimerFacet.#checked(this, "set").#set("set", callback, delay, repeat);
+  }
+
+  repeat(callback: (timer: object) => void, every: number): object {
+    return TimerFacet.#checked(this, "repeat").#set("set", callback, every, every);
+  }
+
+  #set(method: string, callback: (timer: object) => void, delay?: number, repeat?: number): object {
+    const context = this.#context, grant = this.#grant, entries = this.#entries;
+    arming(context, method);
+    if (typeof callback !== "function") throw modError(TypeError, `Timer.${method}: callback must be a function`);
+    const first = interval(context, grant, method, delay, "interval");
+    const every = interval(context, grant, method, repeat, "repeat");
+    // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
+    if (entries.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
+    const handle = Object.freeze({});
+    const entry: Entry = { host: undefined as never, repeat: every };
+    entry.host = entries.Timer.set(() => {
+      context.deliver("timer callback", callback, undefined, handle);
+      // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
+      // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
+      if (entry.repeat === 0) entries.delete(handle);
+    }, first, every);
+    entries.set(handle, entry);
+    return handle;
+  }
+
+  /** Moddable counts arguments: `schedule(t)` unschedules, `schedule(t, undefined)` is due at once. */
+  schedule(handle: object, ...options: unknown[]): void {
+    const self = TimerFacet.#checked(this, "schedule");
+    const context = self.#context;
+    arming(context, "schedule");
+    const entry = entryOf(self.#entries, "schedule", handle);
+    const [delay, repeat] = options;
+    if (options.length === 0) {
+      entry.repeat = -1; // as modTimerUnschedule: not freed after its callback
+      self.#entries.Timer.schedule(entry.host);
+      return;
+    }
+    entry.repeat = interval(context, self.#grant, "schedule", repeat, "repeat");
+    self.#entries.Timer.schedule(entry.host, interval(context, self.#grant, "schedule", delay, "interval"), entry.repeat);
+  }
+
+  clear(handle: object | undefined | null): void {
+    const self = TimerFacet.#checked(this, "clear");
+    if (handle === undefined || handle === null) return;
+    const entries = self.#entries;
+    const entry = entries.get(handle);
+    if (!entry) return;
+    entries.delete(handle);
+    entries.Timer.clear(entry.host);
+  }
 }
 
 const TIMERS = requirement("timers", '"timers": { "max": 1, "minInterval": 100 }', (permissions) => permissions.timers.max > 0);
 
 /** `mote/timer` for the runtime, over the host's `timer` module; only for a mod granted timers. */
 export function timerModule(Timer: HostTimer): ModModule {
-  let makeFacet: ReturnType<typeof timerFacetClass> | undefined;
   return {
     specifier: "mote/timer",
     requires: TIMERS,
-    make: (context) => ({ default: (makeFacet ??= timerFacetClass(Timer))(context, context.manifest.permissions.timers) }),
+    make: (context) => ({ default: new TimerFacet(FACET_KEY, context, context.manifest.permissions.timers, Timer) }),
   };
 }
