@@ -71,6 +71,11 @@ export default {
   return writeMod('ed25519-bench', {}, { main, ed25519: verifier, bytes });
 }
 
+/** A mod with no permissions and no imports that traces one line at start: the runtime's own cost per mod. */
+export function bareMod(): string {
+  return writeMod('bare', {}, { main: 'export default { onStart() { trace("started\\n"); } };\n' });
+}
+
 export const DIGITAL_WRITES = 500;
 
 /** A mod that writes its granted pin 2 `DIGITAL_WRITES` times between two trace lines, after an empty pair of marks. */

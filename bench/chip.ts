@@ -1,7 +1,7 @@
 // `npm run bench -- chip`: figures of the real Pico firmware on the emulated RP2040 (rp2040js,
 // tools/emu), each with its baseline from the same run:
 //   - XS heap (chunk + slot bytes, as the SDK's instrumentation counts them) of the host alone,
-//     and what one started blink, thermometer and climate-sleeper add;
+//     and what one started bare mod, blink, thermometer and climate-sleeper add, and each further blink copy;
 //   - how many blink copies start before the 128 KB XS arena is full, and the live heap and boot
 //     time as the device goes from 1 mod to as many as start;
 //   - Ed25519 verification (the device's verifier) in core cycles and ms at 125 MHz;
@@ -17,7 +17,7 @@ import { readFirmwareElf } from '../tools/emu/elf.ts';
 import { firmwareUnavailable, sharedFirmware } from '../test/scenarios/firmware.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
 import { cyclesBetween, lineOf, liveBytesAfter, runMods, traceCycles, type ChipRun } from './chip-run.ts';
-import { blinkCopy, digitalWriteMod, DIGITAL_WRITES, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
+import { bareMod, blinkCopy, digitalWriteMod, DIGITAL_WRITES, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
 import type { BenchOptions } from './run.ts';
 import type { Figure } from './figures.ts';
 
@@ -98,9 +98,14 @@ export function chipFigures(build: FirmwareBuild): Figure[] {
   const witness = runMods(build, [join(PROJECT_ROOT, 'test/fixtures/scenario-mods/witness')], MOD_RUN_MS);
   const first = lineOf(witness, /^\[witness\] toggling pin 3/).ms;
   figures.push({ name: 'boot to the first mod running (a one-timer mod\'s onStart), emulated', value: Number(first.toFixed(1)), unit: 'ms', baseline: Number(hostReady.toFixed(1)), baselineName: 'boot to the host ready with no mods' });
-  const starts: Record<string, RegExp> = { blink: /^\[blink\] blinking pin/, thermometer: /^\[thermometer\] /, 'climate-sleeper': /^\[climate-sleeper\] / };
-  for (const [name, started] of Object.entries(starts)) {
-    const run = runMods(build, [mod(name)], MOD_RUN_MS);
+  const starts: Record<string, [string, RegExp]> = {
+    'bare mod': [bareMod(), /^\[bare\] started$/],
+    blink: [mod('blink'), /^\[blink\] blinking pin/],
+    thermometer: [mod('thermometer'), /^\[thermometer\] /],
+    'climate-sleeper': [mod('climate-sleeper'), /^\[climate-sleeper\] /],
+  };
+  for (const [name, [dir, started]] of Object.entries(starts)) {
+    const run = runMods(build, [dir], MOD_RUN_MS);
     const line = run.lines.find((candidate) => started.test(candidate.text));
     const bytes = line && run.report.hostAlive ? liveBytesAfter(run, line.ms) : undefined;
     if (bytes === undefined) {
@@ -115,6 +120,12 @@ export function chipFigures(build: FirmwareBuild): Figure[] {
   const copies = blinkCopiesThatStart(build);
   process.stderr.write(`bench: chip: ${copies.started} blink copies started; limit: ${copies.limit}\n`);
   figures.push({ name: `blink copies running together on the 128 KB arena (${copies.limit})`, value: copies.started, unit: 'copies', baseline: 8, baselineName: 'the 8 typical mods goal (issue 15)' });
+  const measured = copies.steps.filter((step) => step.liveBytes !== undefined);
+  if (measured.length >= 2) {
+    const [first, last] = [measured[0], measured.at(-1)!];
+    const perCopy = Math.round((last.liveBytes! - first.liveBytes!) / (last.copies - first.copies));
+    figures.push({ name: `XS heap each further blink copy adds, live (copies ${first.copies} to ${last.copies})`, value: perCopy, unit: 'bytes', baseline: 8 * 1024, baselineName: 'the 8 KB per typical mod goal (issue 15)' });
+  }
   for (const step of copies.steps) {
     const what = `${step.copies} blink cop${step.copies === 1 ? 'y' : 'ies'}`;
     if (step.liveBytes !== undefined) figures.push({ name: `XS heap live with ${what} running`, value: step.liveBytes, unit: 'bytes', baseline: hostBytes, baselineName: 'the host alone' });
