@@ -51,7 +51,7 @@ export function liveBytesAfter(run: ChipRun, ms: number): number | undefined {
 }
 
 /** Boots a factory image holding `mods` (folders) and runs it for `durationMs` emulated ms. */
-export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string, tier: 'pico-w' | 'none' = 'pico-w'): ChipRun {
+export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: number, measure?: string, tier: 'pico-w' | 'none' = 'pico-w', patchFlash?: (raw: Uint8Array) => void): ChipRun {
   const elf = readFirmwareElf(firmware.elf);
   // The pico firmware stands in for a Pico W (rp2040js has no radio model), as in the scenarios.
   const image = buildFactoryImage({
@@ -62,6 +62,7 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
     trusted: factoryKey().trusted,
     deviceId: DEVICE_ID,
   });
+  patchFlash?.(image.raw); // e.g. an mcrun archive placed where the firmware maps it (bench/chip-archive.ts)
   const lines: ChipRun['lines'] = [];
   const collections: ChipRun['collections'] = [];
   let cycles = () => 0;

@@ -7,7 +7,8 @@ declare class ModuleSource {
 }
 
 type ModuleDescriptor =
-  | { source: ModuleSource }
+  /** A string source: the parent (here the host realm) loads the module by specifier, e.g. from the mapped archive; the compartment initializes it. */
+  | { source: ModuleSource | string }
   | { namespace: object }
   | { namespace: string; compartment: Compartment };
 

@@ -5,6 +5,10 @@
 import { modError, type ModContext } from "runtime/mod-context";
 import type { ModModule } from "runtime/mod-module";
 import type { ModGlobalsKit } from "runtime/mod-globals";
+import { archivedModulePath } from "runtime/mod-archive";
+
+/** A compiled module, or the path of its byte code in the firmware's mapped archive (runtime/mod-archive). */
+export type ModSource = ModuleSource | string;
 
 function parentOf(name: string): string[] {
   const parts = name.split("/");
@@ -31,7 +35,7 @@ export interface ModCompartmentParts {
   /** The modules the host offers mods, by specifier; each is built for this mod when it first imports it. */
   offered: ReadonlyMap<string, ModModule>;
   /** The mod's own modules, compiled (`compileModSources`): name → module source. */
-  sources: Readonly<Record<string, ModuleSource>>;
+  sources: Readonly<Record<string, ModSource>>;
   /** The runtime's shared code of `trace`, `console`, `FinalizationRegistry` and `Compartment`. */
   kit: ModGlobalsKit;
 }
@@ -57,12 +61,13 @@ export function offeredModuleLoader(context: ModContext, offered: ReadonlyMap<st
 
 /**
  * Compiles a mod's modules (name → JavaScript text) once, for every start of the mod. Only the
- * byte code is kept: the text, a second copy of the mod in RAM, can then be collected (on a
+ * byte code is kept (for a module precompiled into the firmware's archive, its path there:
+ * runtime/mod-archive): the text, a second copy of the mod in RAM, can then be collected (on a
  * Pico the package stays in its flash slot). Throws the engine's SyntaxError for a bad module.
  */
-export function compileModSources(texts: Readonly<Record<string, string>>): Readonly<Record<string, ModuleSource>> {
-  const compiled: Record<string, ModuleSource> = {};
-  for (const [name, text] of Object.entries(texts)) compiled[name] = new ModuleSource(text);
+export function compileModSources(texts: Readonly<Record<string, string>>): Readonly<Record<string, ModSource>> {
+  const compiled: Record<string, ModSource> = {};
+  for (const [name, text] of Object.entries(texts)) compiled[name] = archivedModulePath(name, text) ?? new ModuleSource(text);
   return compiled;
 }
 

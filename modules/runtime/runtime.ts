@@ -11,7 +11,7 @@ import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "p
 import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
-import { compileModSources, makeModCompartment } from "runtime/mod-compartment";
+import { compileModSources, makeModCompartment, type ModSource } from "runtime/mod-compartment";
 import { modGlobalsKit, type ModGlobalsKit } from "runtime/mod-globals";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
@@ -81,7 +81,7 @@ interface ModEntry {
   context: ModContext;
   /** The mod's module texts until its first start compiles them into `compiled`. */
   sources?: Readonly<Record<string, string>>;
-  compiled?: Readonly<Record<string, ModuleSource>>;
+  compiled?: Readonly<Record<string, ModSource>>;
   instance?: { onStart?: () => void; onStop?: () => void };
 }
 

@@ -1,0 +1,66 @@
+// Mod code in flash on the emulated Pico (issue 15 item 3): blink and thermometer precompiled by
+// `mcrun` into one XS archive placed where the firmware maps it at boot, their packages carrying
+// only the directives (modules/runtime/mod-archive.ts). They start and work from flash
+// (thermometer's main imports its sibling ./tmp102 from the archive too), and cost less XS heap
+// than the same mods compiled from source in the same firmware. A directive whose code is not in
+// the flash is that mod's load error, not the host's. Skipped without the toolchain kit.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../simulator/module-map.ts';
+import { lineOf, liveBytesAfter, runMods, type ChipRun } from '../../bench/chip-run.ts';
+import { boardLayout } from '../../tools/firmware/flash-layout.ts';
+import { archivedTwin, buildArchive, placeArchive } from '../../tools/firmware/mod-archive.ts';
+import { firmwareUnavailable, sharedFirmware } from '../scenarios/firmware.ts';
+import type { FirmwareBuild } from '../../tools/firmware/build.ts';
+
+const MODS = ['blink', 'thermometer'].map((name) => join(PROJECT_ROOT, 'mods', name));
+const RUN_MS = 6000;
+const trace = (run: ChipRun) => run.lines.map((line) => `${line.ms.toFixed(0)} ${line.text}`).join('\n');
+
+/** The live heap once blink and thermometer both printed their first line. */
+function liveWhenBothStarted(run: ChipRun): number {
+  const blink = lineOf(run, /^\[blink\] blinking pin 2/);
+  const thermometer = lineOf(run, /^\[thermometer\] temperature 21\.50 C$/);
+  const bytes = liveBytesAfter(run, Math.max(blink.ms, thermometer.ms));
+  assert.notEqual(bytes, undefined, `no garbage collection after both started\n${trace(run)}`);
+  return bytes!;
+}
+
+describe('mod code in flash (mcrun archive) on the emulated Pico', function () {
+  this.timeout(40 * 60_000); // a cold firmware build on a loaded 2-core machine
+  let build: FirmwareBuild;
+  let archive: Uint8Array;
+
+  before(async function () {
+    if (firmwareUnavailable('pico')) this.skip();
+    build = await sharedFirmware('pico');
+    archive = buildArchive(MODS);
+  });
+
+  it('starts blink and thermometer from the archive, each working, with less XS heap than from source', () => {
+    const patch = placeArchive(build, archive, boardLayout('pico').partitions[0].offset);
+    const flash = runMods(build, MODS.map(archivedTwin), RUN_MS, undefined, 'pico-w', patch);
+    assert.equal(flash.report.hostAlive, true, `the firmware stopped: ${flash.report.hostStopReason}\n${trace(flash)}`);
+    const fromFlash = liveWhenBothStarted(flash);
+    const blinkStart = lineOf(flash, /^\[blink\] blinking pin 2/).ms;
+    const toggles = flash.report.pinWrites.filter((write) => write.pin === 2 && write.time > blinkStart).length;
+    assert.ok(toggles >= 2, `blink's pin 2 toggled ${toggles} times after it started\n${trace(flash)}`);
+    assert.ok(flash.lines.filter((line) => line.text === '[thermometer] temperature 21.50 C').length >= 2, trace(flash));
+
+    const ram = runMods(build, MODS, RUN_MS, undefined, 'pico-w');
+    const fromSource = liveWhenBothStarted(ram);
+    // Byte code in flash: at least the two mods' byte code (about 2.5 KB) stays out of the heap.
+    assert.ok(fromSource - fromFlash > 2048, `live heap from flash ${fromFlash} B, from source ${fromSource} B`);
+  });
+
+  it('a directive whose code is not in flash fails that mod\'s load and the others run', () => {
+    const blinkOnly = buildArchive([MODS[0]], 'blink-only');
+    const patch = placeArchive(build, blinkOnly, boardLayout('pico').partitions[0].offset);
+    const run = runMods(build, MODS.map(archivedTwin), RUN_MS, undefined, 'pico-w', patch);
+    assert.equal(run.report.hostAlive, true, `the firmware stopped: ${run.report.hostStopReason}\n${trace(run)}`);
+    lineOf(run, /^\[blink\] blinking pin 2/);
+    const failed = lineOf(run, /^\[thermometer\] .*(crash|not started|load)/i);
+    assert.match(failed.text, /mote-mods\/thermometer\/main|no module|not found/, trace(run));
+    assert.ok(!run.lines.some((line) => line.text.startsWith('[thermometer] temperature')), trace(run));
+  });
+});
