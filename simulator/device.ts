@@ -247,6 +247,16 @@ export class SimulatedDevice {
     return encoder.encode(JSON.stringify(reply));
   };
 
+  /**
+   * What the turn's clock requests would answer (the clock stands still during a turn): sent with
+   * the event, so the machine asks for none (simulator/xs/bootstrap.js).
+   */
+  #clockReadings(): Record<string, unknown> {
+    const readings: Record<string, unknown> = { 'clock.now': this.clock.now, 'sleep.time': this.#queries.answer({ op: 'sleep.time' }) };
+    if (this.#queries.has('net.time')) readings['net.time'] = this.#queries.answer({ op: 'net.time' });
+    return readings;
+  }
+
   /** Deep sleep: the machine and everything it held go; retained memory and flash stay. */
   async #powerDown(): Promise<void> {
     this.#statusAtSleep = await this.status();
@@ -265,7 +275,8 @@ export class SimulatedDevice {
     if (this.sleep.asleep) return;
     try {
       const wallStart = performance.now();
-      this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify(message)))).meter;
+      const enter = this.watchdog.expect(eventKey(message));
+      this.lastMeter = (await this.#worker.command(encoder.encode(JSON.stringify({ ...message, clock: this.#clockReadings(), ...(enter === undefined ? {} : { enter }) })))).meter;
       this.lastCrankMs = performance.now() - wallStart;
       // The heap grew: a collection shows what the mods kept of it (memory blame, simulator/memory-ledger.ts).
       if (this.watchdog.turnCompleted(this.lastMeter)) this.watchdog.collected((await this.#worker.command(encoder.encode('{"type":"gc"}'))).meter);
@@ -323,4 +334,10 @@ export class SimulatedDevice {
     this.logLines.push(line);
     this.#onLog?.(line);
   }
+}
+
+/** The key the watchdog record learns an event's first mod under: a timer's id (simulator/watchdog.ts `expect`). */
+function eventKey(message: object): string | undefined {
+  const { type, id } = message as { type?: unknown; id?: unknown };
+  return type === 'timer' && typeof id === 'number' ? `timer:${id}` : undefined;
 }

@@ -38,6 +38,10 @@ export class QueryRouter {
     }
   }
 
+  has(op: string): boolean {
+    return this.#handlers.has(op);
+  }
+
   answer(query: Query): unknown {
     const handler = this.#handlers.get(query.op);
     if (!handler) throw new Error(`simulator: unknown request "${query.op}"`);

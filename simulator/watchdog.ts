@@ -25,6 +25,10 @@ export interface ResetRecord {
 export class WatchdogRecord {
   readonly resets: ResetRecord[] = [];
   readonly #turn: string[] = [];
+  /** Event key (`timer:<id>`) → the mod its delivery entered first, in this machine. */
+  readonly #firstEntered = new Map<string, string>();
+  /** The key of the event being delivered (undefined between turns and for commands). */
+  #eventKey: string | undefined;
   /** What each mod keeps of the machine's heap. */
   readonly memory = new MemoryLedger();
   #unread: ResetRecord | undefined;
@@ -40,7 +44,9 @@ export class WatchdogRecord {
         return this.#heapBytes ?? null;
       },
       'watchdog.enter': (query) => {
-        this.#turn.push(String(query.mod));
+        const mod = String(query.mod);
+        if (query.first === true && this.#eventKey !== undefined) this.#firstEntered.set(this.#eventKey, mod);
+        this.#turn.push(mod);
       },
       'watchdog.lastReset': () => {
         const record = this.#unread;
@@ -51,6 +57,20 @@ export class WatchdogRecord {
   }
 
   /**
+   * An event with `key` (e.g. `timer:3`; undefined: none) is about to be delivered. Returns the
+   * mod its last delivery entered first, already recorded as entered in this turn: the machine
+   * then enters it without a crossing (bootstrap.js `enter`) and asks only for any other mod. A
+   * timer belongs to one mod for life (ids are not reused in a machine), so the guess holds; if
+   * not, the machine asks and the record's last mod is still the one running.
+   */
+  expect(key: string | undefined): string | undefined {
+    this.#eventKey = key;
+    const mod = key === undefined ? undefined : this.#firstEntered.get(key);
+    if (mod !== undefined) this.#turn.push(mod);
+    return mod;
+  }
+
+  /**
    * The machine finished a turn (its meter, when the device has it): nothing of it can take the
    * machine down any more. Returns true when the device should collect garbage now and report
    * the meter after it (`collected`), to see what the mods kept.
@@ -58,6 +78,7 @@ export class WatchdogRecord {
   turnCompleted(meter?: Partial<MeterUsage>): boolean {
     const collect = meter ? this.memory.turnEnded(this.#turn, meter) : false;
     this.#turn.length = 0;
+    this.#eventKey = undefined;
     const asked = this.#collectAsked;
     this.#collectAsked = false;
     return collect || asked;
@@ -73,6 +94,7 @@ export class WatchdogRecord {
   /** A new machine booted (power-on, reset, wake): it holds nothing yet. */
   machineStarted(): void {
     this.memory.reset();
+    this.#firstEntered.clear();
     this.#heapBytes = undefined;
   }
 

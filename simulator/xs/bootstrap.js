@@ -70,6 +70,17 @@
   function tell(message) {
     told.push(JSON.stringify(message));
   }
+  // The mod Node expects the turn's event to enter first (it learned it from an earlier delivery
+  // of the same event, simulator/watchdog.ts) is on Node's watchdog record already: entering it
+  // first costs no crossing. Any other entry is asked, the turn's first one marked so Node learns.
+  let expectedMod;
+  let enteredThisTurn = false;
+  function enter(mod) {
+    const first = !enteredThisTurn;
+    enteredThisTurn = true;
+    if (first && mod === expectedMod) return;
+    ask(first ? { op: 'watchdog.enter', mod, first: true } : { op: 'watchdog.enter', mod });
+  }
   // The crank's reply, built only once the turn's promise jobs have run: xsnap-worker.c reads a
   // reply object's `result` after its run loop, so the told requests of those jobs go with it.
   function turnReply(text) {
@@ -84,8 +95,11 @@
 
   // Node delivers events (timer fired, pin edge, start, status) through handleCommand.
   globalThis.handleCommand = (buffer) => {
-    turn = new Map();
     const message = JSON.parse(decoder.decode(buffer));
+    // An event comes with the turn's clock readings (simulator/device.ts): none is asked for.
+    turn = new Map(message.clock ? Object.entries(message.clock) : []);
+    expectedMod = message.enter;
+    enteredThisTurn = false;
     const handler = handlers.get(message.type);
     if (!handler) throw new Error(`simulator: no handler for event "${message.type}"`);
     let value;
@@ -171,7 +185,7 @@
   for (const intrinsic of hidden) harden(intrinsic);
 
   const resolveHook = (specifier, referrer) => ask({ op: 'module.resolve', specifier, referrer });
-  const platformPowers = harden({ ask, tell, on });
+  const platformPowers = harden({ ask, tell, enter, on });
   // The engine's meter, narrowed to one power: limit the rest of this turn to `budget` more
   // computrons (platform/watchdog arms it before each entry into a mod). The count of the turn
   // is kept, so the meter Node reads still covers the whole turn.

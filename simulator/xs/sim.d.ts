@@ -9,6 +9,11 @@ declare const sim: {
    * check what can be checked before telling.
    */
   tell(message: { op: string; [key: string]: unknown }): void;
+  /**
+   * The host enters `mod` (platform/watchdog): Node hears of it unless it already has it, which is
+   * when the turn's event came with that mod as the one it was expected to enter first.
+   */
+  enter(mod: string): void;
   /** Registers the handler for one kind of event Node delivers. */
   on(type: string, handler: (message: any) => unknown): void;
 };
