@@ -9,8 +9,10 @@
 // Node delivers, a request the machine waits on) is a pipe exchange that on a loaded machine
 // waits for a scheduler slot, while MQTT.js and Aedes share one process. Flash writes and socket
 // writes are told without waiting and ride on those round trips (simulator/xs/bootstrap.js), and
-// the clock is read once per turn, so a turn of readings costs a timer event, the watchdog mark
-// before the mod runs (with the turn's clock), the PUBACK event and the odd housekeeping turn.
+// the turn's clock and the mod it enters come with the event, so a turn of readings costs the
+// timer event, the PUBACK event and a collection every third turn or so (memory blame). Measured
+// per turn of 10 readings: XS computes about 1.1 ms, Node about 1 ms; at load 36 each crossing
+// waits 2-10 ms for the other process to be scheduled.
 // The figures say how many round trips a reading costs; the load average is printed with them,
 // since it moves the times (not the counts).
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,8 @@ import { crossingCounts } from '../simulator/xs-worker.ts';
 
 // Fits the 64 KB outbox partition (about 70 bytes a record here) without dropping.
 const BURST = 500;
+/** Timed pairs (MQTT.js, then the XS stack) for the 10-per-turn figure; the median ratio is reported. */
+const PAIRS = 3;
 
 function modDir(main: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mote-bench-net-'));
@@ -40,15 +44,16 @@ function modDir(main: string): string {
   return dir;
 }
 
-/** Counts the readings the broker received from one client (batches unpacked). */
-function tap(broker: EmbeddedBroker, clientId: string): { readings: number; messages: number } {
-  const counts = { readings: 0, messages: 0 };
-  broker.aedes.on('publish', (packet, client) => {
+/** Counts the readings the broker received from one client (batches unpacked) until `off()`. */
+function tap(broker: EmbeddedBroker, clientId: string): { readings: number; messages: number; off(): void } {
+  const listener = (packet: { topic: string; payload: Buffer | string }, client: { id: string } | null) => {
     if (client?.id !== clientId || !packet.topic.includes('/telemetry/')) return;
     counts.messages++;
     const body = JSON.parse(packet.payload.toString());
     counts.readings += unpackTelemetry(body).length;
-  });
+  };
+  const counts = { readings: 0, messages: 0, off: () => void broker.aedes.removeListener('publish', listener) };
+  broker.aedes.on('publish', listener);
   return counts;
 }
 
@@ -87,7 +92,7 @@ async function countingCrossings<T>(run: () => Promise<T>): Promise<{ result: T;
  * 100 ms; 10: a turn that reports ten channels once a second). Time is warped, so the spacing
  * costs no wall time and the figure is the stack's own cost per reading.
  */
-async function throughputOnXs(broker: EmbeddedBroker, perTurn: number): Promise<{ rate: number; crossings: number; told: number }> {
+export async function throughputOnXs(broker: EmbeddedBroker, perTurn: number): Promise<{ rate: number; crossings: number; told: number }> {
   const counts = tap(broker, 'bench');
   const { sim } = await device(broker, `
 import Timer from "mote/timer";
@@ -103,12 +108,13 @@ export default { onStart() { Timer.repeat((timer) => { for (let i = 0; i < ${per
     });
     return { rate, crossings: Number((crossings / BURST).toFixed(2)), told: Number((told / BURST).toFixed(2)) };
   } finally {
+    counts.off();
     await sim.shutdown();
   }
 }
 
 /** The same messages from a plain MQTT.js client. */
-async function throughputMqttJs(broker: EmbeddedBroker, clientId: string): Promise<number> {
+export async function throughputMqttJs(broker: EmbeddedBroker, clientId: string): Promise<number> {
   const counts = tap(broker, clientId);
   const client = await mqtt.connectAsync(broker.url, { clientId, reconnectPeriod: 0 });
   try {
@@ -119,6 +125,7 @@ async function throughputMqttJs(broker: EmbeddedBroker, clientId: string): Promi
     while (counts.readings < BURST) await new Promise((resolve) => setImmediate(resolve));
     return BURST / ((performance.now() - start) / 1000);
   } finally {
+    counts.off();
     await client.endAsync();
   }
 }
@@ -147,9 +154,16 @@ export async function benchNet(): Promise<Figure[]> {
     // Each XS run right after its own MQTT.js run: the load of a shared machine drifts within
     // seconds, and a ratio means something only between runs under the same load.
     const load = loadavg()[0].toFixed(1);
-    await throughputMqttJs(broker, 'warm-up'); // untimed: the first run also pays for JIT warm-up
-    const tenBaseline = await throughputMqttJs(broker, 'baseline-10');
-    const ten = await throughputOnXs(broker, 10);
+    // Untimed: the first run of each side also pays for JIT warm-up (the simulator's Node side
+    // too: its MQTT connection, link model and request handlers are compiled on first use).
+    await throughputMqttJs(broker, 'warm-up');
+    await throughputOnXs(broker, 10);
+    // Three pairs, the median ratio kept: on a shared 2-core machine one pair's ratio moves by
+    // 2-3x between runs (each Node<->XS crossing waits for the scheduler).
+    const pairs: { baseline: number; xs: Awaited<ReturnType<typeof throughputOnXs>> }[] = [];
+    for (let pair = 0; pair < PAIRS; pair++) pairs.push({ baseline: await throughputMqttJs(broker, `baseline-10-${pair}`), xs: await throughputOnXs(broker, 10) });
+    pairs.sort((a, b) => a.xs.rate / a.baseline - b.xs.rate / b.baseline);
+    const { baseline: tenBaseline, xs: ten } = pairs[Math.floor(PAIRS / 2)];
     const oneBaseline = await throughputMqttJs(broker, 'baseline-1');
     const one = await throughputOnXs(broker, 1);
     // "Per wake": a device that wakes every 10 s and sends what it measured meanwhile.
@@ -157,7 +171,7 @@ export async function benchNet(): Promise<Figure[]> {
     const batched = await bytesPerReading(broker, { maxItems: 32, maxBytes: 1024, lingerMs: 10_000 });
     const mqttJs = (rate: number) => ({ baseline: Math.round(rate), baselineName: `plain MQTT.js client publishing the same messages to the same broker just before (load average ${load} at the start)` });
     return [
-      { name: `telemetry throughput, ${BURST} QoS 1 readings, 10 per mod turn once a virtual second: mod → XS stack (flash outbox, session, TCP) → Aedes (goal ≥ 0.5×)`, value: Math.round(ten.rate), unit: 'readings/s', ...mqttJs(tenBaseline) },
+      { name: `telemetry throughput, ${BURST} QoS 1 readings, 10 per mod turn once a virtual second: mod → XS stack (flash outbox, session, TCP) → Aedes, median of ${PAIRS} pairs (goal ≥ 0.5×)`, value: Math.round(ten.rate), unit: 'readings/s', ...mqttJs(tenBaseline) },
       { name: `telemetry throughput, ${BURST} QoS 1 readings, 1 per mod turn every 100 virtual ms: mod → XS stack → Aedes`, value: Math.round(one.rate), unit: 'readings/s', ...mqttJs(oneBaseline) },
       { name: `Node↔XS round trips per reading, 10 per turn (events delivered + requests waited on; ${ten.told} told requests per reading, flash and socket writes, ride on them)`, value: ten.crossings, unit: 'round trips', baseline: one.crossings, baselineName: '1 reading per turn' },
       { name: 'MQTT bytes on the wire per reading, batched per 10 s wake', value: batched, unit: 'bytes', baseline: unbatched, baselineName: 'one message per reading (batching off)' },
