@@ -3,8 +3,9 @@
 // which drops types, so without this `let n: number = "zero"` would run. Uses the project's
 // device tsconfig.json (strict, Moddable typings, no Node types) with only the mod's own sources
 // and the declaration files as roots, so a mod anywhere on disk is checked like the ones in mods/.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { checkManifestKeys, parseManifestText } from '../simulator/manifest-text.ts';
 import { PROJECT_ROOT } from '../simulator/module-map.ts';
@@ -35,6 +36,34 @@ function modSources(dir: string): string[] {
 }
 
 /**
+ * Where a mod that type-checked clean is remembered, by a hash of everything the result depends on:
+ * the CLI is run again and again on the same mod (scripts, tests), and the check is its largest
+ * CPU cost (about a second; many at load 30 on 2 cores). Errors are never cached.
+ */
+const CLEAN_CHECKS = join(PROJECT_ROOT, 'node_modules/.cache/mote-typecheck');
+
+/** The TypeScript version, the compiler options and every root file's path and bytes. */
+function checkKey(roots: string[], options: ts.CompilerOptions): string {
+  const hash = createHash('sha256').update(`${ts.version}\0${JSON.stringify(options)}\0`);
+  for (const file of [...roots].sort()) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+function fileHash(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** A clean check recorded under `marker` whose other files are unchanged. */
+function stillClean(marker: string): boolean {
+  try {
+    const extra = JSON.parse(readFileSync(marker, 'utf8')) as [string, string][];
+    return extra.every(([file, hash]) => existsSync(file) && fileHash(file) === hash);
+  } catch {
+    return false; // none recorded, or unreadable
+  }
+}
+
+/**
  * Type errors in the mod folder `modDir`, one "file:line:column: message (TSnnnn)" each, file
  * relative to the current directory; empty when it type-checks.
  */
@@ -44,9 +73,11 @@ export function typeCheckMod(modDir: string): string[] {
   const sources = modSources(dir);
   if (!sources.length) return [];
   const { options, files } = deviceConfig();
+  const clean = join(CLEAN_CHECKS, checkKey([...sources, ...files], options));
+  if (stillClean(clean)) return [];
   const program = ts.createProgram({ rootNames: [...sources, ...files], options });
   const mine = new Set(sources.map((file) => resolve(file)));
-  return ts.getPreEmitDiagnostics(program)
+  const errors = ts.getPreEmitDiagnostics(program)
     .filter((d) => d.category === ts.DiagnosticCategory.Error && (!d.file || mine.has(resolve(d.file.fileName))))
     .map((d) => {
       const message = `${ts.flattenDiagnosticMessageText(d.messageText, '\n')} (TS${d.code})`;
@@ -54,6 +85,20 @@ export function typeCheckMod(modDir: string): string[] {
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       return `${relative(process.cwd(), d.file.fileName) || d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
     });
+  if (!errors.length) {
+    try {
+      // Files the program read besides the roots and TypeScript's own libs (a mod importing
+      // outside its folder): kept with their hashes and checked at the next lookup.
+      const roots = new Set([...sources, ...files].map((file) => resolve(file)));
+      const libs = resolve(dirname(ts.getDefaultLibFilePath(options)));
+      const extra = program.getSourceFiles().map((file) => resolve(file.fileName)).filter((file) => !roots.has(file) && dirname(file) !== libs);
+      mkdirSync(CLEAN_CHECKS, { recursive: true });
+      writeFileSync(clean, JSON.stringify(extra.map((file) => [file, fileHash(file)])));
+    } catch {
+      // a read-only install: checked again next time
+    }
+  }
+  return errors;
 }
 
 /**
