@@ -5,7 +5,7 @@
 // may ask for a slower one down to 10 kHz (SMBus's floor); anything else is refused.
 import type { I2CGrant } from "permissions/manifest";
 import { type ModContext } from "runtime/mod-context";
-import { FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { checkFacetKey, detachedCall, FACET_KEY, FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 
 /** The slowest bus clock a mod may ask for (SMBus 3.1 §3.1.1: 10 kHz). */
 const MIN_HZ = 10_000;
@@ -32,64 +32,83 @@ interface I2CScope {
 }
 
 /**
+ * `device.io.I2C` as every mod shares it, declared once at module level (in flash on a board):
+ * the checks and methods. The constructor needs the runtime's key, the mod's scope and what the
+ * board gives, which only the per-board class below passes.
+ */
+class GrantedI2C {
+  readonly #io: OpenedIO<BoardI2C>;
+  target: unknown;
+
+  /** What `self` opened, if it is a genuine I2C; a mod error for a method taken off it. */
+  static #opened(self: unknown, method: string): OpenedIO<BoardI2C> {
+    if (typeof self !== "object" || self === null || !(#io in self)) throw detachedCall("I2C", method);
+    return (self as GrantedI2C).#io;
+  }
+
+  constructor(key: unknown, scope: I2CScope, buses: readonly I2CBus[], Board: I2CClass, options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
+    checkFacetKey(key, "I2C", "construct it as new device.io.I2C(options)");
+    const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
+    const { grants } = scope;
+    context.assertLive("I2C");
+    const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
+    const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
+    if (!bus) {
+      context.deny(`I2C: ${typeof port === "number" ? `port ${port}` : `data pin ${String(data)} / clock pin ${String(clock)}`} is not an I2C bus of this board (buses: ${buses.map((b) => `port ${b.port} data ${b.data} clock ${b.clock}`).join("; ")})`);
+    }
+    if (typeof address !== "number" || !grants.some((grant) => grant.bus === bus.port && grant.address === address)) {
+      const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
+      context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${describeI2CGrants(grants)}); add { "bus": ${bus.port}, "address": ${String(address)} } (${String(address)} is ${hex}: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json`);
+    }
+    const asked = askedHz === undefined ? bus.hz : toBoardInteger("I2C: hz", askedHz);
+    if (asked < MIN_HZ) {
+      context.deny(`I2C: hz ${asked} is below the ${MIN_HZ} Hz a mod may slow bus ${bus.port} to (the bus is shared by every mod); leave hz out to use the bus's ${bus.hz} Hz`);
+    }
+    const hz = Math.min(asked, bus.hz);
+    this.#io = openOnBehalf(context, "I2C", () => new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz, address } as never) as unknown as BoardI2C);
+    this.target = target;
+  }
+
+  // The board's NACK or bus error reaches the mod as a mod error (no host frames).
+  read(byteLengthOrBuffer: number | Bytes, stop?: boolean): ArrayBuffer | undefined {
+    const inner = GrantedI2C.#opened(this, "read").use("read");
+    return onBehalf(() => inner.read(byteLengthOrBuffer as never, stop));
+  }
+
+  write(buffer: Bytes, stop?: boolean): void {
+    const inner = GrantedI2C.#opened(this, "write").use("write");
+    onBehalf(() => inner.write(buffer as never, stop));
+  }
+
+  writeRead(buffer: Bytes, byteLengthOrBuffer: number | Bytes): ArrayBuffer | undefined {
+    const inner = GrantedI2C.#opened(this, "writeRead").use("writeRead");
+    return onBehalf(() => {
+      inner.write(buffer as never, false);
+      return inner.read(byteLengthOrBuffer as never, true);
+    });
+  }
+
+  close(): void {
+    GrantedI2C.#opened(this, "close").close();
+  }
+}
+withFormat(GrantedI2C, "I2C", "buffer");
+
+/**
  * The maker of `device.io.I2C` for one board's buses: `(context, grants) => I2C class` for a mod.
- * The class is built once per runtime; each mod gets a subclass bound to its context and grants
+ * Per runtime only a small class with the scope lookup is built (the methods stay in
+ * GrantedI2C); each mod gets a subclass bound to its context and grants
  * (facet kit FacetScopes).
  */
 export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (context: ModContext, grants: readonly I2CGrant[]) => I2CClass {
   const scopes = new FacetScopes<I2CScope>("I2C");
-
-  class GrantedI2C {
-    readonly #io: OpenedIO<BoardI2C>;
-    target: unknown;
-
+  class RuntimeI2C extends GrantedI2C {
     constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
-      const scope = scopes.of(new.target);
-      const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
-      const { grants } = scope;
-      context.assertLive("I2C");
-      const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
-      const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
-      if (!bus) {
-        context.deny(`I2C: ${typeof port === "number" ? `port ${port}` : `data pin ${String(data)} / clock pin ${String(clock)}`} is not an I2C bus of this board (buses: ${buses.map((b) => `port ${b.port} data ${b.data} clock ${b.clock}`).join("; ")})`);
-      }
-      if (typeof address !== "number" || !grants.some((grant) => grant.bus === bus.port && grant.address === address)) {
-        const hex = typeof address === "number" ? `0x${address.toString(16)}` : String(address);
-        context.deny(`I2C address ${hex} on bus ${bus.port} is not granted to this mod (granted: ${describeI2CGrants(grants)}); add { "bus": ${bus.port}, "address": ${String(address)} } (${String(address)} is ${hex}: JSON numbers are decimal) to mote.permissions.i2c in its manifest.json`);
-      }
-      const asked = askedHz === undefined ? bus.hz : toBoardInteger("I2C: hz", askedHz);
-      if (asked < MIN_HZ) {
-        context.deny(`I2C: hz ${asked} is below the ${MIN_HZ} Hz a mod may slow bus ${bus.port} to (the bus is shared by every mod); leave hz out to use the bus's ${bus.hz} Hz`);
-      }
-      const hz = Math.min(asked, bus.hz);
-      this.#io = openOnBehalf(context, "I2C", () => new Board({ data: bus.data, clock: bus.clock, port: bus.port, hz, address } as never) as unknown as BoardI2C);
-      this.target = target;
-    }
-
-    // The board's NACK or bus error reaches the mod as a mod error (no host frames).
-    read(byteLengthOrBuffer: number | Bytes, stop?: boolean): ArrayBuffer | undefined {
-      const inner = this.#io.use("read");
-      return onBehalf(() => inner.read(byteLengthOrBuffer as never, stop));
-    }
-
-    write(buffer: Bytes, stop?: boolean): void {
-      const inner = this.#io.use("write");
-      onBehalf(() => inner.write(buffer as never, stop));
-    }
-
-    writeRead(buffer: Bytes, byteLengthOrBuffer: number | Bytes): ArrayBuffer | undefined {
-      const inner = this.#io.use("writeRead");
-      return onBehalf(() => {
-        inner.write(buffer as never, false);
-        return inner.read(byteLengthOrBuffer as never, true);
-      });
-    }
-
-    close(): void {
-      this.#io.close();
+      super(FACET_KEY, scopes.of(new.target), buses, Board, options);
     }
   }
-  const Shared = harden(withFormat(GrantedI2C, "I2C", "buffer"));
+  Object.defineProperty(RuntimeI2C, "name", { value: "I2C" });
+  const Shared = harden(RuntimeI2C);
   return (context, grants) => scopes.subclass(Shared, { context, grants }) as unknown as I2CClass;
 }
 

@@ -67,6 +67,8 @@ export const FACET_CASES: Record<string, FacetCase> = {
       'shared class': `new (Object.getPrototypeOf(device.io.Digital))({ pin: 2, mode: device.io.Digital.Output });`,
       'subclass of the shared class': `new (class extends Object.getPrototypeOf(device.io.Digital) {})({ pin: 2, mode: device.io.Digital.Output });`,
       'detached getter': `Object.getOwnPropertyDescriptor(Object.getPrototypeOf(device.io), 'Digital')!.get!.call({});`,
+      'detached write': `const d = new device.io.Digital({ pin: 2, mode: device.io.Digital.Output }); const { write } = d; try { write(1); } finally { d.close(); }`,
+      'base class': `new (Object.getPrototypeOf(Object.getPrototypeOf(device.io.Digital)))({}, {}, {}, { pin: 2, mode: 8 });`,
     },
   },
   'device.io.I2C': {
