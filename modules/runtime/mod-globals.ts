@@ -7,6 +7,7 @@
 // runtime's key, so a mod reaching one through a prototype cannot make one of its own.
 import { modError, type ModContext } from "runtime/mod-context";
 import type { LogLevel } from "runtime/log-levels";
+import { checkFacetKey, FACET_KEY } from "runtime/facet-kit";
 
 export interface ModGlobalsKit {
   /**
@@ -26,39 +27,43 @@ function write(context: ModContext, items: unknown[], separator: string, level: 
   context.output(text, level);
 }
 
+/**
+ * The `console` of a mod: one class declared once at module level (in flash on a board), a mod's
+ * console one instance with its context in a private field. console.error/warn/info/debug log at
+ * their level (the mod's log level filters them); log at info.
+ */
+class ModConsole {
+  readonly #context: ModContext;
+  constructor(key: unknown, context: ModContext) {
+    checkFacetKey(key, "console", "use the global console");
+    this.#context = context;
+    harden(this);
+  }
+  static #write(self: unknown, method: string, items: unknown[], level: LogLevel): void {
+    if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `console.${method}: call it on console (console.${method}(...)), not detached`);
+    write((self as ModConsole).#context, items, " ", level);
+  }
+  log(...items: unknown[]): void {
+    ModConsole.#write(this, "log", items, "info");
+  }
+  error(...items: unknown[]): void {
+    ModConsole.#write(this, "error", items, "error");
+  }
+  warn(...items: unknown[]): void {
+    ModConsole.#write(this, "warn", items, "warn");
+  }
+  info(...items: unknown[]): void {
+    ModConsole.#write(this, "info", items, "info");
+  }
+  debug(...items: unknown[]): void {
+    ModConsole.#write(this, "debug", items, "debug");
+  }
+}
+
 /** The shared code of mod globals, built once per runtime (it hardens what it makes). */
 export function modGlobalsKit(): ModGlobalsKit {
   const HOST_ONLY = harden({});
 
-  // console.error/warn/info/debug log at their level (the mod's log level filters them); log at info.
-  class ModConsole {
-    readonly #context: ModContext;
-    constructor(key: unknown, context: ModContext) {
-      if (key !== HOST_ONLY) throw modError(TypeError, "console: a mod cannot construct a console; use the global console");
-      this.#context = context;
-      harden(this);
-    }
-    static #write(self: unknown, method: string, items: unknown[], level: LogLevel): void {
-      if (typeof self !== "object" || self === null || !(#context in self)) throw modError(TypeError, `console.${method}: call it on console (console.${method}(...)), not detached`);
-      write((self as ModConsole).#context, items, " ", level);
-    }
-    log(...items: unknown[]): void {
-      ModConsole.#write(this, "log", items, "info");
-    }
-    error(...items: unknown[]): void {
-      ModConsole.#write(this, "error", items, "error");
-    }
-    warn(...items: unknown[]): void {
-      ModConsole.#write(this, "warn", items, "warn");
-    }
-    info(...items: unknown[]): void {
-      ModConsole.#write(this, "info", items, "info");
-    }
-    debug(...items: unknown[]): void {
-      ModConsole.#write(this, "debug", items, "debug");
-    }
-  }
-  harden(ModConsole);
   const makeModFinalizationRegistry = finalizationRegistryKit(HOST_ONLY);
   // The `Compartment` a mod sees: its children (and theirs) get the mod's `trace` and `console`,
   // not the engine's own unmetered `trace`. It calls the mod compartment's own constructor: a
@@ -121,7 +126,7 @@ export function modGlobalsKit(): ModGlobalsKit {
   return {
     install(globals, context) {
       const trace = harden((...items: unknown[]) => write(context, items, "", "info"));
-      const console = new ModConsole(HOST_ONLY, context);
+      const console = new ModConsole(FACET_KEY, context);
       lazy.set(globals, { context, Engine: globals.Compartment as typeof Compartment, trace, console });
       globals.trace = trace;
       globals.console = console;
