@@ -4,30 +4,19 @@
 // drains the persistent outbox with QoS 1 (a window of unacknowledged publishes, small
 // telemetry batched per mod); and routes received messages to the subscribers' handlers.
 // A persistent session (clean = false, client id = device id) lets the broker keep the
-// subscriptions and queue QoS 1 commands while the device is away.
+// subscriptions and queue QoS 1 commands while the device is away. Its parts: the connection
+// (net/broker-connection), the outbox's sending (net/outbox-sender), subscriptions and routing
+// (net/subscriptions), presence (net/presence) and the clean shutdown (net/outbox-drain).
 import TextEncoder from "text/encoder";
 import type { NewMessage, Outbox } from "net/outbox";
 import { OutboxSender } from "net/outbox-sender";
 import { drainOutbox } from "net/outbox-drain";
 import { Presence } from "net/presence";
 import { Subscriptions, type SubscriptionState } from "net/subscriptions";
-import { CONNACK, DISCONNECT, OUTBOX_IDS, PUBACK, SUBACK, type DrainReport, type MessageHandler, type MqttClientLike, type RefusalListener, type SessionOptions } from "net/session-types";
+import { BrokerConnection, type ControlMessage } from "net/broker-connection";
+import { OUTBOX_IDS, PUBACK, SUBACK, type DrainReport, type MessageHandler, type RefusalListener, type SessionOptions } from "net/session-types";
 
 export type { BatchOptions, DrainReport, MessageHandler, MqttClientLike, MqttNetwork, RefusalListener, SessionConfig, SessionOptions, SessionTimer } from "net/session-types";
-
-/** `reconnect()`: ms between leaving and connecting again. */
-const RECONNECT_AFTER_MS = 1000;
-const CONNECT_TIMEOUT_MS = 20000;
-
-/**
- * Ms before connection attempt `attempt` (0: the first retry): exponential backoff with "equal
- * jitter", half the step fixed and half random (`random` in [0, 1)), so a fleet that lost the
- * same broker does not come back in lockstep.
- */
-export function backoffDelay(backoff: { initialMs: number; maxMs: number }, attempt: number, random: number): number {
-  const step = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
-  return Math.round(step / 2 + random * (step / 2));
-}
 
 export class Session {
   readonly deviceId: string;
@@ -36,89 +25,65 @@ export class Session {
   readonly outbox: Outbox;
   readonly stats = { connects: 0, disconnects: 0, published: 0, redelivered: 0, batches: 0, received: 0 };
   readonly #options: SessionOptions;
-  readonly #backoff: { initialMs: number; maxMs: number };
+  readonly #connection: BrokerConnection;
   readonly #sender: OutboxSender;
   readonly #subscriptions: Subscriptions;
   readonly #presence: Presence;
-  #client: MqttClientLike | undefined;
-  #connected = false;
-  #stopped = true;
-  #attempt = 0;
-  #retryTimer: object | undefined;
-  #connectTimer: object | undefined;
   #controlId = OUTBOX_IDS;
-  /** The broker login; rotation (net/identity) replaces it without a reboot. */
-  #credentials: { user?: string; password?: string };
   #draining = false;
   /** Owner (mod id or "host") → told when the outbox drops one of its messages (net/outbox). */
   readonly #dropListeners = new Map<string, (seq: number, reason: string) => void>();
   /** Told after each CONNACK, once `state` is out (`onConnected`). */
   readonly #connectListeners: (() => void)[] = [];
-  lastError: string | undefined;
 
   constructor(options: SessionOptions) {
     this.#options = options;
     this.deviceId = options.config.deviceId;
     this.outbox = options.outbox;
-    this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60000 };
-    const write = (data: ArrayBuffer | ArrayBufferView | null, packet: object) => this.#write(data, packet);
-    this.#sender = new OutboxSender({
-      outbox: this.outbox,
-      timer: options.timer,
-      write,
-      connected: () => this.#connected,
-      batch: options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 },
-      window: options.window ?? 8,
-      stats: this.stats,
-      log: options.log,
-    });
+    const write = (data: ArrayBuffer | ArrayBufferView | null, packet: object) => this.#connection.write(data, packet);
+    const connected = () => this.#connection.connected;
     const nextId = () => this.#nextControlId();
+    this.#sender = new OutboxSender({ outbox: this.outbox, timer: options.timer, write, connected, batch: options.batch ?? { maxItems: 32, maxBytes: 1024, lingerMs: 0 }, window: options.window ?? 8, stats: this.stats, log: options.log });
     this.#subscriptions = new Subscriptions({ timer: options.timer, write, nextId, log: options.log, refused: () => this.announce() });
-    this.#presence = new Presence({ deviceId: this.deviceId, timer: options.timer, write, connected: () => this.#connected, nextId, now: options.now, ...(options.describe ? { describe: options.describe } : {}), status: () => this.status() });
+    this.#presence = new Presence({ deviceId: this.deviceId, timer: options.timer, write, connected, nextId, now: options.now, ...(options.describe ? { describe: options.describe } : {}), status: () => this.status() });
     this.stateTopic = this.#presence.stateTopic;
     this.logTopic = this.#presence.logTopic;
-    const { user, password } = options.config;
-    this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+    this.#connection = new BrokerConnection(options, () => this.#presence.will(), {
+      up: () => this.#up(),
+      control: (message) => this.#onControl(message),
+      message: (topic, payload) => {
+        this.stats.received++;
+        this.#subscriptions.route(topic, payload);
+      },
+      down: (lost, wasConnected, reason) => this.#down(lost, wasConnected, reason),
+    });
   }
 
   /** The login used from the next connection on (credential rotation, docs/identity.md). */
   setCredentials(user: string | undefined, password: string | undefined): void {
-    this.#credentials = { ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+    this.#connection.setCredentials(user, password);
   }
 
   /**
-   * Leaves cleanly (DISCONNECT) and connects again RECONNECT_AFTER_MS later, so a new login takes
-   * effect. The pause lets the broker close the old session first: a broker that allows one live
+   * Leaves cleanly (DISCONNECT) and connects again a second later, so a new login takes effect.
+   * The pause lets the broker close the old session first: a broker that allows one live
    * session per id (docs/identity.md) would otherwise see this device as its own clone. No-op when stopped.
    */
   reconnect(reason: string): void {
-    if (this.#stopped) return;
-    const timer = this.#options.timer;
-    timer.clear(this.#retryTimer);
-    if (this.#client && this.#connected) {
-      try {
-        this.#client.write(null, { operation: DISCONNECT });
-      } catch {
-        // closing anyway
-      }
-      this.stats.disconnects++;
-      this.#options.log(`reconnecting: ${reason}`);
-    }
-    this.#drop();
-    this.#retryTimer = timer.set(() => {
-      this.#retryTimer = undefined;
-      this.#connect();
-    }, RECONNECT_AFTER_MS);
+    this.#connection.reconnect(reason);
   }
 
   get connected(): boolean {
-    return this.#connected;
+    return this.#connection.connected;
+  }
+
+  /** Why the last connection ended or failed; undefined while connected. */
+  get lastError(): string | undefined {
+    return this.#connection.lastError;
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#connect();
+    this.#connection.start();
   }
 
   /**
@@ -126,23 +91,9 @@ export class Session {
    * that last state, e.g. `{ asleep: true }` when the device goes to sleep rather than away.
    */
   stop(extra: Record<string, unknown> = {}): void {
-    this.#stopped = true;
-    const timer = this.#options.timer;
-    timer.clear(this.#retryTimer);
-    timer.clear(this.#connectTimer);
-    this.#retryTimer = this.#connectTimer = undefined;
     this.#presence.stop();
     this.#sender.stop();
-    const client = this.#client;
-    if (client && this.#connected) {
-      try {
-        this.#presence.publishState(false, extra);
-        client.write(null, { operation: DISCONNECT });
-      } catch {
-        // The connection is going away anyway; the last will covers it.
-      }
-    }
-    this.#drop();
+    this.#connection.stop(() => this.#presence.publishState(false, extra));
   }
 
   /**
@@ -154,7 +105,7 @@ export class Session {
     if (this.#draining) return;
     this.#draining = true;
     const { timer, now, log } = this.#options;
-    const powers = { outbox: this.outbox, timer, now, log, stopped: () => this.#stopped, stop: () => this.stop() };
+    const powers = { outbox: this.outbox, timer, now, log, stopped: () => this.#connection.stopped, stop: () => this.stop() };
     drainOutbox(powers, graceMs, (report) => {
       this.#draining = false;
       done(report);
@@ -200,7 +151,7 @@ export class Session {
    * sent while disconnected. Returns whether it went out.
    */
   sendNow(topic: string, body: string, retain = false): boolean {
-    return this.#write(new TextEncoder().encode(body), { topic, QoS: 0, retain });
+    return this.#connection.write(new TextEncoder().encode(body), { topic, QoS: 0, retain });
   }
 
   /** Persists a message in the outbox and sends it as soon as the connection allows. */
@@ -235,7 +186,7 @@ export class Session {
 
   status(): Record<string, unknown> {
     return {
-      connected: this.#connected,
+      connected: this.#connection.connected,
       ...this.stats,
       outbox: { queued: this.outbox.entries.length, bytes: this.outbox.bytes, dropped: this.outbox.dropped, nextSeq: this.outbox.nextSeq },
       ...(this.lastError ? { lastError: this.lastError } : {}),
@@ -251,115 +202,28 @@ export class Session {
     return { ...(refused.length ? { refused } : {}), refusals };
   }
 
-  #connect(): void {
-    if (this.#stopped) return;
-    const { config, network, timer } = this.#options;
-    const will = this.#presence.will();
-    const session = this;
-    try {
-      const { io: Client, ...networkOptions } = network;
-      this.#client = new Client({
-        ...networkOptions,
-        host: config.host,
-        port: config.port,
-        id: config.deviceId,
-        clean: false,
-        keepAlive: this.#options.keepAliveMs ?? 60000,
-        will,
-        ...this.#credentials,
-        onControl(message: { operation: number; id?: number; payload?: unknown }) {
-          session.#onControl(message);
-        },
-        onReadable(this: MqttClientLike, count: number, info: { topic?: string }) {
-          session.#onReadable(this, count, info);
-        },
-        onError(reason?: unknown) {
-          session.#onDisconnected(typeof reason === "string" ? reason : "connection error");
-        },
-      });
-    } catch (error) {
-      this.#onDisconnected(`cannot connect: ${(error as Error)?.message ?? error}`);
-      return;
-    }
-    this.#connectTimer = timer.set(() => {
-      this.#connectTimer = undefined;
-      if (!this.#connected) this.#onDisconnected("no CONNACK in time");
-    }, CONNECT_TIMEOUT_MS);
+  #up(): void {
+    this.stats.connects++;
+    this.#sender.reset();
+    this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
+    this.#presence.publishState(true);
+    for (const listener of this.#connectListeners) listener();
+    this.#subscriptions.connected();
+    this.#sender.pump();
   }
 
-  #onControl(message: { operation: number; id?: number; payload?: unknown }): void {
-    if (message.operation === CONNACK) {
-      this.#options.timer.clear(this.#connectTimer);
-      this.#connectTimer = undefined;
-      this.#connected = true;
-      this.#attempt = 0;
-      this.lastError = undefined;
-      this.stats.connects++;
-      this.#sender.reset();
-      this.#options.log(`connected to ${this.#options.config.host}:${this.#options.config.port} as ${this.deviceId}`);
-      this.#presence.publishState(true);
-      for (const listener of this.#connectListeners) listener();
-      this.#subscriptions.connected();
-      this.#sender.pump();
-    } else if (message.operation === PUBACK && message.id !== undefined) {
-      this.#sender.acknowledged(message.id);
-    } else if (message.operation === SUBACK) {
-      this.#subscriptions.acknowledged(message.id, message.payload);
-    }
+  #onControl(message: ControlMessage): void {
+    if (message.operation === PUBACK && message.id !== undefined) this.#sender.acknowledged(message.id);
+    else if (message.operation === SUBACK) this.#subscriptions.acknowledged(message.id, message.payload);
   }
 
-  #onReadable(client: MqttClientLike, count: number, info: { topic?: string }): void {
-    const topic = info.topic;
-    const payload = client.read(count) ?? new ArrayBuffer(0);
-    if (topic === undefined) return;
-    this.stats.received++;
-    this.#subscriptions.route(topic, payload);
-  }
-
-  #onDisconnected(reason: string): void {
-    const wasConnected = this.#connected;
-    this.#drop(true);
-    this.lastError = reason;
-    if (wasConnected) {
-      this.stats.disconnects++;
-      this.#options.log(`disconnected: ${reason}`);
-    }
-    if (this.#stopped) return;
-    const delay = backoffDelay(this.#backoff, this.#attempt++, this.#options.random());
-    this.#retryTimer = this.#options.timer.set(() => {
-      this.#retryTimer = undefined;
-      this.#connect();
-    }, delay);
-  }
-
-  /** Closes the client; `lost`: the connection ended without the session asking (net/outbox-sender). */
-  #drop(lost = false): void {
-    const timer = this.#options.timer;
-    timer.clear(this.#connectTimer);
-    this.#connectTimer = undefined;
-    this.#connected = false;
+  #down(lost: boolean, wasConnected: boolean, reason: string | undefined): void {
     if (lost) this.#sender.connectionLost();
     else this.#sender.reset();
     this.#subscriptions.disconnected();
-    const client = this.#client;
-    this.#client = undefined;
-    try {
-      client?.close();
-    } catch {
-      // already closed
-    }
-  }
-
-  #write(data: ArrayBuffer | ArrayBufferView | null, options: object): boolean {
-    const client = this.#client;
-    if (!client || !this.#connected) return false;
-    try {
-      client.write(data, options);
-      return true;
-    } catch (error) {
-      this.#onDisconnected(`write failed: ${(error as Error)?.message ?? error}`);
-      return false;
-    }
+    if (!wasConnected || reason === undefined) return;
+    this.stats.disconnects++;
+    this.#options.log(lost ? `disconnected: ${reason}` : `reconnecting: ${reason}`);
   }
 
   #nextControlId(): number {
