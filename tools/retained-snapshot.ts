@@ -4,10 +4,13 @@
 // wait for a fixed 300-500 ms of silence after the SUBACK: on a loaded machine a broker starved of
 // CPU for that long right after its SUBACK (Aedes streams them after it) made a command see part of
 // the fleet, and a configuration flag then went to too few devices or reused a version.
-// Here the silence is also counted in broker round trips: a QoS 1 probe to a topic of this client's
-// own goes through the broker after the SUBSCRIBE; the wait ends when a probe came back with no
-// retained message arriving meanwhile and `quietMs` passed since the last. A starved broker delays
-// the probe as much as the retained messages, so the wait stretches with the load.
+// Here the silence is also counted in broker round trips: a QoS 1 probe, published to a topic of
+// this call's own (mote/probe/…, outside mote/v1/, empty) that the client subscribed with the
+// filters, comes back through the broker's delivery queue for this client behind the retained
+// messages queued before it (an UNSUBACK does not: Aedes answers it while they still wait). The
+// probe is taken off the client before its 'message' listeners see it. The wait ends when a probe
+// came back with no retained message arriving meanwhile and `quietMs` passed since the last. A
+// starved broker delays the probe as much as the retained messages: the wait stretches with load.
 import type { MqttClient } from 'mqtt';
 
 export interface RetainedWait {
@@ -17,10 +20,30 @@ export interface RetainedWait {
   maxMs?: number;
 }
 
-/** A probe that does not come back within this long is given up (a broker that drops it): the quiet then counts in ms only. */
+/** A probe not back within this long is given up: the quiet then counts in ms only. */
 const PROBE_BOUND_MS = 5_000;
 
 let probes = 0;
+
+/** Per client: probe topic → what to do when it comes back (installed once, then kept). */
+const probeHandlers = new WeakMap<MqttClient, Map<string, () => void>>();
+
+/** The client's probe table; its first call makes the client hand probes to it instead of emitting them. */
+function probesOf(client: MqttClient): Map<string, () => void> {
+  let handlers = probeHandlers.get(client);
+  if (handlers) return handlers;
+  const table = (handlers = new Map<string, () => void>());
+  const emit = client.emit.bind(client) as (event: string | symbol, ...args: unknown[]) => boolean;
+  client.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const onProbe = event === 'message' ? table.get(args[0] as string) : undefined;
+    if (!onProbe) return emit(event, ...args);
+    table.delete(args[0] as string);
+    onProbe();
+    return true;
+  }) as MqttClient['emit'];
+  probeHandlers.set(client, handlers);
+  return handlers;
+}
 
 /**
  * Subscribes `client` to `filters` (QoS 1) and resolves once the broker has sent their retained
@@ -28,33 +51,30 @@ let probes = 0;
  */
 export async function subscribeRetained(client: MqttClient, filters: string | string[], options: RetainedWait = {}): Promise<void> {
   const { quietMs = 300, maxMs = 30_000 } = options;
-  const probeTopic = `mote/v1/_probe/${client.options.clientId ?? 'operator'}-${process.pid}-${++probes}`;
+  const probe = `mote/probe/${client.options.clientId ?? 'operator'}-${process.pid}-${++probes}`;
+  const handlers = probesOf(client);
   let retained = 0;
   let lastRetained = Date.now();
-  let echoed: (() => void) | undefined;
-  const onMessage = (topic: string, _payload: Buffer, packet: { retain?: boolean }) => {
-    if (topic === probeTopic) return echoed?.();
-    if (packet.retain) {
-      retained++;
-      lastRetained = Date.now();
-    }
+  const onMessage = (_topic: string, _payload: Buffer, packet: { retain?: boolean }) => {
+    if (!packet.retain) return;
+    retained++;
+    lastRetained = Date.now();
   };
   client.on('message', onMessage);
   try {
-    await client.subscribeAsync([...(Array.isArray(filters) ? filters : [filters]), probeTopic], { qos: 1 });
+    await client.subscribeAsync([...(Array.isArray(filters) ? filters : [filters]), probe], { qos: 1 });
     lastRetained = Date.now();
     const start = Date.now();
     for (;;) {
       const before = retained;
+      let bound: ReturnType<typeof setTimeout> | undefined;
       const back = new Promise<boolean>((resolve) => {
-        const bound = setTimeout(() => resolve(false), PROBE_BOUND_MS);
-        echoed = () => {
-          clearTimeout(bound);
-          resolve(true);
-        };
+        bound = setTimeout(() => resolve(false), PROBE_BOUND_MS);
+        handlers.set(probe, () => resolve(true));
       });
-      await client.publishAsync(probeTopic, '', { qos: 1 });
+      await client.publishAsync(probe, '', { qos: 1 });
       const cameBack = await back;
+      clearTimeout(bound);
       const quietFor = Date.now() - lastRetained;
       if (retained === before && quietFor >= quietMs) return;
       if (Date.now() - start > maxMs) return;
@@ -62,8 +82,9 @@ export async function subscribeRetained(client: MqttClient, filters: string | st
       if (cameBack && retained === before) await new Promise((resolve) => setTimeout(resolve, Math.min(50, quietMs - quietFor)));
     }
   } finally {
-    echoed = undefined;
+    // A probe still on its way is swallowed when it comes (its entry stays until then).
+    if (handlers.has(probe)) handlers.set(probe, () => {});
     client.off('message', onMessage);
-    await client.unsubscribeAsync(probeTopic).catch(() => {});
+    await client.unsubscribeAsync(probe).catch(() => {});
   }
 }

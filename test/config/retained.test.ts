@@ -44,8 +44,12 @@ describe('retained messages read as a snapshot', function () {
     await devices.endAsync();
     const operator = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
     try {
+      const heard: string[] = [];
+      operator.on('message', (topic) => heard.push(topic));
       const found = await readRetained(operator, ['mote/v1/+/state']);
       assert.deepEqual([...found.keys()].sort(), ['mote/v1/dev-1/state', 'mote/v1/dev-2/state', 'mote/v1/dev-3/state']);
+      // The probes that measured the quiet are not handed to the client's other listeners.
+      assert.deepEqual([...heard].sort(), ['mote/v1/dev-1/state', 'mote/v1/dev-2/state', 'mote/v1/dev-3/state']);
     } finally {
       await operator.endAsync(true);
     }

@@ -12,6 +12,7 @@ import { keyId } from '../../modules/ota/verify.ts';
 import { nodeCrypto, publicKeyBytes, signEd25519 } from './node-crypto.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { makeDelta } from './delta-build.ts';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 export const FINAL_STEPS = new Set(['confirmed', 'rolled-back', 'refused', 'failed', 'removed', 'released']);
 export const DEFAULT_CHUNK_BYTES = 1024;
@@ -63,28 +64,28 @@ export function packageInfo(pkg: Uint8Array): { id: string; version: string; dig
  * The retained `ota/installed` of a device: its mods (empty if it never reported) and the OTA wire
  * version it speaks (`v`; 1 when it never reported: only version-1 offers are sure to be read).
  */
-export async function installedOn(client: MqttClient, deviceId: string, waitMs = 500): Promise<{ mods: InstalledEntry[]; wire: number }> {
+export async function installedOn(client: MqttClient, deviceId: string, quietMs = 300): Promise<{ mods: InstalledEntry[]; wire: number }> {
   const topic = topicOf(deviceId, 'installed');
-  return new Promise((resolve) => {
-    const done = (mods: InstalledEntry[], wire = 1) => {
-      clearTimeout(timer);
-      client.off('message', onMessage);
-      client.unsubscribe(topic);
-      resolve({ mods, wire });
-    };
-    const onMessage = (received: string, payload: Buffer) => {
-      if (received !== topic || !payload.length) return;
-      try {
-        const body = JSON.parse(payload.toString());
-        done(body.mods ?? [], Number.isInteger(body.v) ? body.v : 1);
-      } catch {
-        done([]);
-      }
-    };
-    const timer = setTimeout(() => done([]), waitMs);
-    client.on('message', onMessage);
-    client.subscribe(topic, { qos: 1 });
-  });
+  let found: { mods: InstalledEntry[]; wire: number } = { mods: [], wire: 1 };
+  const onMessage = (received: string, payload: Buffer) => {
+    if (received !== topic || !payload.length) return;
+    try {
+      const body = JSON.parse(payload.toString());
+      found = { mods: body.mods ?? [], wire: Number.isInteger(body.v) ? body.v : 1 };
+    } catch {
+      found = { mods: [], wire: 1 };
+    }
+  };
+  client.on('message', onMessage);
+  try {
+    // Until the broker has sent it (tools/retained-snapshot.ts), not a fixed 500 ms from the
+    // SUBSCRIBE, which under load took a device for one that never reported (a full package sent).
+    await subscribeRetained(client, topic, { quietMs });
+    await client.unsubscribeAsync(topic);
+  } finally {
+    client.off('message', onMessage);
+  }
+  return found;
 }
 
 function transferFor(request: InstallRequest, installed: InstalledEntry[], id: string): { bytes: Uint8Array; delta: boolean } {

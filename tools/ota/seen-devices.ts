@@ -5,11 +5,12 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { MqttClient } from 'mqtt';
 import { statusOf } from '../console/web/fleet.js';
+import { subscribeRetained } from '../retained-snapshot.ts';
 
 const STATE = /^mote\/v1\/([^/]+)\/state$/;
 
 /** Device id → "online" | "asleep" | "offline" | "unknown", from the retained states (empty payloads are cleared states). */
-export async function seenDevices(client: MqttClient, waitMs = 700): Promise<Map<string, string>> {
+export async function seenDevices(client: MqttClient, waitMs = 300): Promise<Map<string, string>> {
   const seen = new Map<string, string>();
   const onMessage = (topic: string, payload: Buffer) => {
     const match = STATE.exec(topic);
@@ -24,10 +25,14 @@ export async function seenDevices(client: MqttClient, waitMs = 700): Promise<Map
     seen.set(match[1], statusOf(state));
   };
   client.on('message', onMessage);
-  await client.subscribeAsync('mote/v1/+/state', { qos: 1 });
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
-  client.off('message', onMessage);
-  await client.unsubscribeAsync('mote/v1/+/state');
+  try {
+    // Every retained state the broker holds (tools/retained-snapshot.ts), not what came in a fixed
+    // 700 ms: under load that refused an install to a device that had reported ("no device ...").
+    await subscribeRetained(client, 'mote/v1/+/state', { quietMs: waitMs });
+    await client.unsubscribeAsync('mote/v1/+/state');
+  } finally {
+    client.off('message', onMessage);
+  }
   return seen;
 }
 
