@@ -41,6 +41,8 @@ export class OutboxSender {
   #probation = false;
   /** The message alone in flight when connections ended, and how many times in a row. */
   #suspect: { seq: number; strikes: number } | undefined;
+  /** The last topic `#split` took apart, and its parts: a batch's readings share their topic. */
+  #lastSplit: { topic: string; parts: ReturnType<typeof splitTelemetry> } | undefined;
 
   constructor(options: OutboxSenderOptions) {
     this.#o = options;
@@ -140,19 +142,28 @@ export class OutboxSender {
       return group;
     }
     const batch = this.#o.batch;
-    const split = first.batch ? splitTelemetry(first.topic) : undefined;
+    const split = first.batch ? this.#split(first.topic) : undefined;
     if (!split || batch.maxItems < 2) return group;
     let bytes = first.length;
     for (let j = index + 1; j < entries.length && group.length < batch.maxItems; j++) {
       const next = entries[j];
       // Contiguous runs only, so that a resend can rebuild the publish from its first entry on.
       if (next.sent || this.#written.has(next.seq) || !next.batch || next.qos !== first.qos || next.seq !== group[group.length - 1].seq + 1) break;
-      if (splitTelemetry(next.topic)?.root !== split.root) break;
+      if (this.#split(next.topic)?.root !== split.root) break;
       if (bytes + next.length > batch.maxBytes) break;
       bytes += next.length;
       group.push(next);
     }
     return group;
+  }
+
+  /** `splitTelemetry(topic)`, the last answer kept (a batch asks it twice for each reading's topic). */
+  #split(topic: string): ReturnType<typeof splitTelemetry> {
+    const last = this.#lastSplit;
+    if (last && last.topic === topic) return last.parts;
+    const parts = splitTelemetry(topic);
+    this.#lastSplit = { topic, parts };
+    return parts;
   }
 
   #send(group: OutboxEntry[]): boolean {
@@ -164,8 +175,8 @@ export class OutboxSender {
       const body = outbox.body(first);
       payload = first.raw ? body : telemetryEnvelope(first, body, first.sent);
     } else {
-      topic = splitTelemetry(first.topic)!.root;
-      payload = batchEnvelope(group, group.map((entry) => splitTelemetry(entry.topic)!.relative), group.map((entry) => outbox.body(entry)), first.sent);
+      topic = this.#split(first.topic)!.root;
+      payload = batchEnvelope(group, group.map((entry) => this.#split(entry.topic)!.relative), group.map((entry) => outbox.body(entry)), first.sent);
       stats.batches++;
     }
     const id = first.qos ? 1 + (first.seq % OUTBOX_IDS) : undefined;
