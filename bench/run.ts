@@ -17,6 +17,7 @@ import { benchOta } from './ota.ts';
 import { benchNet } from './net.ts';
 import { benchEndurance } from './endurance.ts';
 import { benchChip } from './chip.ts';
+import { benchChipArchive } from './chip-archive.ts';
 import { benchHistory } from './history.ts';
 import { benchConfig } from './config.ts';
 import { benchBattery } from './battery.ts';
@@ -41,6 +42,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<Figure[]>> =
   net: benchNet,
   endurance: benchEndurance,
   chip: benchChip,
+  'chip-archive': benchChipArchive,
   history: benchHistory,
   config: benchConfig,
   battery: benchBattery,

@@ -5,11 +5,16 @@
 // than the same mods compiled from source in the same firmware. A directive whose code is not in
 // the flash is that mod's load error, not the host's. Skipped without the toolchain kit.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { lineOf, liveBytesAfter, runMods, type ChipRun } from '../../bench/chip-run.ts';
 import { boardLayout } from '../../tools/firmware/flash-layout.ts';
 import { archivedTwin, buildArchive, placeArchive } from '../../tools/firmware/mod-archive.ts';
+import { firmwareImageCommand } from '../../tools/firmware/image-command.ts';
+import { runImage } from '../../tools/emu/run.ts';
 import { firmwareUnavailable, sharedFirmware } from '../scenarios/firmware.ts';
 import type { FirmwareBuild } from '../../tools/firmware/build.ts';
 
@@ -62,5 +67,27 @@ describe('mod code in flash (mcrun archive) on the emulated Pico', function () {
     const failed = lineOf(run, /^\[thermometer\] .*(crash|not started|load)/i);
     assert.match(failed.text, /mote-mods\/thermometer\/main|no module|not found/, trace(run));
     assert.ok(!run.lines.some((line) => line.text.startsWith('[thermometer] temperature')), trace(run));
+  });
+
+  it('mote firmware image --archive puts the folders\' code in flash: the image boots and blink runs from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mote-archive-image-'));
+    const keyFile = join(dir, 'mote.key');
+    writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = firmwareImageCommand(['--board', 'pico', '--firmware', build.image, '--mod', MODS[0], '--key', keyFile, '--device-id', 'pico-1', '--out', join(dir, 'img'), '--archive']);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(code, 0, out.join(''));
+    assert.match(out.join(''), /mod archive at 0x[0-9a-f]+: \d+ bytes, the code of 1 mod\(s\) in flash/);
+    const { report } = runImage({ image: join(dir, 'img.bin'), elf: build.elf, durationMs: RUN_MS });
+    const console = report.console.join('\n');
+    assert.equal(report.stop, undefined, `the firmware stopped: ${report.stop?.message}\n${console}`);
+    assert.match(console, /\[blink\] blinking pin 2/, console);
+    assert.ok(report.pinWrites.filter((write) => write.pin === 2).length >= 2, console);
   });
 });

@@ -1,6 +1,9 @@
 // `mote firmware image --board pico [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote... --out FILE
-//  --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] [--policy POLICY.json]`: the factory image
-// (tools/firmware/image.ts), written as FILE.uf2 and FILE.bin only when everything is valid.
+//  --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL] [--policy POLICY.json] [--archive]`: the factory image
+// (tools/firmware/image.ts), written as FILE.uf2 and FILE.bin only when everything is valid. With
+// --archive the --mod folders are precompiled by mcrun into one XS archive that the firmware maps
+// from flash, and their packages carry only directives naming it (tools/firmware/mod-archive.ts):
+// their byte code then stays in flash instead of the XS heap.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +13,7 @@ import { buildPackage } from '../ota/package-build.ts';
 import { createPublicKey } from 'node:crypto';
 import { hex, partition } from './flash-layout.ts';
 import { buildFactoryImage, ImageError, type Broker } from './image.ts';
+import { archivedTwin, archiveOffset, buildArchive } from './mod-archive.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -78,6 +82,7 @@ export function firmwareImageCommand(args: string[]): number {
       trust: { type: 'string', multiple: true, default: [] },
       broker: { type: 'string' },
       policy: { type: 'string' },
+      archive: { type: 'boolean', default: false },
     },
   });
   if (!values.board) throw usage('mote firmware image needs --board pico (or pico_w)');
@@ -87,15 +92,26 @@ export function firmwareImageCommand(args: string[]): number {
     const key = values.key ? readPrivateKey(resolve(values.key)) : undefined;
     const trusted = values.trust.map((file) => ({ publicKey: readPublicKey(file.length === 64 ? file : resolve(file)), name: file }));
     if (key && !trusted.length) trusted.push({ publicKey: publicKeyBytes(createPublicKey(key)), name: values.key! });
+    for (const given of values.mod) if (!existsSync(resolve(given))) throw new ImageError(`--mod ${given}: no such folder or package file`);
+    const folders = values.mod.map((given) => resolve(given)).filter((path) => statSync(path).isDirectory());
+    const firmware = firmwareFile(values.board, values.firmware);
+    let archive: { bytes: Uint8Array; offset: number } | undefined;
+    if (values.archive) {
+      if (!folders.length) throw new ImageError('--archive precompiles the --mod folders and none was given (a .mote package is already built from source)');
+      const elf = firmware.replace(/\.uf2$/, '.elf');
+      if (!existsSync(elf)) throw new ImageError(`--archive needs the firmware's ELF beside its UF2 (${elf}) to find where the firmware maps the archive; pass --firmware as the folder mote firmware build wrote`);
+      archive = { bytes: buildArchive(folders), offset: archiveOffset(elf) };
+    }
     const packages = values.mod.map((given) => {
       const path = resolve(given);
-      if (!existsSync(path)) throw new ImageError(`--mod ${given}: no such folder or package file`);
-      const bytes = statSync(path).isDirectory() ? buildPackage(path, { key }) : new Uint8Array(readFileSync(path));
+      const folder = folders.includes(path);
+      const bytes = folder ? buildPackage(archive ? archivedTwin(path) : path, { key }) : new Uint8Array(readFileSync(path));
       return { bytes, name: given };
     });
     const image = buildFactoryImage({
       board: values.board,
-      firmware: new Uint8Array(readFileSync(firmwareFile(values.board, values.firmware))),
+      firmware: new Uint8Array(readFileSync(firmware)),
+      ...(archive ? { archive } : {}),
       packages,
       trusted,
       deviceId: values['device-id'],
@@ -110,6 +126,7 @@ export function firmwareImageCommand(args: string[]): number {
       `wrote ${base}.uf2 (${image.uf2.length} bytes) and ${base}.bin (${image.raw.length} bytes)\n` +
         `firmware ${image.firmwareBytes} bytes; ${image.layout.partitions.map((part) => `${part.name} ${hex(part.offset)}+${part.size / 1024} KB`).join(', ')}\n` +
         image.mods.map((mod) => `slot ${mod.slot} (${hex(mod.offset)}): ${mod.id} ${mod.version}, ${mod.length} bytes\n`).join('') +
+        (archive ? `mod archive at ${hex(archive.offset)}: ${archive.bytes.length} bytes, the code of ${folders.length} mod(s) in flash\n` : '') +
         `${image.mods.length} mod(s) in ${xs.size / 1024} KB of slots; ${image.preferences.length} preferences for device ${values['device-id']}\n`,
     );
     return 0;

@@ -51,6 +51,12 @@ export interface FactoryImageInput {
    * mods the XS arena itself holds.
    */
   tier?: 'pico' | 'pico-w' | 'none';
+  /**
+   * An XS archive of mods (tools/firmware/mod-archive.ts, `mote firmware image --archive`) and the
+   * flash offset where the firmware maps it at boot (archiveOffset): between the firmware and the
+   * first partition.
+   */
+  archive?: { bytes: Uint8Array; offset: number };
 }
 
 export interface FactoryImage {
@@ -136,6 +142,14 @@ export function buildFactoryImage(input: FactoryImageInput): FactoryImage {
   }
   const raw = new Uint8Array(layout.flashBytes).fill(0xff);
   const firmwareBytes = placeFirmware(raw, input.firmware, layout);
+  if (input.archive) {
+    const { bytes, offset } = input.archive;
+    const first = layout.partitions[0];
+    if (offset < firmwareBytes || offset + bytes.length > first.offset) {
+      throw new ImageError(`the mod archive (${bytes.length} bytes at ${hex(offset)}) does not fit between the firmware (ends at ${hex(firmwareBytes)}) and partition "${first.name}" at ${hex(first.offset)}; archive fewer mods or leave --archive out`);
+    }
+    raw.set(bytes, offset);
+  }
   const preferences = provisionedPreferences(input);
   const prefs = partition(layout, 'preferences');
   // As the device's platform/storage keeps them: what fits Moddable's preference module goes to

@@ -46,7 +46,8 @@ export function buildArchive(modDirs: string[], name = 'mote-mods'): Uint8Array 
   const out = join(project, 'out');
   mkdirSync(out);
   const result = spawnSync('mcrun', ['-m', '-p', 'pico', '-t', 'build', '-o', out], { cwd: project, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`mcrun failed in ${project}: ${(result.stderr || result.stdout || result.error?.message || '').slice(-800)}`);
+  if (result.error) throw new Error(`cannot run mcrun (${result.error.message}): the archive is built by the Moddable SDK's mcrun; set MODDABLE and PATH with eval "$(bash ../shared/toolchains/setup.sh | tail -n1)" (docs/building-the-host.md)`);
+  if (result.status !== 0) throw new Error(`mcrun failed in ${project}: ${(result.stderr || result.stdout || '').slice(-800)}`);
   return new Uint8Array(readFileSync(join(out, 'bin/pico/release', basename(project), `${basename(project)}.xsa`)));
 }
 
@@ -74,17 +75,17 @@ export function archivedTwin(modDir: string): string {
  * Where the firmware maps its archive: the first 4 KB sector after `__start_unused_space` (the end
  * of the image), plus one sector (xs/platforms/pico/xsHost.c espFindUnusedFlashStart), as a flash offset.
  */
-export function archiveOffset(build: FirmwareBuild): number {
-  const result = spawnSync('arm-none-eabi-nm', [build.elf], { encoding: 'utf8' });
+export function archiveOffset(elf: string): number {
+  const result = spawnSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' });
   const line = result.stdout?.split('\n').find((candidate) => candidate.endsWith(' __start_unused_space'));
-  if (!line) throw new Error(`${build.elf}: no __start_unused_space symbol (arm-none-eabi-nm: ${result.stderr || result.error?.message})`);
+  if (!line) throw new Error(`${elf}: no __start_unused_space symbol (arm-none-eabi-nm: ${result.stderr || result.error?.message})`);
   const end = parseInt(line.split(' ')[0], 16);
   return Math.ceil(end / SECTOR) * SECTOR + SECTOR - FLASH_BASE;
 }
 
 /** A flash patch for runMods: the archive written where the firmware maps it, checked against `limit` (the first partition). */
 export function placeArchive(build: FirmwareBuild, archive: Uint8Array, limit: number): (raw: Uint8Array) => void {
-  const offset = archiveOffset(build);
+  const offset = archiveOffset(build.elf);
   if (offset + archive.length > limit) throw new Error(`the archive (${archive.length} B at 0x${offset.toString(16)}) runs into the first partition at 0x${limit.toString(16)}`);
   return (raw) => raw.set(archive, offset);
 }
