@@ -19,9 +19,12 @@ async function measureOnce(): Promise<number[]> {
   try {
     await device.run(join(PROJECT_ROOT, 'bench/xs/driver-sample-steps.ts'));
     const computrons: number[] = [];
-    for (let step = 0; step < DRIVERS.length * 2; step++) {
-      await device.runFor(device.clock.peek()!.time - device.clock.now);
-      computrons.push(device.lastMeter!.compute / COUNT);
+    // Five turns per driver (bench/xs/driver-sample-steps.ts): the 2nd (by hand) and 4th (sample()) are measured.
+    for (let turn = 0; turn < DRIVERS.length * 5; turn++) {
+      const next = device.clock.peek();
+      if (!next) throw new Error(`driver bench: the XS side armed no turn ${turn + 1}: ${device.uncaught.join('; ') || 'no error reported'}`);
+      await device.runFor(next.time - device.clock.now);
+      if (turn % 5 === 1 || turn % 5 === 3) computrons.push(device.lastMeter!.compute / COUNT);
     }
     if (device.uncaught.length) throw new Error(`benchmark module failed: ${device.uncaught.join('; ')}`);
     return computrons;
