@@ -49,3 +49,15 @@ export function archivedModulePath(module: string, text: string): string | undef
   }
   return path;
 }
+
+/**
+ * A mod's load error made to say what is wrong when it is XS's `no module` (TypeError) and some of
+ * the mod's modules are archive paths: the firmware's mapped archive lacks them (another firmware,
+ * or an image written without --archive). Any other error is returned as it is.
+ */
+export function explainArchiveMiss(error: unknown, compiled: Readonly<Record<string, unknown>> | undefined): unknown {
+  if (!(error instanceof TypeError) || error.message !== "no module" || !compiled) return error;
+  const paths = Object.values(compiled).filter((source): source is string => typeof source === "string");
+  if (!paths.length) return error;
+  return new TypeError(`no module: the byte code of ${paths.join(", ")} is not in the firmware's mod archive; flash the factory image built for this firmware with \`mote firmware image --archive\`, or install the mod built from source`);
+}

@@ -12,6 +12,7 @@ import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-li
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { compileModSources, makeModCompartment, type ModSource } from "runtime/mod-compartment";
+import { explainArchiveMiss } from "runtime/mod-archive";
 import { modGlobalsKit, type ModGlobalsKit } from "runtime/mod-globals";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
@@ -187,7 +188,7 @@ export class Runtime {
       const instance = compartment.importNow(context.manifest.entry).default;
       entry.instance = typeof instance === "object" && instance !== null ? instance : undefined;
     } catch (error) {
-      this.#crash(entry, "loading", error);
+      this.#crash(entry, "loading", explainArchiveMiss(error, entry.compiled));
       return;
     }
     const onStart = entry.instance?.onStart;

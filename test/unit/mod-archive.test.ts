@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { archiveDirective, archivedModulePath } from '../../modules/runtime/mod-archive.ts';
+import { archiveDirective, archivedModulePath, explainArchiveMiss } from '../../modules/runtime/mod-archive.ts';
 
 describe('mod code in flash: the archive directive (modules/runtime/mod-archive.ts)', () => {
   it('reads the archive path a directive names', () => {
@@ -22,5 +22,16 @@ describe('mod code in flash: the archive directive (modules/runtime/mod-archive.
         return true;
       });
     }
+  });
+
+  it('names the archive paths a load error of XS ("no module") could not find, and leaves other errors alone', () => {
+    const missed = explainArchiveMiss(new TypeError('no module'), { main: 'mote-mods/blink/main', util: 'mote-mods/blink/util' }) as Error;
+    assert.ok(missed instanceof TypeError);
+    assert.equal(missed.message, 'no module: the byte code of mote-mods/blink/main, mote-mods/blink/util is not in the firmware\'s mod archive; flash the factory image built for this firmware with `mote firmware image --archive`, or install the mod built from source');
+    const other = new TypeError('x is not a function');
+    assert.equal(explainArchiveMiss(other, { main: 'mote-mods/blink/main' }), other);
+    const fromSource = new TypeError('no module');
+    assert.equal(explainArchiveMiss(fromSource, { main: {} }), fromSource);
+    assert.equal(explainArchiveMiss(fromSource, undefined), fromSource);
   });
 });
