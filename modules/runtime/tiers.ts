@@ -37,11 +37,15 @@ function frozenTiers(tiers: Record<string, DeviceTier>): Readonly<Record<string,
   return Object.freeze(tiers);
 }
 
-// Started mods cost about 2,000 XS slots (~32 KB) each (README, Figures: blink, thermometer).
-// ESP32-WROOM-32: 520 KB SRAM, ~300 KB heap left after ESP-IDF and Wi-Fi: 8 mods beside the host.
+// A started mod costs 250–600 XS slots in the simulator, 10–17 KB of XS heap on the emulated Pico
+// (README, Figures: blink, thermometer).
+// ESP32-WROOM-32: 520 KB SRAM, ~300 KB heap left after ESP-IDF and Wi-Fi, room for 8 mods beside the
+// host; but the SDK's `xs` partition (256 KB) holds 7 slots and an OTA update needs a free one: 6.
 // RP2040: 264 KB SRAM, XS arena 128 KB (`creation.static`) shared with the host. Measured on the
-// emulated RP2040 (bench/chip.ts): 7 blink copies run beside the host and an 8th aborts the machine
-// ("XS abort: memory full", then the same again at every boot), so 6, with room for a heavier mod.
+// emulated RP2040 (bench/chip.ts, test/firmware/eight-mods-chip.test.ts): 8 blink copies run beside
+// the host (117 KB live) and a 9th aborts the machine ("XS abort: memory full"); thermometer with 7
+// blink copies runs in 115 KB. So 8 typical mods on the Pico (11 slots); on the Pico W 7, because its
+// mod partition holds 8 slots of 32 KB and an OTA update needs a free slot beside the 7 in use.
 export const DEVICE_TIERS: Readonly<Record<string, DeviceTier>> = frozenTiers({
   esp32: {
     board: "esp32",
@@ -51,7 +55,7 @@ export const DEVICE_TIERS: Readonly<Record<string, DeviceTier>> = frozenTiers({
     storageBytes: 64 * 1024,
     radio: "wifi",
     sleepModes: ["light", "deep"],
-    maxMods: 8,
+    maxMods: 6,
     withheld: {},
   },
   "pico-w": {
@@ -62,7 +66,7 @@ export const DEVICE_TIERS: Readonly<Record<string, DeviceTier>> = frozenTiers({
     storageBytes: 96 * 1024,
     radio: "wifi",
     sleepModes: ["light", "deep"],
-    maxMods: 6,
+    maxMods: 7,
     withheld: {},
   },
   pico: {
@@ -73,7 +77,7 @@ export const DEVICE_TIERS: Readonly<Record<string, DeviceTier>> = frozenTiers({
     storageBytes: 96 * 1024,
     radio: "none",
     sleepModes: ["light", "deep"],
-    maxMods: 6,
+    maxMods: 8,
     withheld: { "mote/mqtt": NO_RADIO },
   },
 });
