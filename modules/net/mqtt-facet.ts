@@ -236,7 +236,10 @@ export class MqttFacet {
     if (previous) services.session.unsubscribe(full, previous, false);
     const handler = handlerFor(services, context, self.#grant, absolute, callback);
     subscriptions.set(full, handler);
-    services.session.subscribe(full, handler);
+    // The session tells each refusal once until the filter is granted again (MQTT 3.1.1 §3.9.3).
+    services.session.subscribe(full, handler, () => {
+      context.audit("refuse", `mqtt.subscribe "${filter}": the broker refused the subscription (SUBACK 0x80); its messages will not arrive until a later try is granted; check the broker's ACL for this device`);
+    });
   }
 
   unsubscribe(filter: string, options?: { absolute?: boolean }): void {

@@ -65,6 +65,10 @@ describe('broker refusals', function () {
       assert.equal(lastState(messages).session.refusals >= 1, true);
       // Asked for again (5 s later), and refused again: still not believed subscribed.
       await driveUntil(device, () => broker.asked.filter((topic) => topic === FILTER).length >= 2, 'a second SUBSCRIBE');
+      // The mod's audit log says so, once for the refusals in a row.
+      const refusals = (await device.status())!.audit.filter((record) => record.mod === 'listener' && record.kind === 'refuse');
+      assert.equal(refusals.length, 1, JSON.stringify(refusals));
+      assert.match(refusals[0].detail, /mqtt\.subscribe "cmd\/ping": the broker refused the subscription \(SUBACK 0x80\)/);
       assert.deepEqual(device.uncaught, []);
     } finally {
       await broker.close();
