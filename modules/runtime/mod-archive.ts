@@ -3,8 +3,8 @@
 // xs/platforms/pico/xsHost.c modInstallMods maps one archive at the first free sector after the
 // firmware image + 4 KB). The package then carries, instead of that module's JavaScript, the
 // one-line directive
-//     "mote-archive mote-mods/<mod id>/<module>";
-// and the mod's Compartment gets the descriptor { source: "mote-mods/<mod id>/<module>" }: the host
+//     "mote-archive mote-mods/<mod id>/<version, dots as _>/<module>";
+// and the mod's Compartment gets the descriptor { source: "<that path>" }: the host
 // realm loads the module from the archive and the Compartment initializes it (Moddable
 // documentation/xs/XS Compartment.md, "descriptors with source"), so the byte code runs in place
 // from flash (XS_CODE_X_KIND) instead of being compiled into the XS heap. Measured on the emulated
@@ -15,14 +15,20 @@ export const ARCHIVE_PREFIX = "mote-mods/";
 
 const OPENING = '"mote-archive ';
 const CLOSING = '";';
-const PATH_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+// No ".": the firmware looks a module up in the archive by its name up to the first "." (findMod
+// in xs/platforms/mc/xsHosts.c drops what it takes for an extension).
+const PATH_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+";
 
-/** `mote-mods/<id>/<module…>`: at least two more segments, each of PATH_CHARACTERS and none empty, `.` or `..`. */
-function isArchivePath(path: string): boolean {
-  const segments = path.split("/");
-  if (segments.length < 3 || `${segments[0]}/` !== ARCHIVE_PREFIX) return false;
-  for (const segment of segments) {
-    if (!segment || segment === "." || segment === "..") return false;
+/** `mote-mods/<id>/<version>` with the version's dots as "_" (not a semantic-version character, so no two versions meet). */
+export function archiveOwner(mod: { id: string; version: string }): string {
+  return `${ARCHIVE_PREFIX}${mod.id}/${mod.version.split(".").join("_")}`;
+}
+
+/** `<owner>/<module…>` under `owner` (archiveOwner), every segment non-empty and of PATH_CHARACTERS. */
+function isArchivePath(path: string, owner: string): boolean {
+  if (!path.startsWith(`${owner}/`)) return false;
+  for (const segment of path.split("/")) {
+    if (!segment) return false;
     for (const character of segment) if (!PATH_CHARACTERS.includes(character)) return false;
   }
   return true;
@@ -35,17 +41,19 @@ export function archiveDirective(path: string): string {
 
 /**
  * The archive path a module's text names with the directive, or undefined when the text is
- * ordinary JavaScript (the common case fails at its first character). Throws a RangeError naming
- * `module` when the directive names a path outside `mote-mods/<mod id>/<module>`: loading it would
- * reach the host's own modules through the host realm.
+ * ordinary JavaScript (the common case fails at its first character). `mod` is the package's
+ * `{ id, version }`. Throws a RangeError naming `module` when the directive names a path outside
+ * archiveOwner(mod)/<module>: another path could reach the host's own modules
+ * through the host realm, or the code of another version of the mod.
  */
-export function archivedModulePath(module: string, text: string): string | undefined {
+export function archivedModulePath(module: string, text: string, mod: { id: string; version: string }): string | undefined {
   if (!text.startsWith(OPENING)) return undefined;
   const line = text.trimEnd();
   if (!line.endsWith(CLOSING) || line.includes("\n")) return undefined;
   const path = line.slice(OPENING.length, -CLOSING.length);
-  if (!isArchivePath(path)) {
-    throw new RangeError(`module "${module}": archive path "${path}" is not of the form ${ARCHIVE_PREFIX}<mod id>/<module>; rebuild the package from the mod's sources`);
+  const owner = archiveOwner(mod);
+  if (!isArchivePath(path, owner)) {
+    throw new RangeError(`module "${module}": archive path "${path}" is not of the form ${owner}/<module> (this package is ${mod.id} ${mod.version}); rebuild the package from the mod's sources`);
   }
   return path;
 }

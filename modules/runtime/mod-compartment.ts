@@ -65,9 +65,9 @@ export function offeredModuleLoader(context: ModContext, offered: ReadonlyMap<st
  * runtime/mod-archive): the text, a second copy of the mod in RAM, can then be collected (on a
  * Pico the package stays in its flash slot). Throws the engine's SyntaxError for a bad module.
  */
-export function compileModSources(texts: Readonly<Record<string, string>>): Readonly<Record<string, ModSource>> {
+export function compileModSources(texts: Readonly<Record<string, string>>, mod: { id: string; version: string }): Readonly<Record<string, ModSource>> {
   const compiled: Record<string, ModSource> = {};
-  for (const [name, text] of Object.entries(texts)) compiled[name] = archivedModulePath(name, text) ?? new ModuleSource(text);
+  for (const [name, text] of Object.entries(texts)) compiled[name] = archivedModulePath(name, text, mod) ?? new ModuleSource(text);
   return compiled;
 }
 

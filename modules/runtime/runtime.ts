@@ -181,7 +181,7 @@ export class Runtime {
     try {
       context.enter();
       if (!entry.compiled) {
-        entry.compiled = compileModSources(entry.sources ?? {});
+        entry.compiled = compileModSources(entry.sources ?? {}, context.manifest);
         entry.sources = undefined;
       }
       const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.compiled, kit: this.#globalsKit });

@@ -65,7 +65,7 @@ describe('mod code in flash (mcrun archive) on the emulated Pico', function () {
     assert.equal(run.report.hostAlive, true, `the firmware stopped: ${run.report.hostStopReason}\n${trace(run)}`);
     lineOf(run, /^\[blink\] blinking pin 2/);
     const failed = lineOf(run, /^\[thermometer\] error in loading/);
-    assert.match(failed.text, /no module: the byte code of mote-mods\/thermometer\/main, mote-mods\/thermometer\/tmp102 is not in the firmware's mod archive; flash the factory image/, trace(run));
+    assert.match(failed.text, /no module: the byte code of mote-mods\/thermometer\/1_1_0\/main, mote-mods\/thermometer\/1_1_0\/tmp102 is not in the firmware's mod archive; flash the factory image/, trace(run));
     assert.ok(!run.lines.some((line) => line.text.startsWith('[thermometer] temperature')), trace(run));
   });
 

@@ -1,5 +1,5 @@
 // Mod code in flash (modules/runtime/mod-archive.ts): the tools side. Builds one XS archive of
-// mods with the Moddable SDK's `mcrun` (each module at `mote-mods/<mod id>/<module>`, from the
+// mods with the Moddable SDK's `mcrun` (each module at `mote-mods/<mod id>/<version, dots as _>/<module>`, from the
 // same JavaScript the packages carry), the twin of a mod folder whose modules are only the
 // directives naming that byte code, and places the archive where the Pico firmware maps it at
 // boot (XS_MODS: xs/platforms/pico/xsHost.c modInstallMods maps ONE archive at the first free
@@ -11,19 +11,25 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildMod } from '../../simulator/mod-build.ts';
-import { ARCHIVE_PREFIX, archiveDirective } from '../../modules/runtime/mod-archive.ts';
+import { archiveDirective, archiveOwner } from '../../modules/runtime/mod-archive.ts';
 import type { FirmwareBuild } from './build.ts';
 
 const FLASH_BASE = 0x10000000;
 const SECTOR = 4096;
 const root = mkdtempSync(join(tmpdir(), 'mote-chip-archive-'));
 
-/** The path of a mod's module inside the shared archive: unique per mod, never a host module's name. */
-export const archivePath = (id: string, module: string) => `${ARCHIVE_PREFIX}${id}/${module}`;
+interface ModName { id: string; version: string }
 
-function modId(modDir: string): string {
-  const manifest = JSON.parse(readFileSync(join(modDir, 'manifest.json'), 'utf8')) as { mote?: { id?: string } };
-  return manifest.mote?.id ?? basename(modDir);
+/** The path of a mod's module inside the shared archive: unique per mod and version, never a host module's name. */
+export function archivePath(mod: ModName, module: string): string {
+  if (module.includes('.')) throw new Error(`${mod.id}: module "${module}" has a "." in its name, which the firmware's archive lookup cuts off; rename it to archive the mod`);
+  return `${archiveOwner(mod)}/${module}`;
+}
+
+/** The mod's id and version from its manifest.json (checked again when its package is built). */
+function modName(modDir: string): ModName {
+  const manifest = JSON.parse(readFileSync(join(modDir, 'manifest.json'), 'utf8')) as { mote?: { id?: string; version?: string } };
+  return { id: manifest.mote?.id ?? basename(modDir), version: manifest.mote?.version ?? '' };
 }
 
 /**
@@ -35,11 +41,11 @@ export function buildArchive(modDirs: string[], name = 'mote-mods'): Uint8Array 
   const project = mkdtempSync(join(root, `${name}-`));
   const modules: Record<string, string> = {};
   for (const dir of modDirs) {
-    const id = modId(dir);
+    const mod = modName(dir);
     for (const [module, js] of Object.entries(buildMod(dir).modules)) {
-      const file = `${id}-${module.replace(/\//g, '-')}`;
+      const file = `${mod.id}-${module.replace(/\//g, '-')}`;
       writeFileSync(join(project, `${file}.js`), js);
-      modules[archivePath(id, module)] = `./${file}`;
+      modules[archivePath(mod, module)] = `./${file}`;
     }
   }
   writeFileSync(join(project, 'manifest.json'), JSON.stringify({ build: { BUILD: '$(MODDABLE)/build', MODULES: '$(MODDABLE)/modules' }, modules }));
@@ -56,15 +62,15 @@ export function buildArchive(modDirs: string[], name = 'mote-mods'): Uint8Array 
  * archive: the package (manifest, grants, signature) is the same, the code comes from flash.
  */
 export function archivedTwin(modDir: string): string {
-  const id = modId(modDir);
-  const dir = join(root, `twin-${id}`);
+  const mod = modName(modDir);
+  const dir = join(root, `twin-${mod.id}-${mod.version}`);
   mkdirSync(dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(modDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   const names = Object.keys(buildMod(modDir).modules);
   const modules: Record<string, string> = {};
   for (const module of names) {
     const file = module.replace(/\//g, '-');
-    writeFileSync(join(dir, `${file}.js`), archiveDirective(archivePath(id, module)));
+    writeFileSync(join(dir, `${file}.js`), archiveDirective(archivePath(mod, module)));
     modules[module] = `./${file}`;
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, include: undefined, typescript: undefined, modules }));
