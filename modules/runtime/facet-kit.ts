@@ -190,10 +190,13 @@ export function onBehalf<T>(call: () => T): T {
  * "number" for Digital and PWM, "buffer" for I2C): reading answers it, setting another is a RangeError.
  */
 export function withFormat<C extends abstract new (...args: never[]) => object>(Class: C, kind: string, format: string): C {
+  // const copies for the accessors: called at module level in a preloaded module, the closures
+  // would otherwise hold the parameters, mutable bindings the XS linker copies into RAM ("no const").
+  const supported = format, name = kind;
   Object.defineProperty(Class.prototype, "format", {
-    get: () => format,
+    get: () => supported,
     set: (value: unknown) => {
-      if (value !== format) throw modError(RangeError, `${kind}: unsupported format ${typeof value === "string" ? JSON.stringify(value) : typeof value}; only "${format}"`);
+      if (value !== supported) throw modError(RangeError, `${name}: unsupported format ${typeof value === "string" ? JSON.stringify(value) : typeof value}; only "${supported}"`);
     },
   });
   return Class;
