@@ -2,8 +2,8 @@
 // §3.9.3; Aedes refusing through its authorizeSubscribe hook), and a message NATS answers by
 // closing the connection (a "." in the topic, docs/brokers.md; a real lone nats-server).
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Aedes, type Subscription } from 'aedes';
+import { serveAedes } from './serve-aedes.ts';
 import { bootNetDevice, consumer, driveUntil, modDirs, readings } from './helpers.ts';
 import { natsServerBinary, startNatsCluster, type NatsCluster } from './nats-cluster.ts';
 import { linesOf } from '../xs/helpers.ts';
@@ -28,20 +28,7 @@ async function refusingBroker(refuse: (subscription: Subscription) => boolean) {
       done(null, refuse(subscription) ? (null as never) : subscription);
     },
   });
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    aedes.handle(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  };
+  const { url, close } = await serveAedes(aedes);
   return { url, asked, close };
 }
 

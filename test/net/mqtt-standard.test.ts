@@ -3,8 +3,8 @@
 // and its original packet id (§3.3.1.1, §4.3.2, §4.4); an empty retained message clears
 // `desired` (§3.3.1.3) and reaches the mod as "cleared"; cmd-ack `ts` is an integer.
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { Aedes, type PublishPacket } from 'aedes';
+import { serveAedes } from './serve-aedes.ts';
 import { bootNetDevice, consumer, driveUntil, modDirs } from './helpers.ts';
 import { sendCommand } from './scenarios.ts';
 import { linesOf } from '../xs/helpers.ts';
@@ -34,20 +34,7 @@ async function aedesWith(hold: (packet: PublishPacket) => boolean) {
       done(null);
     },
   });
-  const sockets = new Set<import('node:net').Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    aedes.handle(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  };
+  const { url, close } = await serveAedes(aedes);
   return { url, published, close };
 }
 
