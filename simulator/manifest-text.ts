@@ -5,6 +5,14 @@
 // The device validates the "mote" section again when it installs the mod (modules/permissions).
 import { closest, distance } from 'fastest-levenshtein';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { jsonDepth } from '../modules/permissions/bounded-json.ts';
+
+/**
+ * Most nested arrays/objects a manifest may have (the device's bound for JSON from outside,
+ * modules/permissions/bounded-json.ts MESSAGE_BOUNDS): a real one nests about 6; 10,000 levels
+ * overflowed the XS engine's native stack when the simulator handed the manifest to the device.
+ */
+const MAX_MANIFEST_DEPTH = 32;
 
 /** Top-level keys of a Moddable manifest (Moddable SDK documentation/tools/manifest.md), and "mote". */
 const MANIFEST_KEYS = ['build', 'include', 'creation', 'defines', 'config', 'data', 'modules', 'preload', 'resources', 'platforms', 'strip', 'errors', 'warnings', 'recipes', 'bundle', 'typescript', 'mote'];
@@ -31,7 +39,11 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** JSON.parse with a syntax error that names the file, line and column, and what was expected. */
-export function parseManifestText(text: string, path: string): unknown {
+export function parseManifestText(source: string, path: string): unknown {
+  // A UTF-8 byte order mark (some Windows editors write one) is not JSON; it carries nothing.
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  const depth = jsonDepth(text);
+  if (depth > MAX_MANIFEST_DEPTH) throw new Error(`${path}: nested ${depth} levels deep; a manifest nests at most ${MAX_MANIFEST_DEPTH} (arrays and objects): flatten it`);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -49,6 +49,18 @@ describe("a mod author's errors", function () {
     assert.match(unknown.stderr, /manifest\.json: mote: "permisions" is not a known key; did you mean "permissions"\?/);
   });
 
+  it('a manifest nested 10,000 deep is refused by mote sim before the device sees it; a BOM is accepted', () => {
+    const deep = `{"modules":{"*":["./main"]},"mote":{"id":"deep","version":"1.0.0","permissions":{"digital":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`;
+    const run = mote('sim', '--mod', mod('deep', 'export default {};\n', deep), '--duration', '1s', '--warp');
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /deep\/manifest\.json: nested 10003 levels deep; a manifest nests at most 32 \(arrays and objects\): flatten it/);
+    assert.doesNotMatch(run.stdout + run.stderr, /uncaught exception|Maximum call stack/);
+    const bom = mod('bom', 'export default { onStart() { trace("bom up\\n"); } };\n', `\uFEFF${JSON.stringify({ modules: { '*': ['./main'] }, mote: { id: 'bom', version: '1.0.0', entry: 'main', permissions: {} } })}`);
+    const withBom = mote('sim', '--mod', bom, '--duration', '1s', '--warp');
+    assert.equal(withBom.status, 0, withBom.stderr);
+    assert.match(withBom.stdout, /\[bom\] bom up/);
+  });
+
   it('mote sim exits 1 when a mod crashed, naming its .ts file and line; 0 for a healthy run', () => {
     const dir = mod('crasher', `interface Reading { celsius: number }\n\nfunction check(reading: Reading): void {\n  if (reading.celsius > 100) throw new RangeError("too hot: " + reading.celsius);\n}\n\nexport default {\n  onStart(): void {\n    check({ celsius: 120 });\n  },\n};\n`);
     const report = join(root, 'crash.json');
