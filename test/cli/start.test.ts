@@ -107,7 +107,7 @@ describe('mote start (npm start)', function () {
     assert.equal(await run.exited, 0, run.err());
     // It used to linger 14-45 s on a device's pending wall-clock timer; a generous bound for a loaded machine.
     assert.ok(Date.now() - stopping < 12000, `Ctrl-C took ${Date.now() - stopping} ms`);
-    assert.match(run.err(), /stopping the devices, the console and the broker…\nmote: stopped\n$/);
+    assert.match(run.err(), /mote: SIGINT: stopping the devices, the console and the broker…\nmote: stopped\n$/);
     assert.equal(existsSync(join(home, 'stack.json')), false);
     assert.equal(existsSync(join(home, 'start.lock')), false);
   });
@@ -126,7 +126,11 @@ describe('mote start (npm start)', function () {
     assert.ok(kitchen.battery.averageMa < 100, `esp32-kitchen after a restart: ${JSON.stringify(kitchen.battery)} (ESP32 peak 170 mA)`);
     // (A device without mods deep-sleeps between radio wakes: online or asleep, with no mods.)
     assert.match(devices(home), new RegExp(`picow-hallway (?:online|asleep) pico-w(?: ${BATTERY})?\\n`));
-    run.child.kill('SIGINT');
+    // SIGTERM (kill, timeout, docker stop) stops it as cleanly as Ctrl-C.
+    run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0, run.err());
+    assert.match(run.err(), /mote: SIGTERM: stopping the devices, the console and the broker…\nmote: stopped\n$/);
+    assert.equal(existsSync(join(home, 'stack.json')), false);
+    assert.equal(existsSync(join(home, 'start.lock')), false);
   });
 });

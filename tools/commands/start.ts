@@ -36,12 +36,24 @@ export async function startCommand(args: string[]): Promise<number> {
     },
     (error: Error) => process.stderr.write(`mote: installing the example mods failed: ${error.message}\n`),
   );
-  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
-  process.stderr.write('\nmote: stopping the devices, the console and the broker…\n');
+  // Ctrl-C, or SIGTERM from `kill`, `timeout`, `docker stop` or a service manager: the same clean
+  // stop (devices saved, stack.json and start.lock removed). A second signal does not wait.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(received);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.stderr.write(`\nmote: ${signal}: stopping the devices, the console and the broker…\n`);
   const forceExit = () => process.exit(130);
-  process.once('SIGINT', forceExit); // a second Ctrl-C does not wait
+  process.once('SIGINT', forceExit);
+  process.once('SIGTERM', forceExit);
   await stack.close();
   process.off('SIGINT', forceExit);
+  process.off('SIGTERM', forceExit);
   process.stderr.write('mote: stopped\n');
   return 0;
 }
