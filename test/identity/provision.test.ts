@@ -22,7 +22,8 @@ function setup() {
 describe('mote provision', function () {
   this.timeout(120_000); // the `mote sim` case boots a device and waits for its login in real time
   it('writes id, own login, brokers, claim code and trusted keys into a simulated device; the registry holds hashes', async () => {
-    const { registry, keyDir, device } = setup();
+    const { dir, registry, keyDir } = setup();
+    const device = join(dir, 'devices', 'attic-7'); // a blank board: its folder is made (docs/getting-started.md step 7)
     assert.equal((await runCli(['keygen', '--out', keyDir])).code, 0);
     const result = await runCli(['provision', '--id', 'attic-7', '--broker', 'mqtt://127.0.0.1:1883,mqtt://127.0.0.2:1884', '--key', join(keyDir, 'mote.key'), '--device-dir', device, '--registry', registry]);
     assert.equal(result.code, 0, result.err);

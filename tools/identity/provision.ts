@@ -3,7 +3,7 @@
 // (tools/firmware/image.ts, provisionedPreferences), in the domains host/network.ts and
 // host/ota.ts read: "mote-net" (deviceId, host, port, secure, user, password, claim) and
 // "mote-ota" (device, trust). A simulated device keeps them in <device dir>/preferences.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../../modules/ota/bytes.ts';
 import { parseBrokerUrl, type BrokerAddress } from '../../simulator/network/broker-url.ts';
@@ -84,9 +84,12 @@ function runningStart(home: string): number | undefined {
   }
 }
 
-/** A stored simulated device's folder (`mote sim --device-dir`, .mote/devices/<id>), opened for its preferences only. */
+/**
+ * A simulated device's folder (`mote sim --device-dir`, .mote/devices/<id>), opened for its
+ * preferences only; a folder not there yet is a blank board, made here (with its parents).
+ */
 export function storedDevice(dir: string): DeviceStorage {
-  if (!existsSync(dir)) throw new IdentityError(`--device-dir ${dir}: no such folder; a simulated device's folder is what \`mote sim --device-dir DIR\` or \`npm start\` (.mote/devices/ID) made`);
+  mkdirSync(dir, { recursive: true });
   // A device of a running `npm start` (<home>/devices/<id>, <home>/start.lock) keeps its preferences in memory and would write over ours.
   const running = runningStart(join(dir, '..', '..'));
   if (running) throw new IdentityError(`--device-dir ${dir}: this device runs in npm start (pid ${running}); stop it first (Ctrl-C), or the running device writes over the new preferences`);
