@@ -97,6 +97,7 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
     policy: readPolicy(storage, platformConsole), // a policy outgrows the Pico preference module
     preference: storage, // the quarantine list outgrows the Pico preference module
     timer: Timer,
+    holdAwake: (ms, reason) => power.manager.hold("runtime", ms, reason),
     watchdog,
     now: () => Time.ticks,
     // Only with a network: its time is the device's wall clock (a board without one may not have it set).

@@ -51,6 +51,12 @@ export interface RuntimeOptions {
   preference?: PreferenceStore;
   /** Starts each mod in its own turn and restarts crashed mods with backoff; without it, synchronously and never. */
   timer?: HostTimer;
+  /**
+   * Keeps the device out of deep sleep for `ms` (the power manager's hold); returns the release.
+   * A crashed mod's restart is a host timer the sleep planner cannot see: without the hold the
+   * device slept for hours before the restart, and its crash count began again after the wake.
+   */
+  holdAwake?: (ms: number, reason: string) => () => void;
   watchdog?: Watchdog;
   /** Milliseconds since boot, for rate limits. */
   now?: () => number;
@@ -77,6 +83,8 @@ export const DEFAULT_COMPUTE_BUDGET = 5_000_000;
 export const DEFAULT_COMPUTE_PER_SECOND = 20_000_000;
 /** Delays before restarting a crashed mod; one more crash after the last quarantines it. */
 export const RESTART_BACKOFF_MS = Object.freeze([1000, 4000, 16000]);
+/** How much longer than a restart's delay the device is held awake for it (timers fire late under load). */
+const RESTART_HOLD_MARGIN_MS = 1000;
 
 interface ModEntry {
   context: ModContext;
@@ -331,7 +339,9 @@ export class Runtime {
     context.stops++;
     this.#halt(entry, "crashed", timer ? `crashed; its resources are closed; restart in ${delay} ms` : "crashed; its resources are closed and it is not restarted");
     if (!timer) return;
+    const release = this.#options.holdAwake?.(delay + RESTART_HOLD_MARGIN_MS, `restart of ${context.id} after a crash`);
     timer.set(() => {
+      release?.();
       if (this.#mods.get(context.id) !== entry || context.state !== "crashed") return;
       context.audit("restart", `after ${delay} ms (crash ${context.crashes})`);
       this.start(context.id);

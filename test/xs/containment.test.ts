@@ -31,6 +31,19 @@ describe('failure containment on XS', () => {
     assert.ok(device.alive);
   });
 
+  it('a mod crashing alone is restarted on time, not after a deep sleep: the device stays awake until it is quarantined', async () => {
+    // Nothing else holds the device awake, so the power manager would deep-sleep it (for hours)
+    // between the crash and its restart, and the crash count began again after the wake.
+    const device = await bootDevice([{ id: 'thrower', main: `export default { onStart() { throw new Error('boom'); } };` }]);
+    await device.runFor(30000);
+    const thrower = await modStatus(device, 'thrower');
+    assert.equal(thrower.state, 'quarantined', JSON.stringify(thrower));
+    assert.equal(thrower.starts, 4);
+    const slept = device.logLines.findIndex((line) => line.tag === 'power' && line.text.startsWith('deep sleep'));
+    const quarantined = device.logLines.findIndex((line) => line.tag === 'thrower' && line.text.startsWith('quarantined'));
+    assert.ok(slept < 0 || slept > quarantined, `deep sleep before the quarantine: ${device.logLines.map((line) => `[${line.tag}] ${line.text}`).join('\n')}`);
+  });
+
   it('exceptions in timer callbacks are caught and counted each time, the mod keeps running', async () => {
     const device = await bootDevice([
       {
