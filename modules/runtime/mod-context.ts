@@ -41,6 +41,8 @@ export interface ContextHost {
 }
 
 const MAX_LINE = 512;
+/** The intrinsic `then`, captured before any mod runs (a mod cannot swap what the host calls). */
+const PROMISE_THEN = Promise.prototype.then;
 
 /**
  * An error to throw into a mod: its `stack` is only the name and message, so it carries no host
@@ -192,7 +194,10 @@ export class ModContext {
     if (this.state !== "running") return true;
     this.#host.enter(this.id);
     try {
-      Reflect.apply(callback, thisArg, args);
+      const result: unknown = Reflect.apply(callback, thisArg, args);
+      // An async callback (async onStart, an async timer callback) fails later, as a rejected
+      // promise: counted and logged as the mod's error like a throw, not lost as an unhandled one.
+      if (result instanceof Promise) PROMISE_THEN.call(result, undefined, (error: unknown) => this.fail(`${where} (async)`, error));
       return true;
     } catch (error) {
       this.fail(where, error);

@@ -44,6 +44,23 @@ describe('failure containment on XS', () => {
     assert.ok(slept < 0 || slept > quarantined, `deep sleep before the quarantine: ${device.logLines.map((line) => `[${line.tag}] ${line.text}`).join('\n')}`);
   });
 
+  it('an async onStart that rejects and an async timer callback that throws are the mod\'s errors, not unhandled ones', async () => {
+    const device = await bootDevice([{
+      id: 'asyncer',
+      permissions: { timers: { max: 1, minInterval: 100 } },
+      main: `import Timer from "mote/timer";
+export default { async onStart() { Timer.set(async () => { throw new Error('timer boom'); }, 100); await 0; throw new Error('start boom'); } };`,
+    }]);
+    await device.runFor(500);
+    const status = await modStatus(device, 'asyncer');
+    assert.equal(status.errors, 2, JSON.stringify(status));
+    assert.match(status.lastError ?? '', /\(async\): timer boom/);
+    const errors = linesOf(device, 'asyncer').filter((line) => line.startsWith('error in'));
+    assert.equal(errors.length, 2, errors.join('\n'));
+    assert.match(errors[0], /^error in onStart \(async\): start boom/);
+    assert.equal(device.logLines.some((line) => /unhandled/i.test(line.text)), false, device.logLines.map((line) => line.text).join('\n'));
+  });
+
   it('exceptions in timer callbacks are caught and counted each time, the mod keeps running', async () => {
     const device = await bootDevice([
       {
