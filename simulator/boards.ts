@@ -3,6 +3,7 @@
 import type { FaultSpec } from './chips/faults.ts';
 import type { SourceSpec } from './chips/signal.ts';
 import type { PwmSpec } from './hardware/pwm.ts';
+import { simulatorBoardName } from '../tools/firmware/board-name.ts';
 
 export interface I2CBusSpec { port: number; data: number; clock: number; hz: number }
 /** A virtual chip on a bus: what it measures (`source`) and what goes wrong (`faults`). */
@@ -88,7 +89,8 @@ export const BUILT_IN_BOARDS: Readonly<Record<string, BoardSpec>> = Object.freez
   },
 });
 
-export function builtInBoard(name: string): BoardSpec {
+export function builtInBoard(given: string): BoardSpec {
+  const name = simulatorBoardName(given); // pico_w, the firmware's spelling, is taken for pico-w
   const board = Object.hasOwn(BUILT_IN_BOARDS, name) ? BUILT_IN_BOARDS[name] : undefined;
   if (!board) throw new Error(`unknown board "${name}"; built-in boards are ${Object.keys(BUILT_IN_BOARDS).join(', ')}`);
   return structuredClone(board);

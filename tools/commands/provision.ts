@@ -17,6 +17,7 @@ import { writeMosquittoAuth } from '../identity/mosquitto.ts';
 import { checkProvisioning, provisionInto, storedDevice } from '../identity/provision.ts';
 import { defaultRegistryFile, IdentityError, IdentityRegistry, type IssuedLogin } from '../identity/registry.ts';
 import { rotateDevice, watchRotations, type RotationAck } from '../identity/service.ts';
+import { firmwareBoardName } from '../firmware/board-name.ts';
 
 const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
 
@@ -43,6 +44,7 @@ export function provisionCommand(args: string[]): number {
       policy: { type: 'string' }, operator: { type: 'string' }, mosquitto: { type: 'string' },
     },
   });
+  if (values.board) values.board = firmwareBoardName(values.board); // pico-w is taken for pico_w
   const registry = new IdentityRegistry(resolve(values.registry ?? defaultRegistryFile()));
   if (values.operator) {
     const login = registry.addOperator(values.operator);

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { BOARDS, buildFirmware } from './build.ts';
+import { firmwareBoardName } from './board-name.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -14,6 +15,7 @@ export async function firmwareCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'build') throw usage(`mote firmware: expected "build", got ${JSON.stringify(sub ?? '')} (the factory image is \`mote firmware image\`)`);
   const { values } = parseArgs({ args: rest, options: { board: { type: 'string' }, out: { type: 'string' }, verbose: { type: 'boolean' } } });
+  if (values.board) values.board = firmwareBoardName(values.board); // pico-w is taken for pico_w
   if (!values.board) throw usage(`mote firmware build needs --board (${Object.keys(BOARDS).join(', ')})`);
   const started = Date.now();
   process.stderr.write(`building the host firmware for ${values.board} (mcconfig; about a minute on 2 cores, seconds when nothing changed)\n`);

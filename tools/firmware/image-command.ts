@@ -14,6 +14,7 @@ import { createPublicKey } from 'node:crypto';
 import { hex, partition } from './flash-layout.ts';
 import { buildFactoryImage, ImageError, type Broker } from './image.ts';
 import { archivedTwin, archiveOffset, buildArchive } from './mod-archive.ts';
+import { firmwareBoardName } from './board-name.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -85,6 +86,7 @@ export function firmwareImageCommand(args: string[]): number {
       archive: { type: 'boolean', default: false },
     },
   });
+  if (values.board) values.board = firmwareBoardName(values.board); // pico-w is taken for pico_w
   if (!values.board) throw usage('mote firmware image needs --board pico (or pico_w)');
   if (!values.out) throw usage('mote firmware image needs --out FILE (writes FILE.uf2 and FILE.bin)');
   if (!values['device-id']) throw usage('mote firmware image needs --device-id ID (the device\'s MQTT and OTA identity)');
