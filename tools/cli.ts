@@ -119,12 +119,13 @@ const USAGE = `mote: Mote's command-line tool
 
   mote firmware image --board pico|pico_w [--firmware DIR|FILE.uf2] --mod DIR|FILE.mote...
                       --device-id ID [--key KEYFILE] [--trust PUBFILE...] [--broker URL]
-                      [--policy POLICY.json] --out FILE
+                      [--policy POLICY.json] [--archive] --out FILE
       The flash a factory writes (docs/building-the-host.md): the firmware, signed mod packages in
       their slots and provisioned preferences (device id, trusted keys, broker, owner policy), as FILE.uf2 and
       FILE.bin. Mod folders are built and signed with --key; the keys in --trust (default: --key's)
-      must have signed every package. Refuses, writing nothing, an unsigned or untrusted package,
-      an unknown board, or firmware and packages that do not fit the flash.
+      must have signed every package. --archive precompiles the mod folders with mcrun into the
+      archive the firmware maps from flash (their code then takes no RAM). Refuses, writing nothing,
+      an unsigned or untrusted package, an unknown board, or firmware and packages that do not fit the flash.
 
   mote provision --id ID --broker URL[,URL...] (--trust PUBFILE... | --key KEYFILE) [--registry FILE]
                  [--replace] [--mosquitto DIR] (--device-dir DIR | --image FILE --board pico|pico_w
@@ -184,6 +185,12 @@ export function usageOf(command: string): string | undefined {
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
+    // `mote sim --help` (or -h anywhere after a command) is `mote help sim`, for every command.
+    const usage = command === undefined ? undefined : usageOf(command);
+    if (usage && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
     if (command === 'firmware' && rest[0] === 'image') return await (await import('./firmware/image-command.ts')).firmwareImageCommand(rest.slice(1));
     if (command === 'firmware') return await (await import('./firmware/command.ts')).firmwareCommand(rest);
     if (command === 'emu') return await (await import('./emu/command.ts')).emuCommand(rest);

@@ -36,6 +36,12 @@ describe('mote help, README and the first error', function () {
     assert.match(help.stdout, /^ {2}mote remove MOD --device ID/);
     assert.doesNotMatch(help.stdout, /mote sim/);
     assert.equal(usageOf('remove'), help.stdout.replace(/\n$/, ''));
+    // `--help` after a command is the same page, for every command (sim, firmware image, emu…).
+    for (const [command, ...rest] of [['sim'], ['firmware', 'image'], ['emu'], ['remove', 'x']]) {
+      const asked = mote(command, ...rest, '--help');
+      assert.equal(asked.status, 0, `mote ${command} --help: ${asked.stderr}`);
+      assert.equal(asked.stdout, `${usageOf(command)}\n`);
+    }
   });
 
   it('README links each doc once, and every doc in docs/', () => {
