@@ -3,7 +3,7 @@
 // back by DuckDB's own reader.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,5 +64,9 @@ describe('mote export', function () {
   it('refuses without a device or with an unknown format, saying what to give', async () => {
     await assert.rejects(run('node', [MOTE, 'export', '--history', db]), /--device ID is missing/);
     await assert.rejects(run('node', [MOTE, 'export', '--device', 'dev-1', '--format', 'xlsx', '--history', db]), /--format xlsx: use csv or parquet/);
+    // A read never makes the history it was given: a mistyped path is named, and stays absent.
+    const typo = join(dir, 'nested', 'histroy.db');
+    await assert.rejects(run('node', [MOTE, 'export', '--device', 'dev-1', '--history', typo]), /--history \S*histroy\.db: no such history file/);
+    assert.equal(existsSync(typo), false);
   });
 });

@@ -3,7 +3,7 @@
 // Apache Parquet (--out, default ID.parquet). Parquet is written by DuckDB (@duckdb/node-api, the
 // engine measured against SQLite in `npm run bench -- history`), which writes the format itself:
 // the rows go into an in-memory DuckDB table and `COPY … (FORMAT parquet)` writes the file.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../duration.ts';
@@ -67,7 +67,13 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (!values.device) throw new Error('--device ID is missing: which device\'s readings to export (mote devices lists them)');
   if (values.format !== 'csv' && values.format !== 'parquet') throw new Error(`--format ${values.format}: use csv or parquet`);
   const sinceMs = parseDuration(values.since);
-  const store = await openHistory(values.history, resolve(dirname(STACK_FILE), 'history.db'));
+  const fallback = resolve(dirname(STACK_FILE), 'history.db');
+  // A read: a history file that is not there is named, not made empty (a typo gave "no readings").
+  const target = values.history ?? fallback;
+  if (target !== 'off' && !/^postgres(ql)?:\/\//.test(target) && !existsSync(target)) {
+    throw new Error(`--history ${target}: no such history file; npm start records one (.mote/history.db), or give --history FILE|postgres://…`);
+  }
+  const store = await openHistory(values.history, fallback);
   if (!store) throw new Error('--history off: there is nothing to export from; give the history file or postgres:// URL');
   try {
     const rows = await store.telemetry({ device: values.device, since: Date.now() - sinceMs, ...(values.mod ? { mod: values.mod } : {}) });
