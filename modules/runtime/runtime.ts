@@ -12,6 +12,7 @@ import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-li
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
 import { compileModSources, makeModCompartment, type ModSource } from "runtime/mod-compartment";
+import { defaultExportHint } from "runtime/export-hint";
 import { explainArchiveMiss } from "runtime/mod-archive";
 import { modGlobalsKit, type ModGlobalsKit } from "runtime/mod-globals";
 import { Quarantine, type PreferenceStore } from "runtime/quarantine";
@@ -195,6 +196,8 @@ export class Runtime {
       const compartment = makeModCompartment(context, { device: this.#makeDevice(context), offered: this.#offered, sources: entry.compiled, kit: this.#globalsKit });
       const instance = compartment.importNow(context.manifest.entry).default;
       entry.instance = typeof instance === "object" && instance !== null ? instance : undefined;
+      const hint = defaultExportHint(instance);
+      if (hint) context.log(hint, "warn");
     } catch (error) {
       this.#crash(entry, "loading", explainArchiveMiss(error, entry.compiled));
       return;

@@ -61,6 +61,18 @@ export default { async onStart() { Timer.set(async () => { throw new Error('time
     assert.equal(device.logLines.some((line) => /unhandled/i.test(line.text)), false, device.logLines.map((line) => line.text).join('\n'));
   });
 
+  it('a default export that cannot start anything is warned about: none at all, or onstart for onStart', async () => {
+    const device = await bootDevice([
+      { id: 'noexport', main: `trace("body ran");` },
+      { id: 'misspelt', main: `export default { onstart() { trace("never"); } };` },
+      { id: 'fine', main: `export default { onStart() {} };` },
+    ]);
+    await device.runFor(200);
+    assert.deepEqual(linesOf(device, 'noexport').filter((line) => line.startsWith('exports')), ['exports no default object, so nothing is started after its module body; write export default { onStart() { … } }']);
+    assert.deepEqual(linesOf(device, 'misspelt'), ['its default export has "onstart", which is never called; the runtime calls onStart']);
+    assert.deepEqual(linesOf(device, 'fine'), []);
+  });
+
   it('exceptions in timer callbacks are caught and counted each time, the mod keeps running', async () => {
     const device = await bootDevice([
       {
