@@ -74,5 +74,9 @@ describe('mote CLI', function () {
     assert.match(mote('sim', '--board', 'uno', '--duration', '1s', '--warp').stderr, /unknown board "uno"; built-in boards are esp32, pico-w/);
     assert.match(mote('sim', '--mod', join(dir, 'nope'), '--duration', '1s', '--warp').stderr, /no manifest\.json; a mod folder needs one/);
     assert.match(mote('sim', '--duration', 'soon', '--warp').stderr, /cannot read duration "soon"/);
+    // A board file that extends another board than --board names: refused, not one silently ignored.
+    const boardFile = join(dir, 'esp32-board.json');
+    writeFileSync(boardFile, JSON.stringify({ extends: 'esp32' }));
+    assert.match(mote('sim', '--board', 'pico', '--board-file', boardFile, '--duration', '1s', '--warp').stderr, /--board pico and --board-file \S+ disagree: the file extends "esp32"; drop --board, or change "extends" in the file/);
   });
 });

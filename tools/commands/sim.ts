@@ -12,6 +12,7 @@ import { parseDuration } from '../duration.ts';
 import { attachNetwork } from '../../simulator/network/index.ts';
 import { BROKER_OPTIONS, brokerFrom } from '../broker-option.ts';
 import { provisionedNetwork } from '../identity/provision.ts';
+import { simulatorBoardName } from '../firmware/board-name.ts';
 
 const BOARD_OPTIONS = {
   board: { type: 'string' },
@@ -23,7 +24,13 @@ const BOARD_OPTIONS = {
 
 function boardFrom(values: { board?: string; 'board-file'?: string }): BoardSpec {
   const file = values['board-file'];
-  return file ? loadBoardFile(resolve(file), values.board) : builtInBoard(values.board ?? 'esp32');
+  if (!file) return builtInBoard(values.board ?? 'esp32');
+  const board = loadBoardFile(resolve(file), values.board && simulatorBoardName(values.board));
+  // --board is the base of a board file that names none; one that names another was ignored in silence.
+  if (values.board && simulatorBoardName(values.board) !== board.name) {
+    throw new Error(`--board ${values.board} and --board-file ${file} disagree: the file extends "${board.name}"; drop --board, or change "extends" in the file`);
+  }
+  return board;
 }
 
 function printLine(quiet: boolean) {
