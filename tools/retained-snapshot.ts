@@ -88,3 +88,17 @@ export async function subscribeRetained(client: MqttClient, filters: string | st
     await client.unsubscribeAsync(probe).catch(() => {});
   }
 }
+
+/**
+ * One read of what the broker retains on `filters`: `onMessage` sees every message while
+ * subscribeRetained waits for them all, then the filters are unsubscribed and the listener removed.
+ */
+export async function snapshotRetained(client: MqttClient, filters: string | string[], onMessage: (topic: string, payload: Buffer, packet: { retain?: boolean }) => void, options: RetainedWait = {}): Promise<void> {
+  client.on('message', onMessage);
+  try {
+    await subscribeRetained(client, filters, options);
+    await client.unsubscribeAsync(filters);
+  } finally {
+    client.off('message', onMessage);
+  }
+}

@@ -6,7 +6,7 @@
 // console's relay use these.
 import type { MqttClient } from 'mqtt';
 import { CONFIG_WIRE_VERSION, configReportedTopic, configTopic, parseTypedValue, valuesProblems, type ConfigSchema } from '../../modules/permissions/config-schema.ts';
-import { subscribeRetained } from '../retained-snapshot.ts';
+import { snapshotRetained } from '../retained-snapshot.ts';
 
 /** What a device says about a mod's configuration (`config-reported/<mod>`). */
 export interface ConfigReport {
@@ -58,13 +58,7 @@ export async function readRetained(client: MqttClient, filters: string[], quietM
       // not JSON: not a configuration message
     }
   };
-  client.on('message', onMessage);
-  try {
-    await subscribeRetained(client, filters, { quietMs });
-    await client.unsubscribeAsync(filters);
-  } finally {
-    client.off('message', onMessage);
-  }
+  await snapshotRetained(client, filters, onMessage, { quietMs });
   return found;
 }
 

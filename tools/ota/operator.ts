@@ -12,7 +12,7 @@ import { keyId } from '../../modules/ota/verify.ts';
 import { nodeCrypto, publicKeyBytes, signEd25519 } from './node-crypto.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { makeDelta } from './delta-build.ts';
-import { subscribeRetained } from '../retained-snapshot.ts';
+import { snapshotRetained } from '../retained-snapshot.ts';
 
 export const FINAL_STEPS = new Set(['confirmed', 'rolled-back', 'refused', 'failed', 'removed', 'released']);
 export const DEFAULT_CHUNK_BYTES = 1024;
@@ -76,15 +76,9 @@ export async function installedOn(client: MqttClient, deviceId: string, quietMs 
       found = { mods: [], wire: 1 };
     }
   };
-  client.on('message', onMessage);
-  try {
-    // Until the broker has sent it (tools/retained-snapshot.ts), not a fixed 500 ms from the
-    // SUBSCRIBE, which under load took a device for one that never reported (a full package sent).
-    await subscribeRetained(client, topic, { quietMs });
-    await client.unsubscribeAsync(topic);
-  } finally {
-    client.off('message', onMessage);
-  }
+  // Until the broker has sent it (tools/retained-snapshot.ts), not a fixed 500 ms from the
+  // SUBSCRIBE, which under load took a device for one that never reported (a full package sent).
+  await snapshotRetained(client, topic, onMessage, { quietMs });
   return found;
 }
 

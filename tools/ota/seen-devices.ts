@@ -5,7 +5,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { MqttClient } from 'mqtt';
 import { statusOf } from '../console/web/fleet.js';
-import { subscribeRetained } from '../retained-snapshot.ts';
+import { snapshotRetained } from '../retained-snapshot.ts';
 
 const STATE = /^mote\/v1\/([^/]+)\/state$/;
 
@@ -24,15 +24,9 @@ export async function seenDevices(client: MqttClient, waitMs = 300): Promise<Map
     }
     seen.set(match[1], statusOf(state));
   };
-  client.on('message', onMessage);
-  try {
-    // Every retained state the broker holds (tools/retained-snapshot.ts), not what came in a fixed
-    // 700 ms: under load that refused an install to a device that had reported ("no device ...").
-    await subscribeRetained(client, 'mote/v1/+/state', { quietMs: waitMs });
-    await client.unsubscribeAsync('mote/v1/+/state');
-  } finally {
-    client.off('message', onMessage);
-  }
+  // Every retained state the broker holds (tools/retained-snapshot.ts), not what came in a fixed
+  // 700 ms: under load that refused an install to a device that had reported ("no device ...").
+  await snapshotRetained(client, 'mote/v1/+/state', onMessage, { quietMs: waitMs });
   return seen;
 }
 
