@@ -14,6 +14,7 @@
 // slots from the top of the static arena, downwards).
 import type { RP2040 } from 'rp2040js';
 import type { FirmwareElf } from '../tools/emu/elf.ts';
+import type { Emulator } from '../tools/emu/emulator.ts';
 
 export const SLOT_BYTES = 16;
 
@@ -63,4 +64,46 @@ export function xsHeapReader(mcu: RP2040, elf: FirmwareElf): () => XsHeap | unde
       arenaBytes: word(STACK_TOP) - word(HEAP),
     };
   };
+}
+
+/** Emulated ms without a console line after which the machine counts as settled (starts print a line each). */
+export const QUIET_MS = 300;
+
+/**
+ * Makes the firmware collect its garbage fully once it has settled, and reports the heap then.
+ * At the entry of `modTimersExecute(void)`, which only the Moddable pico main loop calls between
+ * turns (build/devices/pico/base/xsmain.c: no JS is on the stack, so only what is reachable
+ * survives), at least QUIET_MS after the last console line and once per such quiet spell, the core
+ * takes a detour through `fxCollect(gThe, XS_COMPACT_FLAG | XS_COLLECT_KEYS_FLAG)` (what xsAPI.c
+ * fxCollectGarbage does; flags from xs/sources/xsAll.h) and comes back to that entry with its
+ * return address restored (the function takes no arguments; AAPCS lets a call clobber r0-r3 and
+ * r12). The collections the firmware makes by itself fall inside turns and keep that turn's
+ * garbage: their least reading moves by about 1 KB from run to run; these readings do not move.
+ * Call `line()` at each console line; `detour()` is true while the core is on the detour.
+ */
+export function collectWhenQuiet(emulator: Emulator, elf: FirmwareElf, read: () => XsHeap | undefined, onReading: (heap: XsHeap) => void): { line(): void; detour(): boolean } {
+  const between = elf.functions.get('modTimersExecute');
+  const collect = elf.functions.get('fxCollect');
+  const gThe = elf.objects.get('gThe');
+  if (between === undefined || collect === undefined || !gThe) throw new Error('the firmware ELF lacks modTimersExecute, fxCollect or gThe (the Moddable pico main loop, the XS collector, the machine)');
+  const { mcu } = emulator;
+  const r = mcu.core.registers;
+  const XS_COMPACT_FLAG = 1, XS_COLLECT_KEYS_FLAG = 32;
+  let lastLine = 0, collected = true, returnTo: number | undefined;
+  emulator.onExecute(between, () => {
+    if (returnTo !== undefined) { // back from the detour: the call as the main loop made it
+      r[14] = returnTo;
+      returnTo = undefined;
+      const heap = read();
+      if (heap) onReading(heap);
+      return;
+    }
+    const the = mcu.readUint32(gThe.address);
+    if (collected || emulator.nowMs - lastLine < QUIET_MS || !the) return;
+    collected = true;
+    returnTo = r[14];
+    [r[0], r[1], r[14]] = [the, XS_COMPACT_FLAG | XS_COLLECT_KEYS_FLAG, between | 1];
+    mcu.core.PC = collect;
+  });
+  return { line: () => ((lastLine = emulator.nowMs), (collected = false)), detour: () => returnTo !== undefined };
 }

@@ -33,6 +33,21 @@ export function blinkCopy(n: number): string {
   return writeMod(`blink-${n}`, { digital: [{ pin: led, mode: 'output' }, { pin: button, mode: 'input' }], timers: { max: 1, minInterval: 100 } }, { main: source });
 }
 
+/** The TMP102 addresses of the bench board (bench/chip-run.ts): A0 to GND and to V+ (TMP102 datasheet SBOS397F, Table 4). */
+export const TMP102_ADDRESSES = [0x48, 0x49];
+
+/** Copy `n` (0-based) of mods/thermometer, id `thermometer-<n>`, reading the TMP102 at TMP102_ADDRESSES[n] (both modules, as the mod ships). */
+export function thermometerCopy(n: number): string {
+  const address = TMP102_ADDRESSES[n];
+  if (address === undefined) throw new RangeError(`the bench board has ${TMP102_ADDRESSES.length} TMP102s`);
+  const from = join(PROJECT_ROOT, 'mods/thermometer');
+  const main = readFileSync(join(from, 'main.ts'), 'utf8').replace('const ADDRESS = 0x48;', `const ADDRESS = 0x${address.toString(16)};`);
+  if (!main.includes(`ADDRESS = 0x${address.toString(16)};`)) throw new Error('mods/thermometer/main.ts no longer declares ADDRESS = 0x48');
+  const { mote } = JSON.parse(readFileSync(join(from, 'manifest.json'), 'utf8')) as { mote: { permissions: { i2c: { bus: number; address: number }[] } } };
+  const permissions = { ...mote.permissions, i2c: [{ bus: 0, address }] };
+  return writeMod(`thermometer-${n}`, permissions, { main, tmp102: readFileSync(join(from, 'tmp102.ts'), 'utf8') });
+}
+
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /**
@@ -92,4 +107,17 @@ export function digitalWriteMod(): string {
 };
 `;
   return writeMod('digital-bench', { digital: [{ pin: 2, mode: 'output' }] }, { main });
+}
+
+/**
+ * A hostile mod granted only a timer that makes denials in a loop, each with another text (an I2C
+ * address it was not granted, 8 to 119, every second): what it costs the host is its audit entries.
+ */
+export function denialLoopMod(): string {
+  return writeMod('denial-loop', { timers: { max: 1, minInterval: 1000 } }, {
+    main: `import Timer from "mote/timer";
+function deny(): void { for (let address = 8; address < 120; address++) { try { new device.io.I2C({ port: 0, address }); } catch {} } }
+export default { onStart() { deny(); Timer.repeat(deny, 1000); } };
+`,
+  });
 }

@@ -10,13 +10,14 @@ import { runImage, type EmuReport } from '../tools/emu/run.ts';
 import type { Emulator } from '../tools/emu/emulator.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
 import { DEVICE_ID, factoryKey, packageOf } from '../test/scenarios/packages.ts';
-import { xsHeapReader, type XsHeap } from './chip-machine.ts';
+import { collectWhenQuiet, xsHeapReader, type XsHeap } from './chip-machine.ts';
 
-/** The chips every benchmark mod may talk to: a TMP102 (thermometer) and an SHT4x (climate-sleeper) on bus 0. */
+/** The chips every benchmark mod may talk to: two TMP102s (thermometer copies, chip-mods.ts) and an SHT4x (climate-sleeper) on bus 0. */
 const BOARD = {
   extends: 'pico-w',
   i2c: [
     { bus: 0, address: 72, chip: 'tmp102', source: { constant: 21.5 } },
+    { bus: 0, address: 73, chip: 'tmp102', source: { constant: 22.5 } },
     { bus: 0, address: 68, chip: 'sht4x', source: { temperature: { constant: 21.5 }, humidity: { constant: 40 } } },
   ],
 };
@@ -34,19 +35,30 @@ export interface ChipRun {
   report: EmuReport;
   /** Console lines with the emulated ms and core cycles at which they were printed. */
   lines: { text: string; ms: number; cycles: number }[];
-  /** The heap as each garbage collection left it (live objects only), with its emulated ms. */
+  /** The heap as each garbage collection the firmware made left it (its turn's garbage included), with its emulated ms. */
   collections: { ms: number; heap: XsHeap }[];
+  /** The heap after each full collection made once the firmware settled (between turns; chip-machine.ts collectWhenQuiet). */
+  settled: { ms: number; heap: XsHeap }[];
   /** Calls of the `measure` function and core cycles spent from its entry to its return. */
   measured: { calls: number; cycles: number };
 }
 
 /**
- * The live XS heap (chunks + slots) after `ms`: the least any garbage collection from then on left.
- * A collection leaves only what is reachable, plus what the turn it interrupted holds, so the least
- * of them is the resident cost; undefined when no collection ran after `ms`.
+ * The live XS heap (chunks + slots) after `ms`: the least a full collection between turns left once
+ * the firmware settled (chip-machine.ts collectWhenQuiet), so only what is reachable; undefined
+ * when the firmware did not settle after `ms` (it printed a line at least every QUIET_MS).
  */
+/**
+ * The console lines saying a mod crashed or was quarantined (`[<mod>] crashed; …`): a figure of a
+ * mod that is not running measures a mod whose resources were closed (climate-sleeper, refused
+ * its `mqtt.subscribe` on a board with no broker, was measured so), so benchmarks refuse it.
+ */
+export function crashLines(run: ChipRun): ChipRun['lines'] {
+  return run.lines.filter((line) => /^\[[^\]]+\] (crashed|quarantined)\b/.test(line.text));
+}
+
 export function liveBytesAfter(run: ChipRun, ms: number): number | undefined {
-  const after = run.collections.filter((collection) => collection.ms >= ms).map(({ heap }) => heap.chunkBytes + heap.slotBytes);
+  const after = run.settled.filter((collection) => collection.ms >= ms).map(({ heap }) => heap.chunkBytes + heap.slotBytes);
   return after.length ? Math.min(...after) : undefined;
 }
 
@@ -65,6 +77,8 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
   patchFlash?.(image.raw); // e.g. an mcrun archive placed where the firmware maps it (bench/chip-archive.ts)
   const lines: ChipRun['lines'] = [];
   const collections: ChipRun['collections'] = [];
+  const settled: ChipRun['settled'] = [];
+  let settling: ReturnType<typeof collectWhenQuiet> | undefined;
   let cycles = () => 0;
   const measured = { calls: 0, cycles: 0 };
   const { report } = runImage({
@@ -74,21 +88,26 @@ export function runMods(firmware: FirmwareBuild, mods: string[], durationMs: num
     boardFile: benchBoardFile(),
     durationMs,
     warp: true,
-    onLine: (text, ms) => lines.push({ text, ms, cycles: cycles() }),
+    onLine: (text, ms) => {
+      lines.push({ text, ms, cycles: cycles() });
+      settling?.line();
+    },
     beforeRun: (emulator) => {
       cycles = () => emulator.mcu.core.cycles;
       const read = xsHeapReader(emulator.mcu, elf);
       const collect = elf.functions.get('fxCollect');
       if (collect === undefined) throw new Error('the firmware ELF lacks fxCollect');
       // Read when a collection returns: then the heap holds only what is reachable.
-      onCall(emulator, collect, () => {}, () => {
+      let own = true; // a collection XS made by itself, not the settled one below
+      onCall(emulator, collect, () => void (own = !settling?.detour()), () => {
         const heap = read();
-        if (heap) collections.push({ ms: emulator.nowMs, heap });
+        if (heap && own) collections.push({ ms: emulator.nowMs, heap });
       });
+      settling = collectWhenQuiet(emulator, elf, read, (heap) => settled.push({ ms: emulator.nowMs, heap }));
       if (measure) measureFunction(emulator, elf.functions.get(measure), measure, measured);
     },
   });
-  return { report, lines, collections, measured };
+  return { report, lines, collections, settled, measured };
 }
 
 /**

@@ -1,7 +1,9 @@
 // `npm run bench -- chip`: figures of the real Pico firmware on the emulated RP2040 (rp2040js,
 // tools/emu), each with its baseline from the same run:
-//   - XS heap (chunk + slot bytes, as the SDK's instrumentation counts them) of the host alone,
-//     and what one started bare mod, blink, thermometer and climate-sleeper add, and each further blink copy;
+//   - XS heap (chunk + slot bytes, as the SDK's instrumentation counts them, after one full
+//     collection between turns once the firmware settled: chip-machine.ts collectWhenQuiet) of the
+//     host alone, and what one started bare mod, blink, thermometer and climate-sleeper add, and
+//     each further blink copy;
 //   - how many blink copies start before the 128 KB XS arena is full, and the live heap and boot
 //     time as the device goes from 1 mod to as many as start;
 //   - Ed25519 verification (the device's verifier) in core cycles and ms at 125 MHz;
@@ -16,7 +18,8 @@ import { boardLayout, partition } from '../tools/firmware/flash-layout.ts';
 import { readFirmwareElf } from '../tools/emu/elf.ts';
 import { firmwareUnavailable, sharedFirmware } from '../test/scenarios/firmware.ts';
 import type { FirmwareBuild } from '../tools/firmware/build.ts';
-import { cyclesBetween, lineOf, liveBytesAfter, runMods, traceCycles, type ChipRun } from './chip-run.ts';
+import { crashLines, cyclesBetween, lineOf, liveBytesAfter, runMods, traceCycles, type ChipRun } from './chip-run.ts';
+import { QUIET_MS } from './chip-machine.ts';
 import { bareMod, blinkCopy, digitalWriteMod, DIGITAL_WRITES, ed25519Mod, MAX_BLINK_COPIES } from './chip-mods.ts';
 import type { BenchOptions } from './run.ts';
 import type { Figure } from './figures.ts';
@@ -34,7 +37,7 @@ const mod = (name: string) => join(PROJECT_ROOT, 'mods', name);
 function liveBytes(run: ChipRun, ms: number, what: string): number {
   if (!run.report.hostAlive) throw new Error(`chip bench: ${what}: the firmware stopped: ${run.report.hostStopReason}`);
   const bytes = liveBytesAfter(run, ms);
-  if (bytes === undefined) throw new Error(`chip bench: ${what}: no garbage collection after ${ms.toFixed(0)} emulated ms, no heap reading`);
+  if (bytes === undefined) throw new Error(`chip bench: ${what}: the firmware did not settle (a console line at least every ${QUIET_MS} ms) after ${ms.toFixed(0)} emulated ms, no heap reading`);
   return bytes;
 }
 
@@ -107,10 +110,15 @@ export function chipFigures(build: FirmwareBuild): Figure[] {
   for (const [name, [dir, started]] of Object.entries(starts)) {
     const run = runMods(build, [dir], MOD_RUN_MS);
     const line = run.lines.find((candidate) => started.test(candidate.text));
-    const bytes = line && run.report.hostAlive ? liveBytesAfter(run, line.ms) : undefined;
+    const crash = crashLines(run)[0];
+    const bytes = line && run.report.hostAlive && !crash ? liveBytesAfter(run, line.ms) : undefined;
+    if (crash) {
+      process.stderr.write(`bench: chip: ${name} not measured: it is not running (${crash.text})\n`);
+      continue;
+    }
     if (bytes === undefined) {
-      // climate-sleeper goes to deep sleep at once: no collection after its start to read.
-      const why = run.report.hostStopReason ?? (line ? 'no garbage collection after it started' : `it printed nothing: ${run.lines.slice(-2).map((last) => last.text).join(' / ')}`);
+      // climate-sleeper goes to deep sleep at once: the firmware never settles awake after its start.
+      const why = run.report.hostStopReason ?? (line ? 'the firmware did not settle awake after it started' : `it printed nothing: ${run.lines.slice(-2).map((last) => last.text).join(' / ')}`);
       process.stderr.write(`bench: chip: ${name} not measured: ${why}\n`);
       continue;
     }

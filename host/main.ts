@@ -15,6 +15,7 @@ import { boardBuses } from "host/board-buses";
 import { timerModule } from "runtime/timer-facet";
 import { sensorModules } from "host/sensor-modules";
 import { digitalHelperModules } from "helpers/digital-helpers";
+import { PinHolders } from "permissions/pin-holders";
 import { createNetwork, type HostNetwork } from "host/network";
 import { hostPower, type HostPower } from "host/power";
 import { sessionRadio } from "host/radio";
@@ -87,10 +88,12 @@ export function createRuntime(net: HostNetwork = createNetwork(), power: HostPow
   const provider = (typeof device === "object" && device ? device : { io: { Digital: NoIO, I2C: NoIO } }) as BoardProvider;
   // The board's tier: the host offers only what it supports and refuses mods that need more.
   const tier = tierOf(Preference.get("mote-net", "board"));
-  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer), net.module, configModule(config), logModule(log), ...power.modules]);
+  const pinHolders = new PinHolders(); // one record of who holds which pin, for the facets and mote/led, mote/button
+  const modules = offeredModules(tier, [timerModule(Timer), storageModule(storage), ...sensorModules(), ...digitalHelperModules(provider, Timer, pinHolders), net.module, configModule(config), logModule(log), ...power.modules]);
   return new Runtime({
     tier,
     device: provider,
+    pinHolders,
     buses: boardBuses(provider as { I2C?: Record<string, unknown> }),
     modules,
     log,
@@ -117,6 +120,11 @@ export default function main(): Runtime {
       audit: status.audit.slice(-AUDIT_IN_STATE),
       ...batteryOf(power, published),
     };
+  }, (graceMs) => {
+    runtime.stopAll("shutdown");
+    // Released when the drain ends; twice the grace so that it never expires first (the drain's
+    // last check is due at the very instant the grace ends).
+    return power.manager.hold("shutdown", 2 * graceMs, "a clean shutdown drains the outbox", true);
   });
   const power = hostPower(net.session && sessionRadio(net.session, () => net.now()));
   // Mods' and the runtime's log lines go to the console and, while connected, to the `log` topic.

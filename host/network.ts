@@ -40,7 +40,14 @@ function preferenceText(key: string) {
   };
 }
 
-export function createNetwork(describe?: () => Record<string, unknown>): HostNetwork {
+/**
+ * The host's network: session, outbox and the `mote/mqtt` module. `describe` gives the retained
+ * `state`. `beginShutdown(graceMs)` runs when a clean shutdown begins (docs/topics.md, "Shutdown"):
+ * it stops the mods, so that none makes readings during the grace period and what a mod's onStop
+ * publishes is drained too, and keeps the device and its radio awake for the drain (with no mod
+ * running the power manager would sleep in the middle of it); it returns the release.
+ */
+export function createNetwork(describe?: () => Record<string, unknown>, beginShutdown?: (graceMs: number) => () => void): HostNetwork {
   const config = network.config();
   const client = config && network.mqtt(config.secure);
   // Whole milliseconds: every `ts` on the wire is an integer (docs/topics.md).
@@ -86,7 +93,15 @@ export function createNetwork(describe?: () => Record<string, unknown>): HostNet
     now,
     log: (text) => platformConsole.write("net", text),
   });
-  // A clean shutdown (the simulator's end of run; a board's orderly power-down) drains first.
-  network.onShutdown?.((graceMs, done) => live.drain(graceMs ?? SHUTDOWN_GRACE_MS, done));
+  // A clean shutdown (the simulator's end of run; a board's orderly power-down) stops the mods,
+  // then drains: mods left running would go on filling the outbox for the whole grace period.
+  network.onShutdown?.((graceMs, done) => {
+    const grace = graceMs ?? SHUTDOWN_GRACE_MS;
+    const release = beginShutdown?.(grace);
+    live.drain(grace, (report) => {
+      release?.();
+      done(report);
+    });
+  });
   return { module: mqttModule({ session: live, ledger, now }), session: live, now };
 }

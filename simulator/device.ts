@@ -90,6 +90,7 @@ export class SimulatedDevice {
     const context = { board, clock: this.clock, timers: this.#timers, pins: this.pins, i2c: this.i2c, storage: this.storage, modules: this.#modules, mods, log: (tag: string, text: string) => this.#log(tag, text) };
     this.#worker = this.#createWorker();
     this.#queries.add(coreQueries(context));
+    this.#queries.add({ uncaught: (query) => void (this.uncaught.push(query.text), this.#log('sim', query.text)) }); // simulator/xs/bootstrap.js console.error
     this.#queries.add(this.watchdog.queries());
     this.#queries.add({ 'clock.now': () => this.clock.now });
     this.#queries.add(cryptoQueries());

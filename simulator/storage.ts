@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 type Stored = string | number | boolean | { bytes: number[] };
 const FLASH_BLOCK = 4096;
+const OPEN_FILE_MS = 1000;
 
 export class DeviceStorage {
   readonly dir: string;
@@ -23,6 +24,14 @@ export class DeviceStorage {
   #poweredOff = false;
   /** Erases per block of each partition, over the device's life (read from / kept in its folder). */
   readonly #erases = new Map<string, number[]>();
+  /**
+   * Open descriptors of partition files, closed a second (wall clock) after they were opened: the
+   * outbox writes flash a dozen times per turn, each one an existence check, an open and a close
+   * before. Every write still reaches the file at once (writeSync), so a process that dies keeps
+   * what the device wrote; the timer does not keep the process alive.
+   */
+  readonly #openFiles = new Map<string, number>();
+  readonly #files = new Map<string, string>();
 
   constructor(dir: string, partitions: Record<string, number>, options: { powerOn: boolean; cutPowerAtFlashOp?: number; onPowerCut?: () => void }) {
     this.dir = dir;
@@ -132,21 +141,31 @@ export class DeviceStorage {
 
   /** Writes the changed range only (the file is the whole image, created on first write). */
   #writeThrough(partition: string, image: Buffer, offset: number, length: number): void {
-    const file = this.#flashFile(partition);
-    if (!existsSync(file)) {
-      writeFileSync(file, image);
-      return;
+    let fd = this.#openFiles.get(partition);
+    if (fd === undefined) {
+      const file = this.#flashFile(partition);
+      try {
+        fd = openSync(file, 'r+');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        writeFileSync(file, image);
+        return;
+      }
+      if (!this.#openFiles.size) setTimeout(() => this.#closeFiles(), OPEN_FILE_MS).unref();
+      this.#openFiles.set(partition, fd);
     }
-    const fd = openSync(file, 'r+');
-    try {
-      writeSync(fd, image, offset, length, offset);
-    } finally {
-      closeSync(fd);
-    }
+    writeSync(fd, image, offset, length, offset);
+  }
+
+  #closeFiles(): void {
+    for (const fd of this.#openFiles.values()) closeSync(fd);
+    this.#openFiles.clear();
   }
 
   #flashFile(partition: string): string {
-    return join(this.dir, `flash-${partition}.bin`);
+    let file = this.#files.get(partition);
+    if (file === undefined) this.#files.set(partition, (file = join(this.dir, `flash-${partition}.bin`)));
+    return file;
   }
 
   #flash(partition: string, offset: number, length: number): Buffer {

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { NetstringReader, encodeNetstring } from './netstring.ts';
 import { xsEngine } from './xs-engine.ts';
+import { withoutEngineFrames } from '../modules/runtime/thrown-text.ts';
 
 export interface MeterUsage {
   /** XS heap slots in use after the crank. */
@@ -130,7 +131,7 @@ export class XsWorker {
     this.exited = new Promise((resolve) => {
       this.#transport.exited.then(({ code, signal }) => {
         this.#exit = { code, signal };
-        this.#pending?.reject(new Error(`XS engine stopped: ${this.exitReason}`));
+        this.#pending?.reject(new Error(`the device stopped: ${this.exitReason}`));
         this.#pending = undefined;
         resolve();
       });
@@ -179,7 +180,7 @@ export class XsWorker {
       () =>
         new Promise<CrankResult>((resolve, reject) => {
           if (!this.alive) {
-            reject(new Error(`XS engine stopped: ${this.exitReason}`));
+            reject(new Error(`the device stopped: ${this.exitReason}`));
             return;
           }
           this.#pending = { resolve, reject };
@@ -236,12 +237,12 @@ export class XsWorker {
       const separator = message.indexOf(1, 1);
       const meter = separator >= 0 ? JSON.parse(message.subarray(1, separator).toString('utf8')) : {};
       const told = applyTold(message.subarray(separator >= 0 ? separator + 1 : 1), (request) => this.#answer(request));
-      if ('error' in told) pending.reject(new Error(`uncaught exception in XS: ${told.error}`));
+      if ('error' in told) pending.reject(new Error(`uncaught exception: ${withoutEngineFrames(told.error)}`));
       else pending.resolve({ reply: told.rest, meter });
     } else if (kind === ERROR) {
-      pending.reject(new Error(`uncaught exception in XS: ${message.subarray(1).toString('utf8')}`));
+      pending.reject(new Error(`uncaught exception: ${withoutEngineFrames(message.subarray(1).toString('utf8'))}`));
     } else {
-      pending.reject(new Error(`xsnap protocol error: unexpected message ${JSON.stringify(message.subarray(0, 40).toString())}`));
+      pending.reject(new Error(`the simulator's engine answered something it never sends (${JSON.stringify(message.subarray(0, 40).toString())}); this is a Mote bug, please report it`));
     }
   }
 }

@@ -1,5 +1,6 @@
 // `mote <command>`: the operator's and mod author's tool.
 import { closest, distance } from 'fastest-levenshtein';
+import { describeFileError, messageOfThrown } from './output-path.ts';
 
 const USAGE = `mote: Mote's command-line tool
 
@@ -239,7 +240,8 @@ export async function main(args: string[]): Promise<number> {
       process.stderr.write(`mote: ${(error as Error).message}\n${known ? `(\`mote help ${command}\` shows its options)` : '(`mote --help` lists the commands)'}\n`);
       return 2;
     }
-    process.stderr.write(`mote: ${(error as Error).message}\n`);
+    // A file error no command checked names the path and what is wrong, not Node's "ENOENT: …, open '…'".
+    process.stderr.write(`mote: ${describeFileError(error) ?? messageOfThrown(error)}\n`);
     return 1;
   }
 }

@@ -17,8 +17,8 @@ interface CompartmentOptions {
   modules?: Record<string, ModuleDescriptor>;
   resolveHook?: (specifier: string, referrer: string) => string;
   loadNowHook?: (specifier: string) => ModuleDescriptor | undefined;
-  /** For a dynamic `import()`: the descriptor, settled later. */
-  loadHook?: (specifier: string) => Promise<ModuleDescriptor | undefined>;
+  /** For a dynamic `import()`: the descriptor or a promise of it (XS 17.7 settles either; XS 13.3 wants a promise). */
+  loadHook?: (specifier: string) => ModuleDescriptor | Promise<ModuleDescriptor | undefined>;
 }
 
 declare class Compartment {

@@ -81,10 +81,19 @@ export default {
     declare(isPeriod(stored) ? stored : DEFAULT_PERIOD_MS);
     // Reports arrive once per wake, after all of its samples; [time (Unix ms), °C] pairs.
     sampling.onReports((reports) => {
-      mqtt.publish("telemetry/temperature", reports.map((report) => [report.time, Math.round(report.value * 100) / 100]));
+      try {
+        mqtt.publish("telemetry/temperature", reports.map((report) => [report.time, Math.round(report.value * 100) / 100]));
+      } catch (error) {
+        trace(`not reported: ${(error as Error).message}\n`);
+      }
     });
-    // Delivered at each connection (the broker resends the retained desired state).
-    mqtt.subscribe("desired", (_topic, desired) => applyDesired(desired));
+    // Delivered at each connection (the broker resends the retained desired state). A board with
+    // no broker provisioned yet refuses it: keep sampling at the stored period, not crash.
+    try {
+      mqtt.subscribe("desired", (_topic, desired) => applyDesired(desired));
+    } catch (error) {
+      trace(`no desired state: ${(error as Error).message}\n`);
+    }
   },
   onStop(): void {
     reading = undefined;

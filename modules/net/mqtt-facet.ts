@@ -192,7 +192,10 @@ export class MqttFacet {
   #resolve(direction: "publish" | "subscribe", topic: unknown, absolute: boolean): string {
     const context = this.#context;
     context.assertLive(`mqtt.${direction}`);
-    if (!this.#subscriptions.services) context.deny("mqtt: this device has no network configured (in the simulator, run with a broker: mote sim uses the embedded one, or --broker mqtt://host:port)");
+    // Not a denial: the mod asked for nothing outside its grant. Denials are counted and audited as
+    // what a hostile mod does; a thermometer on a board with no broker yet publishing every 5 s is
+    // not one, and would push the grants and crashes out of the bounded audit log.
+    if (!this.#subscriptions.services) throw modError(Error, `${context.id}: mqtt: this device has no network configured (on a board: provision a broker, mote provision --broker mqtts://host:port; in the simulator: mote sim uses its embedded broker, or --broker mqtt://host:port)`);
     if (typeof topic !== "string") throw modError(TypeError, `mqtt.${direction}: topic must be a string, got ${typeof topic}`);
     const grant = this.#grant;
     if (!grant) return context.deny(`mqtt: the mod's grant is invalid: ${this.#grantError}`);

@@ -55,8 +55,19 @@ export interface OutboxOptions {
 
 /** The owner a topic implies: `mote/v1/<dev>/(telemetry|cmd-ack|reported)/<mod>/…` → mod. */
 export function ownerOf(topic: string): string {
-  const levels = topic.split("/");
-  return levels.length > 4 && (levels[3] === "telemetry" || levels[3] === "cmd-ack" || levels[3] === "reported") ? levels[4] : "host";
+  // Scanned, not split: it runs for every message stored, and a split makes an array and a
+  // string per level.
+  let start = 0;
+  for (let level = 0; level < 3; level++) {
+    start = topic.indexOf("/", start) + 1;
+    if (start === 0) return "host";
+  }
+  const channelEnd = topic.indexOf("/", start);
+  if (channelEnd < 0) return "host";
+  const channel = topic.slice(start, channelEnd);
+  if (channel !== "telemetry" && channel !== "cmd-ack" && channel !== "reported") return "host";
+  const modEnd = topic.indexOf("/", channelEnd + 1);
+  return topic.slice(channelEnd + 1, modEnd < 0 ? topic.length : modEnd);
 }
 
 /** A message refused because its owner holds its whole share of the outbox (see above). */

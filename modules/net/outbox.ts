@@ -15,15 +15,16 @@ import TextEncoder from "text/encoder";
 import TextDecoder from "text/decoder";
 import {
   BLOCK_HEADER, COMMITTED, CONTINUES_BIT, DONE_BIT, FORMAT_VERSION, MAX_TOPICS, RECORD_HEADER, SENT_BIT,
-  applyChange, blockHeader, encodeChange, encodeRecord, parseRecord, readBlockHeader, type BlockBase,
+  blockHeader, encodeChange, encodeRecord, type BlockBase,
 } from "net/outbox-record";
+import { readBodies, scanRing } from "net/outbox-blocks";
 import { OutboxShareError, ownerOf, type FlashPartition, type OutboxEntry, type NewMessage, type OutboxOptions } from "net/outbox-types";
 
 export { OutboxShareError, ownerOf } from "net/outbox-types";
 export type { Counter, FlashPartition, NewMessage, OutboxEntry, OutboxOptions } from "net/outbox-types";
 
 const MAX_TS_DELTA = 0xffffffff;
-/** Bodies kept in RAM: a full batch (32 readings) sends without reading flash. */
+/** Bodies kept in RAM (as the text they were given): a full batch (32 readings) sends without reading flash. */
 const RECENT_BODIES = 32;
 
 export class Outbox {
@@ -40,7 +41,10 @@ export class Outbox {
   #topics: string[] = [];
   #previousBody: Uint8Array | undefined;
   /** Bodies of the newest records (offset → body), so sending them needs no flash read. */
-  readonly #recent = new Map<number, Uint8Array>();
+  readonly #recent = new Map<number, string>();
+  /** The last topic appended and its owner: a mod publishes to the same few topics. */
+  #ownerTopic = "";
+  #owner = "host";
   #nextSeq = 1;
   readonly #encoder = new TextEncoder();
   readonly #decoder = new TextDecoder();
@@ -51,7 +55,14 @@ export class Outbox {
     this.maxMessages = options.maxMessages;
     this.#blocks = Math.floor(flash.byteLength / flash.blockSize);
     if (this.#blocks < 2) throw new RangeError(`outbox: the flash partition needs at least 2 blocks of ${flash.blockSize} bytes`);
-    this.#scan();
+    const ring = scanRing(flash, this.#blocks, this.#decoder);
+    for (const entry of ring.entries) this.#push(entry);
+    this.#head = ring.head;
+    this.#block = ring.block;
+    this.#base = ring.base;
+    this.#topics = ring.topics;
+    this.#previousBody = ring.previousBody;
+    this.#nextSeq = ring.nextSeq;
   }
 
   get dropped(): number {
@@ -85,7 +96,7 @@ export class Outbox {
     if (topic.length + body.length > this.maxRecord) {
       throw new RangeError(`message of ${topic.length + body.length} bytes (topic + payload) is larger than the outbox's ${this.maxRecord}-byte limit (docs/topics.md, "Limits"); send less per message`);
     }
-    const owner = message.owner ?? ownerOf(message.topic);
+    const owner = message.owner ?? this.#ownerOf(message.topic);
     this.#checkShare(owner, RECORD_HEADER + topic.length + body.length);
     const ts = Math.round(message.ts);
     const seq = this.#nextSeq;
@@ -101,14 +112,15 @@ export class Outbox {
     this.#head = offset + record.length;
     if (record[9] & 0x20) this.#topics.push(message.topic);
     this.#previousBody = body;
-    this.#remember(offset, body);
+    this.#remember(offset, message.body);
     this.#push({ seq, topic: message.topic, ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, owner, sent: false, continues: false, offset, length: record.length });
     return seq;
   }
 
   /** The body of a live entry, read back from flash. */
   body(entry: OutboxEntry): string {
-    return this.#decoder.decode(this.#bodyBytes(entry));
+    const recent = this.#recent.get(entry.offset);
+    return recent ?? this.#readBody(entry);
   }
 
   /** Records that an entry went out (so a resend is a redelivery); `continues`: in the previous entry's publish. */
@@ -122,12 +134,13 @@ export class Outbox {
    */
   markSentAll(entries: readonly OutboxEntry[], firstContinues = false): void {
     const states: [number, number][] = [];
-    entries.forEach((entry, i) => {
-      if (entry.sent) return;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry.sent) continue;
       entry.sent = true;
       entry.continues = i > 0 || firstContinues;
       states.push([entry.offset, COMMITTED & ~SENT_BIT & (entry.continues ? ~CONTINUES_BIT : 0xff)]);
-    });
+    }
     this.#setStates(states);
   }
 
@@ -138,12 +151,21 @@ export class Outbox {
 
   /** The broker has these (one PUBACK): forgotten with one flash write per block. */
   acknowledgeAll(seqs: readonly number[]): void {
+    const live = this.#live;
     const states: [number, number][] = [];
-    for (const seq of seqs) {
-      const index = this.#indexOf(seq);
-      if (index < 0) continue;
-      const [entry] = this.#live.splice(index, 1);
-      states.push([entry.offset, this.#release(entry)]);
+    // A PUBACK acknowledges a run of consecutive live entries (a batch, in seq order): one splice.
+    const first = seqs.length ? this.#indexOf(seqs[0]) : -1;
+    let run = first < 0 ? 0 : 1;
+    while (run < seqs.length && first + run < live.length && live[first + run].seq === seqs[run]) run++;
+    if (run === seqs.length && run > 0) {
+      for (const entry of live.splice(first, run)) states.push([entry.offset, this.#release(entry)]);
+    } else {
+      for (const seq of seqs) {
+        const index = this.#indexOf(seq);
+        if (index < 0) continue;
+        const [entry] = live.splice(index, 1);
+        states.push([entry.offset, this.#release(entry)]);
+      }
     }
     this.#setStates(states);
   }
@@ -208,16 +230,21 @@ export class Outbox {
    */
   #setStates(states: [number, number][]): void {
     if (!states.length) return;
-    states.sort((a, b) => a[0] - b[0]);
+    // Usually in order already (entries are acknowledged and sent oldest first).
+    for (let i = 1; i < states.length; i++) {
+      if (states[i][0] < states[i - 1][0]) {
+        states.sort((a, b) => a[0] - b[0]);
+        break;
+      }
+    }
     const blockSize = this.#flash.blockSize;
-    let from = 0;
-    for (let i = 1; i <= states.length; i++) {
-      if (i < states.length && Math.floor(states[i][0] / blockSize) === Math.floor(states[from][0] / blockSize)) continue;
+    for (let from = 0, to = 1; from < states.length; from = to++) {
       const start = states[from][0];
-      const bytes = new Uint8Array(states[i - 1][0] - start + 1).fill(0xff);
-      for (let j = from; j < i; j++) bytes[states[j][0] - start] = states[j][1];
+      const blockEnd = start - (start % blockSize) + blockSize;
+      while (to < states.length && states[to][0] < blockEnd) to++;
+      const bytes = new Uint8Array(states[to - 1][0] - start + 1).fill(0xff);
+      for (let j = from; j < to; j++) bytes[states[j][0] - start] = states[j][1];
       this.#flash.write(start, bytes.length, bytes);
-      from = i;
     }
   }
 
@@ -280,84 +307,42 @@ export class Outbox {
     this.#previousBody = undefined;
   }
 
-  #bodyBytes(entry: OutboxEntry): Uint8Array {
-    const recent = this.#recent.get(entry.offset);
-    if (recent) return recent;
-    // Decode the block from its start: a change record needs the bodies before it.
+  /**
+   * The body of `entry` read back from flash (it is no longer among the recent ones), with those
+   * of the live entries after it in its block, up to RECENT_BODIES: what a batch sends next.
+   */
+  #readBody(entry: OutboxEntry): string {
     const blockSize = this.#flash.blockSize;
-    const start = Math.floor(entry.offset / blockSize) * blockSize;
-    const data = new Uint8Array(<ArrayBuffer>this.#flash.read(start, entry.offset + entry.length - start));
-    let found: Uint8Array | undefined;
-    this.#walk(data, start, (offset, body) => {
-      if (offset === entry.offset) found = body;
-    });
-    if (!found) throw new Error(`outbox: the record of seq ${entry.seq} is no longer readable`);
-    this.#remember(entry.offset, found);
-    return found;
+    const blockEnd = (Math.floor(entry.offset / blockSize) + 1) * blockSize;
+    const index = this.#indexOf(entry.seq);
+    const wanted = [entry];
+    for (let i = index + 1; index >= 0 && i < this.#live.length && wanted.length < RECENT_BODIES && this.#live[i].offset > entry.offset && this.#live[i].offset < blockEnd; i++) {
+      if (!this.#recent.has(this.#live[i].offset)) wanted.push(this.#live[i]);
+    }
+    const bodies = readBodies(this.#flash, this.#decoder, wanted);
+    const body = bodies.get(entry.offset);
+    if (body === undefined) throw new Error(`outbox: the record of seq ${entry.seq} is no longer readable`);
+    // Kept newest last, so the ones sent first are not the first to go.
+    for (let i = wanted.length - 1; i >= 0; i--) {
+      const found = bodies.get(wanted[i].offset);
+      if (found !== undefined) this.#remember(wanted[i].offset, found);
+    }
+    return body;
   }
 
   /** Keeps the newest RECENT_BODIES bodies (a batch's worth) in RAM. */
-  #remember(offset: number, body: Uint8Array): void {
+  #remember(offset: number, body: string): void {
     this.#recent.delete(offset);
     this.#recent.set(offset, body);
     if (this.#recent.size > RECENT_BODIES) this.#recent.delete(this.#recent.keys().next().value as number);
   }
 
-  /**
-   * Decodes the committed records of one block image (`start`: its flash offset), calling
-   * `visit(offset, body, record, topic)`; returns the block context at its end.
-   */
-  #walk(data: Uint8Array, start: number, visit: (offset: number, body: Uint8Array, record: NonNullable<ReturnType<typeof parseRecord>>, topic: string) => void) {
-    const base = readBlockHeader(data);
-    const topics: string[] = [];
-    let previous: Uint8Array | undefined;
-    let at = BLOCK_HEADER;
-    let end = base ? BLOCK_HEADER : 0;
-    if (base) {
-      for (let record = parseRecord(data, at, base); record; record = parseRecord(data, at, base)) {
-        end = at + record.length;
-        if (!(record.state & 0x80)) {
-          if (record.topic) topics.push(this.#decoder.decode(record.topic));
-          const change = record.prefix + record.suffix > 0;
-          // A reference that is missing or too short: damaged, so the rest of the block is unreadable.
-          if (change && (!previous || record.prefix + record.suffix > previous.length)) break;
-          const body = change ? applyChange(previous!, record.prefix, record.suffix, record.middle) : record.middle;
-          previous = body;
-          visit(start + at, body, record, topics[record.topicIndex]);
-        }
-        at += record.length;
-      }
+  /** `ownerOf(topic)`, the last answer kept. */
+  #ownerOf(topic: string): string {
+    if (topic !== this.#ownerTopic) {
+      this.#owner = ownerOf(topic);
+      this.#ownerTopic = topic;
     }
-    return { base, topics, previous, end };
-  }
-
-  /** Rebuilds the index from flash at boot. */
-  #scan(): void {
-    const blockSize = this.#flash.blockSize;
-    let newest = -1;
-    for (let block = 0; block < this.#blocks; block++) {
-      const start = block * blockSize;
-      const data = new Uint8Array(<ArrayBuffer>this.#flash.read(start, blockSize));
-      let newestHere = -1;
-      const context = this.#walk(data, start, (offset, body, record, topic) => {
-        if (record.seq > newestHere) newestHere = record.seq;
-        if (!(record.state & DONE_BIT)) return;
-        const flags = record.flags;
-        this.#push({ seq: record.seq, topic, ts: record.ts, qos: (flags & 3) as 0 | 1, retain: !!(flags & 4), batch: !!(flags & 8), raw: !!(flags & 16), owner: ownerOf(topic), sent: !(record.state & SENT_BIT), continues: !(record.state & CONTINUES_BIT), offset, length: record.length });
-      });
-      if (newestHere <= newest) continue;
-      newest = newestHere;
-      // Continue in this block after its last record, unless something (a torn write) follows it.
-      // A block of an older format is read, never appended to: the next append opens the next one.
-      const free = (context.end + RECORD_HEADER > blockSize || data.subarray(context.end).every((byte) => byte === 0xff)) && (!context.base || context.base.format === FORMAT_VERSION);
-      this.#head = free ? start + context.end : start + blockSize;
-      this.#block = free && context.base ? block : -1;
-      if (context.base) this.#base = context.base;
-      this.#topics = context.topics;
-      this.#previousBody = context.previous;
-    }
-    this.#live.sort((a, b) => a.seq - b.seq);
-    this.#nextSeq = newest >= 0 ? newest + 1 : 1;
-    if (this.#head >= this.#blocks * blockSize) this.#head = 0;
+    return this.#owner;
   }
 }

@@ -20,6 +20,13 @@ const CHANNELS: Readonly<Record<Direction, Readonly<Record<string, "named" | "ba
 });
 
 const MAX_TOPIC = 256;
+/**
+ * Publish topics whose resolution a grant keeps (a mod publishes to a few topics over and over;
+ * checking and mapping one costs about 800 computrons and 2 KB of garbage per publish). Only
+ * topics up to CACHED_TOPIC characters are kept, so the cache holds at most about 3 KB.
+ */
+const CACHED_TOPICS = 16;
+const CACHED_TOPIC = 64;
 
 export class TopicError extends Error {
   override readonly name = "TopicError";
@@ -98,6 +105,8 @@ export class TopicGrant {
   readonly #relative: Record<Direction, string[][]>;
   readonly #absolute: Record<Direction, string[][]>;
   readonly #grantText: Record<Direction, readonly string[]>;
+  /** Relative publish topic → its absolute form, for granted topics only (see CACHED_TOPICS). */
+  readonly #published = new Map<string, string>();
 
   constructor(deviceId: string, modId: string, spec: MqttGrantSpec) {
     this.deviceId = deviceId;
@@ -121,6 +130,8 @@ export class TopicGrant {
 
   /** Maps a relative topic (publish) or filter (subscribe) into the mod's namespace, if granted. */
   resolve(direction: Direction, text: string): string {
+    const cached = direction === "publish" ? this.#published.get(text) : undefined;
+    if (cached !== undefined) return cached;
     const filter = direction === "subscribe";
     const what = filter ? "filter" : "topic";
     const levels = relativeLevels(text, direction, filter, what);
@@ -129,7 +140,13 @@ export class TopicGrant {
       throw new TopicError(`${direction} ${what} "${text}" is not granted to this mod (granted: ${granted.length ? granted.join(", ") : "none"}); add "${text}" to mote.permissions.mqtt.${direction} in its manifest.json`);
     }
     const [channel, ...rest] = levels;
-    return [this.channelRoot(channel), ...rest].join("/");
+    const resolved = [this.channelRoot(channel), ...rest].join("/");
+    if (!filter && text.length <= CACHED_TOPIC) {
+      // The oldest goes first (a Map keeps insertion order).
+      if (this.#published.size >= CACHED_TOPICS) this.#published.delete(this.#published.keys().next().value as string);
+      this.#published.set(text, resolved);
+    }
+    return resolved;
   }
 
   /** Checks an absolute topic or filter against the absolute grants; returns it unchanged. */

@@ -5,7 +5,7 @@
 // to `report` (the transport publishes it on the device's `ota` status topic). What follows the
 // commit (trial, health check, confirm or roll back) is ota/activation.
 import { validateManifest, type ModManifest } from "permissions/manifest";
-import { checkPolicy, type OwnerPolicy } from "permissions/policy";
+import { checkPolicy, unusablePolicyRefusal, type OwnerPolicy } from "permissions/policy";
 export type { Offer, OtaEvent, Step } from "ota/protocol";
 export type { OtaRuntime } from "ota/activation";
 import { concatBytes, fromHex, toHex, utf8Encode } from "ota/bytes";
@@ -215,7 +215,10 @@ export class OtaService {
     if (manifest.id !== header.id || manifest.version !== header.version) {
       return { refusal: refuse("manifest-invalid", `the package header says ${header.id} ${header.version}, its manifest ${manifest.id} ${manifest.version}`) };
     }
-    const refused = checkPolicy(this.#o.policy(), manifest, signer);
+    const policy = this.#o.policy();
+    const unusable = unusablePolicyRefusal(policy, header.id);
+    if (unusable) return { refusal: refuse("policy", unusable) };
+    const refused = checkPolicy(policy, manifest, signer);
     if (refused.length) {
       return { refusal: refuse("policy", `${header.id} asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`) };
     }

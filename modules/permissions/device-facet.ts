@@ -4,10 +4,12 @@
 // mods (built once per runtime, when a mod first needs them); a mod's own class is a subclass
 // bound to its grants (facet kit FacetScopes). The board's pin names are copied once too.
 import { modError, type ModContext } from "runtime/mod-context";
+import { checkFacetKey, FACET_KEY } from "runtime/facet-kit";
 import type { DigitalGrant, I2CGrant } from "permissions/manifest";
-import { digitalFacetMaker } from "permissions/digital-facet";
-import { i2cFacetMaker, type I2CBus } from "permissions/i2c-facet";
-import { pwmFacetMaker } from "permissions/pwm-facet";
+import { digitalBoard, digitalClassFor, type DigitalBoard } from "permissions/digital-facet";
+import { i2cBoard, i2cClassFor, type I2CBoard, type I2CBus } from "permissions/i2c-facet";
+import { pwmBoard, pwmClassFor, type PWMBoard } from "permissions/pwm-facet";
+import { PinHolders } from "permissions/pin-holders";
 import type Digital from "embedded:io/digital";
 import type I2C from "embedded:io/i2c";
 import type PWM from "embedded:io/pwm";
@@ -18,22 +20,63 @@ export interface BoardProvider {
 }
 
 /**
+ * `device.I2C.default` of a mod granted a bus (ECMA-419 host provider): the bus's `port`, `data`,
+ * `clock` and `hz`, and `io`, the mod's `device.io.I2C`, all own and enumerable, so that
+ * `{ ...device.I2C.default, address }` carries them into a driver. One class declared at module
+ * level (in flash on a board): a mod's is one instance, and `io` is an accessor whose getter every
+ * instance shares (it finds the mod's `device` in a private field), not a closure per mod (two
+ * objects and a closure were 176 B more per mod on the emulated RP2040).
+ */
+class DefaultI2CBus {
+  readonly #device: { readonly io: { readonly I2C: unknown } };
+  // Declared, not initialized as fields: they are made in the constructor, `io` first, the order they had.
+  declare readonly io: unknown;
+  declare readonly port: number;
+  declare readonly data: number;
+  declare readonly clock: number;
+  declare readonly hz: number;
+  static #io: PropertyDescriptor;
+  static {
+    DefaultI2CBus.#io = Object.freeze({
+      get(this: unknown): unknown {
+        if (typeof this !== "object" || this === null || !(#device in this)) throw modError(TypeError, "device.I2C.default.io: read it from device.I2C.default");
+        return (this as DefaultI2CBus).#device.io.I2C;
+      },
+      enumerable: true,
+    });
+  }
+
+  constructor(key: unknown, device: { readonly io: { readonly I2C: unknown } }, bus: I2CBus) {
+    checkFacetKey(key, "device.I2C.default", "use the global device.I2C.default");
+    this.#device = device;
+    Object.defineProperty(this, "io", DefaultI2CBus.#io);
+    const { port, data, clock, hz } = bus;
+    Object.assign(this, { port, data, clock, hz });
+    harden(this);
+  }
+}
+
+/**
  * The maker of `device` facets for one board: `(context) => device`, for each start of a mod.
  * `device.io.Digital` / `I2C` / `PWM` (PWM where the board has it, on pins granted as digital
  * outputs) are getters that build the class narrowed to the mod's grants once, on first read;
  * `device.I2C.default` describes the mod's granted bus, its `io` built the same way.
  */
-export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus[]): (context: ModContext) => object {
+export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus[], holders = new PinHolders()): (context: ModContext) => object {
   const pin = harden({ ...(provider.pin ?? {}) });
   const Board = provider.io;
-  // Each shared class is built when the first mod touches it: a board class no mod uses is never read.
-  let makeDigital: ReturnType<typeof digitalFacetMaker> | undefined;
-  let makeI2C: ReturnType<typeof i2cFacetMaker> | undefined;
-  let makePWM: ReturnType<typeof pwmFacetMaker> | undefined;
-  const digitalFor = (context: ModContext, grants: readonly DigitalGrant[]) => (makeDigital ??= digitalFacetMaker(Board.Digital))(context, grants);
-  const i2cFor = (context: ModContext, grants: readonly I2CGrant[]) => (makeI2C ??= i2cFacetMaker(buses, Board.I2C))(context, grants);
+  // Each runtime record (the board class and what its facets share; the classes themselves are
+  // module-level, in flash on a board) is made when the first mod touches it: a board class no mod
+  // uses is never read, and no maker closure is built per kind.
+  let digital: DigitalBoard | undefined;
+  let i2c: I2CBoard | undefined;
+  let pwm: PWMBoard | undefined;
+  // `holders`: one record of which mod holds which pin, shared by Digital and PWM (and the host's
+  // mote/led and mote/button, host/main.ts): a pin in use names the mod holding it.
+  const digitalFor = (context: ModContext, grants: readonly DigitalGrant[]) => digitalClassFor(digital ??= digitalBoard(Board.Digital, holders), context, grants);
+  const i2cFor = (context: ModContext, grants: readonly I2CGrant[]) => i2cClassFor(i2c ??= i2cBoard(buses, Board.I2C), context, grants);
   const BoardPWM = Board.PWM;
-  const pwmFor = BoardPWM && ((context: ModContext, grants: readonly DigitalGrant[]) => (makePWM ??= pwmFacetMaker(BoardPWM))(context, grants));
+  const pwmFor = BoardPWM && ((context: ModContext, grants: readonly DigitalGrant[]) => pwmClassFor(pwm ??= pwmBoard(BoardPWM, holders), context, grants));
   const HOST_ONLY = harden({});
   // `device.I2C` of every mod granted no bus: one frozen empty object, not one per start.
   const NO_BUS = harden({});
@@ -126,12 +169,11 @@ export function deviceFacetMaker(provider: BoardProvider, buses: readonly I2CBus
     #defaultBus(): object {
       const { i2c } = this.#context.manifest.permissions;
       const bus = buses.find((candidate) => i2c.some((grant) => grant.bus === candidate.port));
-      if (!bus) return NO_BUS;
-      const device = this;
-      return harden({ default: { get io() { return device.io.I2C; }, port: bus.port, data: bus.data, clock: bus.clock, hz: bus.hz } });
+      return bus ? harden({ default: new DefaultI2CBus(FACET_KEY, this, bus) }) : NO_BUS;
     }
   }
   harden(ModDevice);
+  harden(DefaultI2CBus);
 
   return (context) => new ModDevice(HOST_ONLY, context);
 }

@@ -6,8 +6,9 @@
 // stops.
 import type { DigitalGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import { checkFacetKey, detachedCall, FACET_KEY, FacetScopes, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { detachedCall, FacetScopes, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import type Digital from "embedded:io/digital";
+import { PinHolders } from "permissions/pin-holders";
 
 type DigitalClass = typeof Digital;
 const OUTPUT_MODES = Object.freeze([8, 9]);
@@ -17,27 +18,45 @@ export function describeDigitalGrants(grants: readonly DigitalGrant[]): string {
   return grants.length ? grants.map((grant) => `pin ${grant.pin} (${grant.mode})`).join(", ") : "no pins";
 }
 
-interface DigitalScope {
+/** What one runtime's Digital facets share: the board class and the record of held pins. Built once per runtime, frozen (digitalBoard). */
+export interface DigitalBoard {
+  readonly Board: DigitalClass;
+  readonly holders: PinHolders;
+}
+
+interface DigitalScope extends DigitalBoard {
   readonly context: ModContext;
   readonly grants: readonly DigitalGrant[];
 }
+
 
 type DigitalOptions = { pin: number; mode: unknown; edge?: number; onReadable?: Function; target?: unknown };
 
 /**
  * `device.io.Digital` as every mod shares it, declared once at module level (in flash on a
- * board): the checks and methods. A mod's instance holds what it opened in the kit's OpenedIO;
- * the constructor needs the runtime's key, the mod's scope and the board class, which only the
- * per-board class below passes.
+ * board): the checks, methods and the board's constants (Moddable's values, which OUTPUT_MODES
+ * and INPUT_MODES already assume; digitalFacetMaker refuses a board class with others). A mod's
+ * class is an empty subclass marked with its scope (SCOPES); constructed any other way, this
+ * refuses. A mod's instance holds what it opened in the kit's OpenedIO.
  */
 class GrantedDigital {
+  static readonly Input = 0;
+  static readonly InputPullUp = 1;
+  static readonly InputPullDown = 2;
+  static readonly InputPullUpDown = 3;
+  static readonly Output = 8;
+  static readonly OutputOpenDrain = 9;
+  static readonly Rising = 1;
+  static readonly Falling = 2;
+
   readonly #io: OpenedIO<Digital & { close(): void }>;
   target: unknown;
 
-  constructor(key: unknown, scope: DigitalScope, Board: DigitalClass, options: DigitalOptions) {
-    checkFacetKey(key, "Digital", "construct it as new device.io.Digital(options)");
+  constructor(options: DigitalOptions) {
+    const scope = SCOPES.of(new.target);
     const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
     const { grants } = scope;
+    const { Board, holders } = scope;
     context.assertLive("Digital");
     const given = readOptions("Digital", options, ["pin", "mode", "edge", "onReadable", "target"] as const);
     const { pin, onReadable, target } = given;
@@ -54,14 +73,15 @@ class GrantedDigital {
       context.deny(`Digital pin ${pin} is granted for ${grant.mode} only, not ${direction} (granted: ${describeDigitalGrants(grants)})`);
     }
     const self = this;
-    this.#io = openOnBehalf(context, "Digital", () => new Board({
+    const id = context.manifest.id;
+    this.#io = openOnBehalf(context, "Digital", () => holders.open("Digital", pin, id, () => new Board({
       pin,
       mode: mode as never,
       ...(edge === undefined ? {} : { edge }),
       ...(typeof onReadable === "function"
         ? { onReadable: () => { context.deliver(`onReadable of pin ${pin}`, onReadable, self); } }
         : {}),
-    } as never) as Digital & { close(): void });
+    } as never) as Digital & { close(): void }), () => holders.release(pin, id));
     this.target = target;
   }
 
@@ -86,32 +106,37 @@ class GrantedDigital {
   }
 }
 withFormat(GrantedDigital, "Digital", "number");
+// A mod sees it as the prototype of its own class: named as the class it stands for.
+Object.defineProperty(GrantedDigital, "name", { value: "Digital" });
+/** Every mod's Digital class is marked through this one table-less FacetScopes (module level: in flash on a board). */
+const SCOPES = Object.freeze(new FacetScopes<DigitalScope>("Digital", undefined, GrantedDigital));
+
+/** The constants a board's Digital class must share with GrantedDigital (Moddable's embedded:io/digital values). */
+const BOARD_CONSTANTS = Object.freeze(["Input", "InputPullUp", "InputPullDown", "InputPullUpDown", "Output", "OutputOpenDrain", "Rising", "Falling"] as const);
 
 /**
- * The maker of `device.io.Digital` for one board: `(context, grants) => Digital class` for a mod.
- * Per runtime only a small class with the board's constants and the scope lookup is built (the
- * methods stay in GrantedDigital); each mod gets an empty subclass bound to its context and
- * grants (facet kit FacetScopes).
+ * What one runtime's Digital facets share: a frozen record of the board class and the pin
+ * holders, all that is built per runtime (the class, its methods and constants are
+ * GrantedDigital, in flash on a board). Throws an Error (a board port's bug) if `Board`'s
+ * constants are not Moddable's, which the facet's checks assume.
  */
-export function digitalFacetMaker(Board: DigitalClass): (context: ModContext, grants: readonly DigitalGrant[]) => DigitalClass {
-  const scopes = new FacetScopes<DigitalScope>("Digital");
-  class RuntimeDigital extends GrantedDigital {
-    static readonly Input = Board.Input;
-    static readonly InputPullUp = Board.InputPullUp;
-    static readonly InputPullDown = Board.InputPullDown;
-    static readonly InputPullUpDown = Board.InputPullUpDown;
-    static readonly Output = Board.Output;
-    static readonly OutputOpenDrain = Board.OutputOpenDrain;
-    static readonly Rising = Board.Rising;
-    static readonly Falling = Board.Falling;
-
-    constructor(options: DigitalOptions) {
-      super(FACET_KEY, scopes.of(new.target), Board, options);
-    }
+export function digitalBoard(Board: DigitalClass, holders = new PinHolders()): DigitalBoard {
+  for (const name of BOARD_CONSTANTS) {
+    if (Board[name] !== GrantedDigital[name]) throw new Error(`Digital facet: the board's Digital.${name} is ${String(Board[name])}, not ${GrantedDigital[name]} (Moddable's embedded:io/digital value, which the facet's mode checks assume)`);
   }
-  Object.defineProperty(RuntimeDigital, "name", { value: "Digital" });
-  const Shared = harden(RuntimeDigital);
-  return (context, grants) => scopes.subclass(Shared, { context, grants }) as unknown as DigitalClass;
+  return Object.freeze({ Board, holders });
+}
+
+/** `device.io.Digital` of one mod: an empty subclass of GrantedDigital marked with its context and grants (facet kit FacetScopes). */
+export function digitalClassFor(board: DigitalBoard, context: ModContext, grants: readonly DigitalGrant[]): DigitalClass {
+  // The runtime's record is the scope's prototype, not a field of it: one slot less per mod.
+  return SCOPES.subclass(GrantedDigital, { __proto__: board, context, grants } as unknown as DigitalScope) as unknown as DigitalClass;
+}
+
+/** The maker of `device.io.Digital` for one board: `(context, grants) => Digital class` for a mod (digitalBoard, then digitalClassFor). */
+export function digitalFacetMaker(Board: DigitalClass, holders = new PinHolders()): (context: ModContext, grants: readonly DigitalGrant[]) => DigitalClass {
+  const board = digitalBoard(Board, holders);
+  return (context, grants) => digitalClassFor(board, context, grants);
 }
 
 /** `device.io.Digital` for one mod (a runtime builds the shared class once: digitalFacetMaker). */

@@ -5,7 +5,7 @@
 // may ask for a slower one down to 10 kHz (SMBus's floor); anything else is refused.
 import type { I2CGrant } from "permissions/manifest";
 import { type ModContext } from "runtime/mod-context";
-import { checkFacetKey, detachedCall, FACET_KEY, FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { detachedCall, FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 
 /** The slowest bus clock a mod may ask for (SMBus 3.1 §3.1.1: 10 kHz). */
 const MIN_HZ = 10_000;
@@ -26,15 +26,22 @@ export function describeI2CGrants(grants: readonly I2CGrant[]): string {
   return grants.length ? grants.map((grant) => `bus ${grant.bus} address 0x${grant.address.toString(16)}`).join(", ") : "no I2C devices";
 }
 
-interface I2CScope {
+/** What one runtime's I2C facets share: the board's buses and I2C class. Built once per runtime, frozen (i2cBoard). */
+export interface I2CBoard {
+  readonly buses: readonly I2CBus[];
+  readonly Board: I2CClass;
+}
+
+interface I2CScope extends I2CBoard {
   readonly context: ModContext;
   readonly grants: readonly I2CGrant[];
 }
 
+
 /**
  * `device.io.I2C` as every mod shares it, declared once at module level (in flash on a board):
- * the checks and methods. The constructor needs the runtime's key, the mod's scope and what the
- * board gives, which only the per-board class below passes.
+ * the checks and methods. A mod's class is an empty subclass marked with its scope (SCOPES);
+ * constructed any other way, this refuses.
  */
 class GrantedI2C {
   readonly #io: OpenedIO<BoardI2C>;
@@ -46,10 +53,11 @@ class GrantedI2C {
     return (self as GrantedI2C).#io;
   }
 
-  constructor(key: unknown, scope: I2CScope, buses: readonly I2CBus[], Board: I2CClass, options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
-    checkFacetKey(key, "I2C", "construct it as new device.io.I2C(options)");
+  constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
+    const scope = SCOPES.of(new.target);
     const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
     const { grants } = scope;
+    const { buses, Board } = scope;
     context.assertLive("I2C");
     const { data, clock, port, address, hz: askedHz, target } = readOptions("I2C", options, ["data", "clock", "port", "address", "hz", "target"] as const);
     const bus = typeof port === "number" ? buses.find((candidate) => candidate.port === port) : buses.find((candidate) => candidate.data === data && candidate.clock === clock);
@@ -93,23 +101,26 @@ class GrantedI2C {
   }
 }
 withFormat(GrantedI2C, "I2C", "buffer");
+// A mod sees it as the prototype of its own class: named as the class it stands for.
+Object.defineProperty(GrantedI2C, "name", { value: "I2C" });
+/** Every mod's I2C class is marked through this one table-less FacetScopes (module level: in flash on a board). */
+const SCOPES = Object.freeze(new FacetScopes<I2CScope>("I2C", undefined, GrantedI2C));
 
-/**
- * The maker of `device.io.I2C` for one board's buses: `(context, grants) => I2C class` for a mod.
- * Per runtime only a small class with the scope lookup is built (the methods stay in
- * GrantedI2C); each mod gets a subclass bound to its context and grants
- * (facet kit FacetScopes).
- */
+/** What one runtime's I2C facets share: a frozen record of the buses and the board class (the class and its methods are GrantedI2C, in flash on a board). */
+export function i2cBoard(buses: readonly I2CBus[], Board: I2CClass): I2CBoard {
+  return Object.freeze({ buses, Board });
+}
+
+/** `device.io.I2C` of one mod: an empty subclass of GrantedI2C marked with its context and grants (facet kit FacetScopes). */
+export function i2cClassFor(board: I2CBoard, context: ModContext, grants: readonly I2CGrant[]): I2CClass {
+  // The runtime's record is the scope's prototype, not a field of it: one slot less per mod.
+  return SCOPES.subclass(GrantedI2C, { __proto__: board, context, grants } as unknown as I2CScope) as unknown as I2CClass;
+}
+
+/** The maker of `device.io.I2C` for one board's buses: `(context, grants) => I2C class` for a mod (i2cBoard, then i2cClassFor). */
 export function i2cFacetMaker(buses: readonly I2CBus[], Board: I2CClass): (context: ModContext, grants: readonly I2CGrant[]) => I2CClass {
-  const scopes = new FacetScopes<I2CScope>("I2C");
-  class RuntimeI2C extends GrantedI2C {
-    constructor(options: { data?: number; clock?: number; hz?: number; address: number; port?: number; target?: unknown }) {
-      super(FACET_KEY, scopes.of(new.target), buses, Board, options);
-    }
-  }
-  Object.defineProperty(RuntimeI2C, "name", { value: "I2C" });
-  const Shared = harden(RuntimeI2C);
-  return (context, grants) => scopes.subclass(Shared, { context, grants }) as unknown as I2CClass;
+  const board = i2cBoard(buses, Board);
+  return (context, grants) => i2cClassFor(board, context, grants);
 }
 
 /** `device.io.I2C` for one mod (a runtime builds the shared class once: i2cFacetMaker). */

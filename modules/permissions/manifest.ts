@@ -59,6 +59,18 @@ const VERSION = (): RegExp => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-
 const PERMISSION_KINDS = Object.freeze(["digital", "i2c", "timers", "mqtt", "storage", "power", "sampling"]);
 const DAY_MS = 86400000;
 const NO_TIMERS: TimerGrant = Object.freeze({ max: 0, minInterval: 0 });
+// What a mod is not granted is one shared frozen empty, not a fresh one per mod: each empty list
+// and record costs a few XS slots (~320 B per mod on the chip, issue 15), and frozen and empty
+// they carry nothing from one mod to another.
+const NONE: readonly never[] = Object.freeze([]);
+const NO_TOPICS: TopicFilters = Object.freeze({ publish: NONE, subscribe: NONE });
+const NO_MQTT: MqttGrant = Object.freeze({ publish: NONE, subscribe: NONE, absolute: NO_TOPICS });
+const NO_STORAGE: StorageGrant = Object.freeze({ bytes: 0 });
+
+/** `list` frozen, or the shared frozen empty list. */
+function frozenList<T>(list: T[]): readonly T[] {
+  return list.length ? Object.freeze(list) : NONE;
+}
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -150,16 +162,15 @@ function topicFilters(check: Checker, path: string, value: unknown): TopicFilter
   for (const key of Object.keys(record)) {
     if (key !== "publish" && key !== "subscribe" && !(key === "absolute" && path.endsWith("mqtt"))) check.problems.push(`${path}.${key}: unknown field; expected "publish", "subscribe"${path.endsWith("mqtt") ? ' or "absolute"' : ""}`);
   }
-  return Object.freeze({
-    publish: Object.freeze(check.filters(`${path}.publish`, record.publish)),
-    subscribe: Object.freeze(check.filters(`${path}.subscribe`, record.subscribe)),
-  });
+  const publish = frozenList(check.filters(`${path}.publish`, record.publish));
+  const subscribe = frozenList(check.filters(`${path}.subscribe`, record.subscribe));
+  return publish === NONE && subscribe === NONE ? NO_TOPICS : Object.freeze({ publish, subscribe });
 }
 
 function mqttGrant(check: Checker, value: unknown): MqttGrant {
   const relative = topicFilters(check, "mote.permissions.mqtt", value);
-  const absolute = isRecord(value) ? value.absolute : undefined;
-  return Object.freeze({ ...relative, absolute: topicFilters(check, "mote.permissions.mqtt.absolute", absolute) });
+  const absolute = topicFilters(check, "mote.permissions.mqtt.absolute", isRecord(value) ? value.absolute : undefined);
+  return relative === NO_TOPICS && absolute === NO_TOPICS ? NO_MQTT : Object.freeze({ ...relative, absolute });
 }
 
 function powerGrant(check: Checker, value: unknown): PowerGrant | undefined {
@@ -181,7 +192,8 @@ function samplingGrant(check: Checker, value: unknown): SamplingGrant | undefine
 
 function storageGrant(check: Checker, value: unknown): StorageGrant {
   const record = value === undefined ? undefined : check.record("mote.permissions.storage", value, '{ "bytes": <number> }');
-  return Object.freeze({ bytes: record ? check.integer("mote.permissions.storage.bytes", record.bytes, 0, 1048576) : 0 });
+  const bytes = record ? check.integer("mote.permissions.storage.bytes", record.bytes, 0, 1048576) : 0;
+  return bytes ? Object.freeze({ bytes }) : NO_STORAGE;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -218,8 +230,8 @@ export function validateManifest(json: unknown, moduleNames: readonly string[], 
     version,
     entry: typeof entry === "string" ? entry : "main", // a non-string entry is a problem reported below
     permissions: Object.freeze({
-      digital: Object.freeze(digitalGrants(check, permissions.digital)),
-      i2c: Object.freeze(i2cGrants(check, permissions.i2c)),
+      digital: frozenList(digitalGrants(check, permissions.digital)),
+      i2c: frozenList(i2cGrants(check, permissions.i2c)),
       timers: timerGrant(check, permissions.timers),
       mqtt: mqttGrant(check, permissions.mqtt),
       storage: storageGrant(check, permissions.storage),

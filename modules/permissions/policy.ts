@@ -23,7 +23,15 @@ export interface PolicyRule { mods?: readonly string[]; signers?: readonly strin
  * another key. Without it a mod id belongs to the key that first installed it over the air.
  */
 export interface SignerReplacement { mod: string; signer: string }
-export interface OwnerPolicy { rules: readonly PolicyRule[]; replaceSigners?: readonly SignerReplacement[] }
+export interface OwnerPolicy {
+  rules: readonly PolicyRule[];
+  replaceSigners?: readonly SignerReplacement[];
+  /**
+   * Set only by the device's policy store (policy-store.ts) for a stored policy that does not
+   * validate: why. Nothing installs under it, and the refusal names the policy, not the mod.
+   */
+  unusable?: string;
+}
 
 /** With no policy stored: anything a manifest can ask for, except absolute MQTT topics. */
 export const DEFAULT_POLICY: OwnerPolicy = deepFreeze({
@@ -112,7 +120,19 @@ export function validatePolicy(json: unknown): OwnerPolicy {
     problems.push('owner policy replaceSigners: expected [{ "mod": "<mod id>", "signer": "<key id>" }, ...]');
   }
   if (problems.length) throw new PolicyError(problems.join("; "));
-  return deepFreeze(JSON.parse(JSON.stringify(json))) as OwnerPolicy;
+  // Only the fields a policy has: an `unusable` in the owner's JSON must not close the device.
+  const { rules: copied, replaceSigners } = JSON.parse(JSON.stringify(json)) as OwnerPolicy;
+  return deepFreeze(replaceSigners === undefined ? { rules: copied } : { rules: copied, replaceSigners });
+}
+
+/**
+ * The refusal of mod `id` under a policy the device could not use (`unusable`, set by the policy
+ * store), naming the policy and what is wrong with it; undefined for a usable policy. Installers
+ * check it before checkPolicy, whose refusals would blame the mod's manifest.
+ */
+export function unusablePolicyRefusal(policy: OwnerPolicy, id: string): string | undefined {
+  if (policy.unusable === undefined) return undefined;
+  return `mod "${id}" was not installed because the owner's policy on this device (preference mote/policy) is malformed, so no mod can be installed until the owner fixes it: ${policy.unusable}; the mod is not at fault (docs/mod-contract.md, "Owner policy")`;
 }
 
 function applies(rule: PolicyRule, id: string, signer: string | undefined): boolean {

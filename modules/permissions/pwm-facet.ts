@@ -6,8 +6,9 @@
 // PWM_CHANNELS_PER_MOD of them at a time and cannot starve the others.
 import type { DigitalGrant } from "permissions/manifest";
 import { modError, type ModContext } from "runtime/mod-context";
-import { checkFacetKey, detachedCall, FACET_KEY, FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
+import { detachedCall, FacetScopes, onBehalf, openOnBehalf, readOptions, toBoardInteger, withFormat, type OpenedIO } from "runtime/facet-kit";
 import { describeDigitalGrants } from "permissions/digital-facet";
+import { PinHolders } from "permissions/pin-holders";
 import type PWM from "embedded:io/pwm";
 
 type PWMClass = typeof PWM;
@@ -16,7 +17,13 @@ type PWMOutput = PWM & { close(): void };
 /** PWM outputs one mod may hold open at once. */
 export const PWM_CHANNELS_PER_MOD = 2;
 
-interface PWMScope {
+/** What one runtime's PWM facets share: the board class and the record of held pins. Built once per runtime, frozen (pwmBoard). */
+export interface PWMBoard {
+  readonly Board: PWMClass;
+  readonly holders: PinHolders;
+}
+
+interface PWMScope extends PWMBoard {
   readonly context: ModContext;
   readonly grants: readonly DigitalGrant[];
   readonly granted: string;
@@ -24,10 +31,11 @@ interface PWMScope {
   readonly open: Set<PWMOutput>;
 }
 
+
 /**
  * `device.io.PWM` as every mod shares it, declared once at module level (in flash on a board):
- * the checks and methods. The constructor needs the runtime's key, the mod's scope and what the
- * board gives, which only the per-board class below passes.
+ * the checks and methods. A mod's class is an empty subclass marked with its scope (SCOPES);
+ * constructed any other way, this refuses.
  */
 class GrantedPWM {
   readonly #io: OpenedIO<PWMOutput>;
@@ -39,10 +47,11 @@ class GrantedPWM {
     return (self as GrantedPWM).#io;
   }
 
-  constructor(key: unknown, scope: PWMScope, Board: PWMClass, options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
-    checkFacetKey(key, "PWM", "construct it as new device.io.PWM(options)");
+  constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
+    const scope = SCOPES.of(new.target);
     const context: ModContext = scope.context; // annotated: deny() then narrows as `never`
     const { grants, granted, open } = scope;
+    const { Board, holders } = scope;
     context.assertLive("PWM");
     const given = readOptions("PWM", options, ["pin", "hz", "resolution", "target"] as const);
     const { pin, target } = given;
@@ -56,11 +65,15 @@ class GrantedPWM {
     if (open.size >= PWM_CHANNELS_PER_MOD) {
       context.deny(`PWM on pin ${pin}: this mod already holds ${open.size} PWM outputs, the most one mod may hold (the board's channels are shared by every mod); close one first`);
     }
+    const id = context.manifest.id;
     this.#io = openOnBehalf(context, "PWM", () => {
-      const inner = new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput;
+      const inner = holders.open("PWM", pin, id, () => new Board({ pin, ...(hz === undefined ? {} : { hz }), ...(resolution === undefined ? {} : { resolution }) } as never) as PWMOutput);
       open.add(inner);
       return inner;
-    }, (inner) => open.delete(inner));
+    }, (inner) => {
+      open.delete(inner);
+      holders.release(pin, id);
+    });
     this.target = target;
   }
 
@@ -82,22 +95,26 @@ class GrantedPWM {
   }
 }
 withFormat(GrantedPWM, "PWM", "number");
+// A mod sees it as the prototype of its own class: named as the class it stands for.
+Object.defineProperty(GrantedPWM, "name", { value: "PWM" });
+/** Every mod's PWM class is marked through this one table-less FacetScopes (module level: in flash on a board). */
+const SCOPES = Object.freeze(new FacetScopes<PWMScope>("PWM", undefined, GrantedPWM));
 
-/**
- * The maker of `device.io.PWM` for one board: `(context, grants) => PWM class` for a mod. Per runtime
- * only a small class with the scope lookup is built (the methods stay in GrantedPWM); each mod gets a subclass bound to its context, grants and
- * channel count (facet kit FacetScopes).
- */
-export function pwmFacetMaker(Board: PWMClass): (context: ModContext, grants: readonly DigitalGrant[]) => PWMClass {
-  const scopes = new FacetScopes<PWMScope>("PWM");
-  class RuntimePWM extends GrantedPWM {
-    constructor(options: { pin: number; hz?: number; resolution?: number; target?: unknown }) {
-      super(FACET_KEY, scopes.of(new.target), Board, options);
-    }
-  }
-  Object.defineProperty(RuntimePWM, "name", { value: "PWM" });
-  const Shared = harden(RuntimePWM);
-  return (context, grants) => scopes.subclass(Shared, { context, grants, granted: describeDigitalGrants(grants), open: new Set() }) as unknown as PWMClass;
+/** What one runtime's PWM facets share: a frozen record of the board class and the pin holders (the class and its methods are GrantedPWM, in flash on a board). */
+export function pwmBoard(Board: PWMClass, holders = new PinHolders()): PWMBoard {
+  return Object.freeze({ Board, holders });
+}
+
+/** `device.io.PWM` of one mod: an empty subclass of GrantedPWM marked with its context, grants and channel count (facet kit FacetScopes). */
+export function pwmClassFor(board: PWMBoard, context: ModContext, grants: readonly DigitalGrant[]): PWMClass {
+  // The runtime's record is the scope's prototype, not a field of it: one slot less per mod.
+  return SCOPES.subclass(GrantedPWM, { __proto__: board, context, grants, granted: describeDigitalGrants(grants), open: new Set() } as unknown as PWMScope) as unknown as PWMClass;
+}
+
+/** The maker of `device.io.PWM` for one board: `(context, grants) => PWM class` for a mod (pwmBoard, then pwmClassFor). */
+export function pwmFacetMaker(Board: PWMClass, holders = new PinHolders()): (context: ModContext, grants: readonly DigitalGrant[]) => PWMClass {
+  const board = pwmBoard(Board, holders);
+  return (context, grants) => pwmClassFor(board, context, grants);
 }
 
 /** `device.io.PWM` for one mod (a runtime builds the shared class once: pwmFacetMaker). */

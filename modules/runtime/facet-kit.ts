@@ -203,38 +203,81 @@ export function withFormat<C extends abstract new (...args: never[]) => object>(
 }
 
 /**
- * Per-mod classes over one shared class (the kit's memory half): the shared class, with its
- * methods and statics, is built and hardened once per runtime; each mod gets an empty subclass
- * mapped to its scope (context and grants), a few slots instead of a whole class. The shared
- * constructor finds the scope from `new.target`, walking up from a mod's own subclass of it;
- * called any other way (the shared class reached through the prototype chain) it refuses, so a
- * mod cannot open anything with a scope of its own making.
+ * The base of ScopeMark: its constructor returns the object it is given, so ScopeMark's private
+ * fields are installed on that object (ECMAScript's return override) instead of a new one.
  */
-export class FacetScopes<Scope> {
-  readonly #scopes = new WeakMap<Function, Scope>();
-  readonly #kind: string;
-  readonly #how: string | undefined;
+class ReturnsTarget {
+  constructor(target: object) {
+    return target as ReturnsTarget;
+  }
+}
 
-  /** `how`: how a mod constructs the class, named when it is constructed any other way (default: `new device.io.<kind>(options)`). */
-  constructor(kind: string, how?: string) {
-    this.#kind = kind;
-    this.#how = how;
+/**
+ * A mod class's scope, kept in a private field of the class itself: the #private name is
+ * declared once, at module level (in flash on a board), so marking a mod's class costs one field
+ * on it and nothing per runtime (a WeakMap per runtime and kind, with its class, cost ~0.8 KB on
+ * the chip, issue 15). Only this module can read or add it.
+ */
+class ScopeMark extends ReturnsTarget {
+  readonly #scope: unknown;
+
+  constructor(target: Function, scope: unknown) {
+    super(target);
+    this.#scope = scope;
   }
 
-  /** A hardened subclass of `Shared` for one mod, constructed with `scope`. */
+  /**
+   * The scope marked on `target` or the nearest class it extends, if that marked class directly
+   * extends `Shared` (every genuine mark is on a subclass of its kind's shared class, so another
+   * kind's mark is never taken for this one's); undefined otherwise.
+   */
+  static find(target: Function | undefined, Shared: Function | undefined): unknown {
+    for (let at: unknown = target; typeof at === "function"; at = Object.getPrototypeOf(at)) {
+      if (#scope in at) return Shared !== undefined && Object.getPrototypeOf(at) === Shared ? (at as unknown as ScopeMark).#scope : undefined;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Per-mod classes over one shared class (the kit's memory half): the shared class, with its
+ * methods and statics, is declared once (at module level: in flash on a board); each mod gets an
+ * empty subclass marked with its scope (context and grants), a few slots instead of a whole
+ * class. The shared constructor finds the scope from `new.target`, walking up from a mod's own
+ * subclass of it; called any other way (the shared class reached through the prototype chain) it
+ * refuses, so a mod cannot open anything with a scope of its own making. Holds no table: given
+ * its shared class, a FacetScopes can be created and frozen at module level in a preloaded module.
+ */
+export class FacetScopes<Scope> {
+  readonly #kind: string;
+  readonly #how: string | undefined;
+  #Shared: Function | undefined;
+
+  /**
+   * `how`: how a mod constructs the class, named when it is constructed any other way (default:
+   * `new device.io.<kind>(options)`); `Shared`: the class every mod class extends (else the one
+   * the first `subclass` call gives; a frozen FacetScopes needs it here).
+   */
+  constructor(kind: string, how?: string, Shared?: Function) {
+    this.#kind = kind;
+    this.#how = how;
+    this.#Shared = Shared;
+  }
+
+  /** A hardened subclass of `Shared` for one mod, constructed with `scope`. Throws an Error (a host bug) for a class other than this FacetScopes' shared one. */
   subclass<C extends abstract new (...args: never[]) => object>(Shared: C, scope: Scope): C {
+    if (this.#Shared === undefined) this.#Shared = Shared;
+    else if (this.#Shared !== Shared) throw new Error(`FacetScopes ${this.#kind}: every mod class must extend the same shared class`);
     const Mod = class extends (Shared as unknown as new (...args: never[]) => object) {};
     Object.defineProperty(Mod, "name", { value: this.#kind });
-    this.#scopes.set(Mod, scope);
+    new ScopeMark(Mod, scope);
     return harden(Mod) as unknown as C;
   }
 
   /** The scope of the mod class `target` is (or extends); a mod error if there is none. */
   of(target: Function | undefined): Scope {
-    for (let at: unknown = target; typeof at === "function"; at = Object.getPrototypeOf(at)) {
-      const scope = this.#scopes.get(at as Function);
-      if (scope !== undefined) return scope;
-    }
+    const scope = ScopeMark.find(target, this.#Shared);
+    if (scope !== undefined) return scope as Scope;
     throw modError(TypeError, `${this.#kind}: construct it as ${this.#how ?? `new device.io.${this.#kind}(options)`}`);
   }
 }

@@ -10,20 +10,35 @@ import { archivedModulePath } from "runtime/mod-archive";
 /** A compiled module, or the path of its byte code in the firmware's mapped archive (runtime/mod-archive). */
 export type ModSource = ModuleSource | string;
 
+/**
+ * The option and descriptor names XS looks up when it makes a Compartment and maps its modules
+ * (xsModule.c, `fxID`, which interns a name it does not know). A name no preloaded code mentions
+ * is made in RAM at the first mod start and kept (116 B on the emulated RP2040); named here, each
+ * is in the firmware's preloaded key table, in flash. The values are never read.
+ */
+export const XS_COMPARTMENT_NAMES = Object.freeze({
+  globals: 0, globalLexicals: 0, modules: 0, resolveHook: 0, loadHook: 0, loadNowHook: 0, importHook: 0, importNowHook: 0, importMetaHook: 0,
+  namespace: 0, compartment: 0, archive: 0, path: 0, source: 0, importMeta: 0, specifier: 0, execute: 0, importFrom: 0, importAllFrom: 0, exportAllFrom: 0,
+});
+
 function parentOf(name: string): string[] {
   const parts = name.split("/");
   parts.pop();
   return parts;
 }
 
-/** Resolves a specifier inside a mod's own module tree; `..` cannot climb out of it. */
-export function resolveModSpecifier(modId: string, specifier: string, referrer: string): string {
+/**
+ * Resolves a specifier inside a mod's own module tree; `..` cannot climb out of it. The resolve
+ * hook of every mod compartment: one module-level function, not a closure per mod (it needs no
+ * mod: the runtime tags the load error with the mod's id).
+ */
+export function resolveModSpecifier(specifier: string, referrer: string): string {
   if (!specifier.startsWith("./") && !specifier.startsWith("../")) return specifier;
   const parts = parentOf(referrer);
   for (const part of specifier.split("/")) {
     if (part === "." || part === "") continue;
     if (part === "..") {
-      if (!parts.length) throw modError(Error, `${modId}: import "${specifier}" from "${referrer}" climbs out of the mod`);
+      if (!parts.length) throw modError(Error, `import "${specifier}" from "${referrer}" climbs out of the mod`);
       parts.pop();
     } else parts.push(part);
   }
@@ -72,7 +87,6 @@ export function compileModSources(texts: Readonly<Record<string, string>>, mod: 
 }
 
 export function makeModCompartment(context: ModContext, parts: ModCompartmentParts): Compartment {
-  const id = context.id;
   const modules: Record<string, ModuleDescriptor> = {};
   for (const [name, source] of Object.entries(parts.sources)) modules[name] = { source };
   const loadNow = offeredModuleLoader(context, parts.offered);
@@ -80,10 +94,13 @@ export function makeModCompartment(context: ModContext, parts: ModCompartmentPar
   const compartment = new Compartment({
     globals: { device: parts.device },
     modules,
-    resolveHook: (specifier, referrer) => resolveModSpecifier(id, specifier, referrer),
+    resolveHook: resolveModSpecifier,
     loadNowHook: loadNow,
-    // A dynamic `import()` loads the same way, in the job that settles it.
-    loadHook: (specifier) => new Promise<ModuleDescriptor>((resolve) => resolve(loadNow(specifier))),
+    // A dynamic `import()` loads the same way, with the same function: XS 17.7 settles the import
+    // with what the hook returns or throws (xsModule.c, fxLoadModules), so no closure per mod
+    // (144 B on the emulated RP2040). The simulator's fallback XS 13.3 wants a promise; its
+    // bootstrap (simulator/xs/bootstrap.js) wraps the hook there.
+    loadHook: loadNow,
   });
   parts.kit.install(compartment.globalThis as Record<string, unknown>, context);
   return compartment;

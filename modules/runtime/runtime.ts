@@ -7,7 +7,7 @@ import { validateManifest, type ModManifest } from "permissions/manifest";
 import { deviceFacetMaker, type BoardProvider } from "permissions/device-facet";
 import type { I2CBus } from "permissions/i2c-facet";
 import { AUDIT_CAPACITY, AuditLog, type AuditKind } from "permissions/audit-log";
-import { checkPolicy, describeGrants, DEFAULT_POLICY, type OwnerPolicy } from "permissions/policy";
+import { checkPolicy, describeGrants, DEFAULT_POLICY, unusablePolicyRefusal, type OwnerPolicy } from "permissions/policy";
 import { DEFAULT_RATES, type RateKind, type RateSpec } from "permissions/rate-limit";
 import { ModContext, messageOf, type ContextHost, type LogSink } from "runtime/mod-context";
 import type { ModStatus, RejectedMod, RuntimeStatus } from "runtime/status";
@@ -19,6 +19,8 @@ import { Quarantine, type PreferenceStore } from "runtime/quarantine";
 import type { HostTimer } from "runtime/timer-facet";
 import type { ModModule } from "runtime/mod-module";
 import { tierProblems, type DeviceTier } from "runtime/tiers";
+import { pinConflicts } from "permissions/pin-conflicts";
+import type { PinHolders } from "permissions/pin-holders";
 
 export type { ModModule, ModuleRequirement } from "runtime/mod-module";
 
@@ -71,6 +73,8 @@ export interface RuntimeOptions {
   rates?: Readonly<Partial<Record<RateKind, RateSpec>>>;
   /** The board's tier (runtime/tiers): install refuses what it cannot run. None: no tier limits. */
   tier?: DeviceTier;
+  /** Which mod holds which pin, shared with the host's other Digital facets (mote/led, mote/button) so a pin in use names its holder. */
+  pinHolders?: PinHolders;
 }
 
 /** A deep-frozen copy of host data (JSON values) for one mod. */
@@ -110,7 +114,7 @@ export class Runtime {
     this.#options = options;
     this.#audit = new AuditLog(AUDIT_CAPACITY, options.wallClock);
     this.#offered = new Map(options.modules.map((module) => [module.specifier, module]));
-    this.#makeDevice = deviceFacetMaker(options.device, options.buses);
+    this.#makeDevice = deviceFacetMaker(options.device, options.buses, options.pinHolders);
     this.#quarantine = new Quarantine(options.preference);
     const budget = options.computeBudget ?? DEFAULT_COMPUTE_BUDGET;
     const watchdog = options.watchdog;
@@ -139,10 +143,18 @@ export class Runtime {
    * Throws (and records) an error naming each problem or each refused permission.
    */
   install(mod: InstalledMod, where = "manifest.json"): ModStatus {
+    let blamed = where; // what the refusal is listed under: the mod, or the owner's policy at fault
     try {
       const manifest = validateManifest(mod.manifest, Object.keys(mod.modules), where);
       if (this.#mods.has(manifest.id)) throw new Error(`${where}: a mod with id "${manifest.id}" is already installed; uninstall it first`);
-      const refused = checkPolicy(this.#options.policy ?? DEFAULT_POLICY, manifest, mod.signer);
+      const policy = this.#options.policy ?? DEFAULT_POLICY;
+      const unusable = unusablePolicyRefusal(policy, manifest.id);
+      if (unusable) {
+        blamed = "owner policy (preference mote/policy)";
+        this.#audit.record(manifest.id, "refuse", `the owner's policy is malformed (not the mod's fault): ${policy.unusable}`);
+        throw new Error(unusable);
+      }
+      const refused = checkPolicy(policy, manifest, mod.signer);
       if (refused.length) {
         this.#audit.record(manifest.id, "refuse", refused.join("; "));
         throw new Error(`${where}: mod "${manifest.id}" asks for more than the owner's policy allows: ${refused.map((line) => `mote.permissions.${line}`).join("; ")}`);
@@ -162,19 +174,20 @@ export class Runtime {
       }
       return context.status();
     } catch (error) {
-      this.#rejected.push({ where, error: messageOf(error) });
+      this.#rejected.push({ where: blamed, error: messageOf(error) });
       this.#options.log.write("host", `install refused: ${messageOf(error)}`);
       throw error;
     }
   }
 
   /**
-   * Why `manifest` cannot run on this device's tier beside the other installed mods (a new version
-   * replaces its own id); empty without a tier. Install refuses on these; OTA checks them early.
+   * Why `manifest` cannot run beside the other installed mods (a new version replaces its own id):
+   * its tier's limits, pins another mod is granted (or an I2C bus's lines, held as GPIO). Install
+   * refuses on these; OTA checks them early.
    */
   unfit(manifest: ModManifest): string[] {
-    const tier = this.#options.tier;
-    return tier ? tierProblems(tier, manifest, [...this.#mods.keys()].filter((id) => id !== manifest.id)) : [];
+    const tier = this.#options.tier, others = [...this.#mods.values()].map((entry) => entry.context.manifest).filter((other) => other.id !== manifest.id);
+    return [...(tier ? tierProblems(tier, manifest, others.map((other) => other.id)) : []), ...pinConflicts(manifest, others, this.#options.buses)];
   }
 
   start(id: string): void {

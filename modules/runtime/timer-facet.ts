@@ -14,9 +14,6 @@ export interface HostTimer {
   clear(timer: object | undefined | null): void;
 }
 
-/** `repeat`: 0 one-shot (freed after its callback), -1 unscheduled, else the period in ms. */
-interface Entry { host: object; repeat: number }
-
 /** The longest interval a board's timer holds: mc/timer.c compares int32 millisecond differences. */
 const MAX_INTERVAL = 2 ** 31 - 1;
 
@@ -49,58 +46,135 @@ function arming(context: ModContext, method: string): void {
   if (!context.allow("timers")) context.deny(`Timer.${method}: more timer operations than this mod's rate limit allows; arm timers less often`);
 }
 
-/** A mod's live timers; tracked by its context, so stopping the mod clears them all. */
-class LiveTimers extends Map<object, Entry> {
+/**
+ * A mod's live timers, in an array (a mod holds at most its grant's `max`, usually one or two; in
+ * XS a Map costs several slots more). Tracked by the mod's context, so stopping the mod clears them all.
+ */
+class LiveTimers {
   readonly #Timer: HostTimer;
+  readonly #context: ModContext;
+  readonly #timers: ModTimer[] = [];
 
-  constructor(Timer: HostTimer) {
-    super();
+  constructor(context: ModContext, Timer: HostTimer) {
+    this.#context = context;
     this.#Timer = Timer;
   }
 
-  /** The host `timer` these run on (kept here only: one slot per mod, not two). */
+  /** The host `timer` these run on. */
   get Timer(): HostTimer {
     return this.#Timer;
   }
 
+  get context(): ModContext {
+    return this.#context;
+  }
+
+  get size(): number {
+    return this.#timers.length;
+  }
+
+  add(timer: ModTimer): void {
+    this.#timers.push(timer);
+  }
+
+  has(timer: unknown): boolean {
+    return this.#timers.includes(timer as ModTimer);
+  }
+
+  remove(timer: ModTimer): void {
+    const at = this.#timers.indexOf(timer);
+    if (at >= 0) this.#timers.splice(at, 1);
+  }
+
   close(): void {
-    const Timer = this.#Timer;
-    for (const entry of this.values()) Timer.clear(entry.host);
-    this.clear();
+    for (const timer of this.#timers.splice(0)) ModTimer.clear(FACET_KEY, timer);
   }
 }
 
-function entryOf(entries: LiveTimers, method: string, handle: unknown): Entry {
-  const entry = typeof handle === "object" && handle !== null ? entries.get(handle) : undefined;
-  // SyntaxError, as Moddable's xsmcGetHostDataValidate throws for a freed timer.
-  if (!entry) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
-  return entry;
+/**
+ * One timer of a mod: the handle the mod holds (hardened, nothing on it to read or call), with
+ * what the facet needs in private fields. The host timer calls a bound shared function, not a
+ * closure: one object and one bound function per timer, where a handle, an entry, a closure and
+ * a Map entry were (issue 15, memory). Its operations are statics that need the runtime's key,
+ * so a mod holding a handle (and `handle.constructor`) cannot reschedule past its grant.
+ */
+class ModTimer {
+  #host: object | undefined;
+  /** 0 one-shot (freed after its callback), -1 unscheduled, else the period in ms. */
+  #repeat: number;
+  readonly #callback: Function;
+  readonly #live: LiveTimers;
+
+  constructor(key: unknown, live: LiveTimers, callback: Function, first: number, every: number) {
+    checkFacetKey(key, "a timer", "Timer.set and Timer.repeat return one");
+    this.#live = live;
+    this.#callback = callback;
+    this.#repeat = every;
+    harden(this);
+    this.#host = live.Timer.set(ModTimer.#fire.bind(this), first, every);
+  }
+
+  static #runtimeOnly(key: unknown, method: string): void {
+    if (key !== FACET_KEY) throw modError(TypeError, `Timer.${method}: call it on the imported Timer (Timer.${method}(timer, ...)), not through a timer's constructor`);
+  }
+
+  /** The timer's host callback (`this`: the timer): delivered through the mod's context. */
+  static #fire(this: ModTimer): void {
+    const live = this.#live;
+    live.context.deliver("timer callback", this.#callback, undefined, this);
+    // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
+    // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
+    if (this.#repeat === 0) live.remove(this);
+  }
+
+  /** Moddable's `schedule(t)` (no interval: unscheduled, kept after its callback) or `schedule(t, interval, repeat)`, checked by the facet. */
+  static schedule(key: unknown, timer: ModTimer, interval?: number, repeat?: number): void {
+    ModTimer.#runtimeOnly(key, "schedule");
+    const Timer = timer.#live.Timer;
+    if (interval === undefined) {
+      timer.#repeat = -1; // as modTimerUnschedule: not freed after its callback
+      Timer.schedule(timer.#host!);
+      return;
+    }
+    timer.#repeat = repeat!;
+    Timer.schedule(timer.#host!, interval, repeat);
+  }
+
+  /** Clears the host timer (the facet has taken it off its live list). */
+  static clear(key: unknown, timer: ModTimer): void {
+    ModTimer.#runtimeOnly(key, "clear");
+    timer.#live.Timer.clear(timer.#host!);
+  }
+}
+
+/** `handle` as a live timer of `live`; SyntaxError otherwise, as Moddable's xsmcGetHostDataValidate throws for a freed timer. */
+function liveTimer(live: LiveTimers, method: string, handle: unknown): ModTimer {
+  if (!live.has(handle)) throw modError(SyntaxError, `Timer.${method}: not a live timer of this mod (cleared, fired or never set)`);
+  return handle as ModTimer;
 }
 
 /**
  * A mod's `mote/timer` (facet kit): one class declared once, at module level (in flash on a
- * board), so a mod's facet is one instance (its context, grant, the host `timer` and its live
- * timers in private fields) and its methods are shared by every mod. Each method first checks
- * `this` is a genuine facet (`#entries in this`); called on anything else, or unbound
- * (`const { set } = Timer`), it refuses with a mod error, so a shared method never reaches
- * another mod's timers. The constructor needs the runtime's key (facet kit FACET_KEY).
+ * board), so a mod's facet is one instance (its grant and live timers in private fields) and its
+ * methods are shared by every mod. Each method first checks `this` is a genuine facet (`#live in
+ * this`); called on anything else, or unbound (`const { set } = Timer`), it refuses with a mod
+ * error, so a shared method never reaches another mod's timers. The constructor needs the
+ * runtime's key (facet kit FACET_KEY).
  */
 export class TimerFacet {
-  readonly #context: ModContext;
   readonly #grant: TimerGrant;
-  readonly #entries: LiveTimers;
+  readonly #live: LiveTimers;
 
   constructor(key: unknown, context: ModContext, grant: TimerGrant, Timer: HostTimer) {
     checkFacetKey(key, "Timer", 'import Timer from "mote/timer"');
-    this.#context = context;
     this.#grant = grant;
-    this.#entries = new LiveTimers(Timer);
-    context.track(this.#entries);
+    this.#live = new LiveTimers(context, Timer);
+    context.track(this.#live);
     harden(this);
   }
 
   static #checked(self: unknown, method: string): TimerFacet {
-    if (typeof self !== "object" || self === null || !(#entries in self)) throw detachedCall("Timer", method);
+    if (typeof self !== "object" || self === null || !(#live in self)) throw detachedCall("Timer", method);
     return self as TimerFacet;
   }
 
@@ -108,54 +182,46 @@ export class TimerFacet {
     return TimerFacet.#checked(this, "set").#set("set", callback, delay, repeat);
   }
 
+  /** Moddable's `repeat(callback, interval)`: the interval converted once (xs_timer_repeat), then used as both. */
   repeat(callback: (timer: object) => void, every: number): object {
-    return TimerFacet.#checked(this, "repeat").#set("set", callback, every, every);
+    const self = TimerFacet.#checked(this, "repeat");
+    const ms = toNumberOnce("Timer.repeat: interval (ms)", every);
+    return self.#set("repeat", callback, ms, ms);
   }
 
   #set(method: string, callback: (timer: object) => void, delay?: number, repeat?: number): object {
-    const context = this.#context, grant = this.#grant, entries = this.#entries;
+    const live = this.#live, grant = this.#grant, context = live.context;
     arming(context, method);
     if (typeof callback !== "function") throw modError(TypeError, `Timer.${method}: callback must be a function`);
     const first = interval(context, grant, method, delay, "interval");
     const every = interval(context, grant, method, repeat, "repeat");
     // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
-    if (entries.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
-    const handle = Object.freeze({});
-    const entry: Entry = { host: undefined as never, repeat: every };
-    entry.host = entries.Timer.set(() => {
-      context.deliver("timer callback", callback, undefined, handle);
-      // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
-      // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
-      if (entry.repeat === 0) entries.delete(handle);
-    }, first, every);
-    entries.set(handle, entry);
-    return handle;
+    if (live.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
+    const timer = new ModTimer(FACET_KEY, live, callback, first, every);
+    live.add(timer);
+    return timer;
   }
 
   /** Moddable counts arguments: `schedule(t)` unschedules, `schedule(t, undefined)` is due at once. */
   schedule(handle: object, ...options: unknown[]): void {
     const self = TimerFacet.#checked(this, "schedule");
-    const context = self.#context;
+    const live = self.#live, context = live.context;
     arming(context, "schedule");
-    const entry = entryOf(self.#entries, "schedule", handle);
+    const timer = liveTimer(live, "schedule", handle);
+    if (options.length === 0) return ModTimer.schedule(FACET_KEY, timer);
     const [delay, repeat] = options;
-    if (options.length === 0) {
-      entry.repeat = -1; // as modTimerUnschedule: not freed after its callback
-      self.#entries.Timer.schedule(entry.host);
-      return;
-    }
-    entry.repeat = interval(context, self.#grant, "schedule", repeat, "repeat");
-    self.#entries.Timer.schedule(entry.host, interval(context, self.#grant, "schedule", delay, "interval"), entry.repeat);
+    // Interval, then repeat, as xs_timer_schedule coerces them. Coercing runs the mod's valueOf,
+    // which may clear the timer: look it up again, or the host timer refuses a freed one with its own error.
+    const due = interval(context, self.#grant, "schedule", delay, "interval");
+    const every = interval(context, self.#grant, "schedule", repeat, "repeat");
+    ModTimer.schedule(FACET_KEY, liveTimer(live, "schedule", timer), due, every);
   }
 
   clear(handle: object | undefined | null): void {
-    const self = TimerFacet.#checked(this, "clear");
-    if (handle === undefined || handle === null) return;
-    const entries = self.#entries;
-    const entry = entries.get(handle);
-    if (!entry) return;
-    entries.delete(handle);
-    entries.Timer.clear(entry.host);
+    const live = TimerFacet.#checked(this, "clear").#live;
+    if (handle === undefined || handle === null || !live.has(handle)) return;
+    live.remove(handle as ModTimer);
+    ModTimer.clear(FACET_KEY, handle as ModTimer);
   }
 }
 

@@ -51,6 +51,11 @@ class Connection {
   #keepAlive: number;
   /** Packets written by the XS side and still crossing the link. */
   readonly #inTransit = new Map<ClockEvent, Buffer>();
+  /**
+   * The last event injected, while it is a PUBACK event not yet delivered that later PUBACKs may
+   * join (see `#joinPuback`), with the virtual time and transit it was injected at.
+   */
+  #openPubacks: { now: number; delay: number; ids: number[] } | undefined;
 
   constructor(handle: number, request: OpenRequest, host: ConnectionHost, onPending: (delta: number) => void) {
     this.handle = handle;
@@ -149,6 +154,7 @@ class Connection {
       const payload = Array.from(typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
       // The PUBACK goes out only once the XS machine has handled the message: a reboot in
       // between leaves it with the broker, which sends it again.
+      this.#openPubacks = undefined;
       void this.#host.inject({ type: 'mqtt', handle: this.handle, event: 'message', topic, QoS: qos, retain, duplicate: dup, payload }, delay).then(() => {
         if (qos && !this.#closed) this.#socket?.write(mqttPacket.generate({ cmd: 'puback', messageId }));
       });
@@ -157,6 +163,11 @@ class Connection {
     const operation = CONTROL[packet.cmd];
     if (operation === undefined) return;
     if (this.#pending) this.#expect(-1);
+    if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+      this.#puback(packet.messageId, delay);
+      return;
+    }
+    this.#openPubacks = undefined;
     const message: Record<string, unknown> = { operation };
     if ('messageId' in packet && packet.messageId !== undefined) message.id = packet.messageId;
     if (packet.cmd === 'connack') {
@@ -167,10 +178,32 @@ class Connection {
     void this.#host.inject({ type: 'mqtt', handle: this.handle, event: 'control', message }, delay);
   }
 
+  /**
+   * PUBACKs that reach the device at the same virtual time, with no other packet of this
+   * connection between them, are one event: one crossing into the XS machine, where the client
+   * hands each to `onControl` in order, as a board's client does with PUBACKs read from one TCP
+   * segment. A warped run sends a window of publishes one broker round trip at a time (the run
+   * loop settles before each event), so their PUBACKs all come due at the same instant. Joining
+   * is safe only before the event is delivered: the clock has not moved since it was injected
+   * and the transit is not zero, so it is due in the future.
+   */
+  #puback(id: number, delay: number): void {
+    const now = this.#host.clock.now;
+    const open = this.#openPubacks;
+    if (open && open.now === now && open.delay === delay && delay > 0) {
+      open.ids.push(id);
+      return;
+    }
+    const ids = [id];
+    this.#openPubacks = { now, delay, ids };
+    void this.#host.inject({ type: 'mqtt', handle: this.handle, event: 'pubacks', ids }, delay);
+  }
+
   #fail(reason: string, delay = 0): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#reason = reason;
+    this.#openPubacks = undefined;
     this.#end();
     void this.#host.inject({ type: 'mqtt', handle: this.handle, event: 'error', reason }, delay);
   }

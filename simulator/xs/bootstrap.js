@@ -70,12 +70,44 @@
   function tell(message) {
     told.push(JSON.stringify(message));
   }
+  // A thrown value as a person reads it: an Error's "Name: message", anything else by its kind
+  // and keys (the engine's own text of an object is "[object Object]").
+  // Clipped as a mod's own errors are (runtime/mod-context messageOf, 512 characters): a rejection
+  // with a 50 KB message was a 50 KB log line.
+  const MAX_THROWN_TEXT = 512;
+  function describeThrown(value) {
+    const text = describeWhole(value);
+    return text.length > MAX_THROWN_TEXT ? `${text.slice(0, MAX_THROWN_TEXT)}… (${text.length - MAX_THROWN_TEXT} more characters dropped)` : text;
+  }
+  function describeWhole(value) {
+    try {
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+      if (typeof value !== 'object' || value === null) return typeof value === 'symbol' ? value.toString() : String(value);
+      const keys = Object.keys(value);
+      return `${Array.isArray(value) ? 'an array' : 'an object'}${keys.length ? ` with keys ${keys.slice(0, 5).join(', ')}` : ''} was thrown, not an Error; throw new Error("what went wrong") to give it a message`;
+    } catch {
+      return '(a thrown value that cannot be printed)';
+    }
+  }
+  // xsnap reports a promise rejection nobody handled through the start compartment's
+  // console.error (xsnapPlatform.c), else as a raw "Unhandled exception …" line on stderr. Under
+  // `mote sim run` it is the module's uncaught exception; on a booted device it is logged with the
+  // mod last entered in that turn (the runtime reports the mods' async failures it sees itself).
+  let runningModule = false;
+  let lastEntered;
+  globalThis.console = {
+    error: (label, reason) => {
+      const text = `unhandled promise rejection${lastEntered ? ` in a turn of mod "${lastEntered}"` : ''}: ${describeThrown(reason)}; handle it with .catch() or try/await`;
+      tell(runningModule ? { op: 'uncaught', text } : { op: 'log', tag: 'sim', text });
+    },
+  };
   // The mod Node expects the turn's event to enter first (it learned it from an earlier delivery
   // of the same event, simulator/watchdog.ts) is on Node's watchdog record already: entering it
   // first costs no crossing. Any other entry is asked, the turn's first one marked so Node learns.
   let expectedMod;
   let enteredThisTurn = false;
   function enter(mod) {
+    lastEntered = mod;
     const first = !enteredThisTurn;
     enteredThisTurn = true;
     if (first && mod === expectedMod) return;
@@ -100,6 +132,7 @@
     turn = new Map(message.clock ? Object.entries(message.clock) : []);
     expectedMod = message.enter;
     enteredThisTurn = false;
+    lastEntered = undefined;
     const handler = handlers.get(message.type);
     if (!handler) throw new Error(`simulator: no handler for event "${message.type}"`);
     let value;
@@ -108,7 +141,8 @@
     } catch (error) {
       // The error reply carries only the error: what was told so far crosses first.
       if (told.length) send('');
-      throw error;
+      // The engine prints a thrown non-Error as "[object Object]": Node gets it named instead.
+      throw error instanceof Error ? error : new Error(describeThrown(error));
     }
     return turnReply(JSON.stringify({ value: value === undefined ? null : value }));
   };
@@ -224,6 +258,20 @@
         : { source: new ModuleSource(ask({ op: 'module.source', id })) },
   });
 
+  // XS 13.3, the fallback engine when the simulator runs without the SDK (simulator/xs-engine.ts),
+  // settles a dynamic import() only with a promise from the loadHook; XS 17.7, the firmware's,
+  // takes the descriptor itself, so the host gives mod compartments one function for both hooks
+  // (modules/runtime/mod-compartment.ts). On 13.3 the host's Compartment wraps it in a promise.
+  if (typeof Error.isError !== 'function') {
+    const Engine = host.globalThis.Compartment;
+    const promising = (hook) => (specifier) => new Promise((resolve) => resolve(hook(specifier)));
+    host.globalThis.Compartment = class Compartment extends Engine {
+      constructor(options) {
+        super(options?.loadHook ? { ...options, loadHook: promising(options.loadHook) } : options);
+      }
+    };
+  }
+
   let runtime;
   // Boots the firmware: the host's `main` module exports a start function (no side effects in
   // module bodies, so it can be preloaded on a board); it returns the runtime.
@@ -242,6 +290,7 @@
   // `mote sim run FILE`: import one module with the full provider.
   on('run', ({ entry }) => {
     markModCode(); // the module run is the author's code, as a mod's
+    runningModule = true;
     host.importNow(entry);
     return null;
   });

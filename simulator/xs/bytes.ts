@@ -19,7 +19,9 @@ const LATIN1_CHUNK = 1024;
  */
 export function toLatin1(buffer: unknown, what: string, byteLength?: number): string {
   let view: Uint8Array;
-  if (buffer instanceof ArrayBuffer) view = new Uint8Array(buffer);
+  // A Uint8Array (what the outbox writes) is read as it is: no second view per write.
+  if (buffer instanceof Uint8Array) view = buffer;
+  else if (buffer instanceof ArrayBuffer) view = new Uint8Array(buffer);
   else if (ArrayBuffer.isView(buffer)) view = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   else throw new TypeError(`${what}: expected an ArrayBuffer, typed array or DataView`);
   if (byteLength !== undefined && byteLength < view.length) view = view.subarray(0, Math.max(0, byteLength));

@@ -36,8 +36,10 @@ interface Options {
 
 interface Event {
   handle: number;
-  event: 'control' | 'message' | 'error';
+  event: 'control' | 'pubacks' | 'message' | 'error';
   message?: { operation: number; id?: number; returnCode?: number };
+  /** `pubacks`: the packet ids of PUBACKs that arrived together (one crossing for all). */
+  ids?: number[];
   topic?: string;
   QoS?: number;
   payload?: number[];
@@ -156,6 +158,15 @@ export default class MQTTClient {
     if (event.event === 'error') {
       this.close();
       options.onError?.call(this, event.reason);
+      return;
+    }
+    if (event.event === 'pubacks') {
+      // Each to onControl in order, as Moddable's client does for every PUBACK it reads; a
+      // callback that closes the client ends the delivery.
+      for (const id of event.ids ?? []) {
+        if (this.#handle === undefined) return;
+        options.onControl?.call(this, { operation: MQTTClient.PUBACK, id });
+      }
       return;
     }
     if (event.event === 'control') {

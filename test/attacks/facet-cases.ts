@@ -89,7 +89,8 @@ export const FACET_CASES: Record<string, FacetCase> = {
   },
   'mote/timer': {
     binding: 'Timer',
-    readOnce: `const t = Timer.set(() => {}, numeric('interval', 500), numeric('repeat', 500)); Timer.schedule(t, numeric('schedule.interval', 200), numeric('schedule.repeat', 0)); Timer.clear(t);`,
+    readOnce: `const t = Timer.set(() => {}, numeric('interval', 500), numeric('repeat', 500)); Timer.schedule(t, numeric('schedule.interval', 200), numeric('schedule.repeat', 0)); Timer.clear(t);
+Timer.clear(Timer.repeat(() => {}, numeric('repeat.interval', 500)));`,
     refusals: {
       interval: `Timer.set(() => {}, 1);`,
       callback: `Timer.set(5 as any, 500);`,

@@ -1,9 +1,9 @@
-// The outbox record CRC (modules/net/outbox-record.ts crc16, CRC-16/CCITT-FALSE) is computed a
-// byte at a time without a table; it must equal the bit-at-a-time definition on every input, or
-// records written by an older host would read as torn.
+// The outbox record CRC (modules/net/crc16.ts, CRC-16/CCITT-FALSE) is computed a byte at a time
+// from a 256-entry table; it must equal the bit-at-a-time definition on every input, or records
+// written by an older host would read as torn.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc16 } from '../../modules/net/outbox-record.ts';
+import { crc16 } from '../../modules/net/crc16.ts';
 
 /** The definition: poly 0x1021, MSB first, one bit at a time. */
 function bitwise(data: Uint8Array, from: number, to: number, crc = 0xffff): number {

@@ -91,6 +91,34 @@ show(box);
     assert.deepEqual(second, ['2s=2,4=4,5=5 next 6 dropped 0', '2s=2,4=4,5=5,6=6 next 7 dropped 0']);
   });
 
+  it('acknowledges the consecutive entries of a batch and scattered ones alike; a reboot agrees', async () => {
+    const lines = await runIn(mkdtempSync(join(tmpdir(), 'mote-device-')), `
+const box = new Outbox(new Flash("outbox"), { maxMessages: 100, dropped: counter });
+for (let n = 1; n <= 8; n++) box.append(message(n));
+box.acknowledgeAll([2, 3, 4]);
+box.acknowledgeAll([8, 6]);
+box.acknowledgeAll([5, 99]);
+show(box);
+show(new Outbox(new Flash("outbox"), { maxMessages: 100, dropped: counter }));
+`);
+    assert.deepEqual(lines, ['1=1,7=7 next 9 dropped 0', '1=1,7=7 next 9 dropped 0']);
+  });
+
+  it('reads bodies back from flash in any order, across blocks, past those kept in RAM', async () => {
+    const lines = await runIn(mkdtempSync(join(tmpdir(), 'mote-device-')), `
+const box = new Outbox(new Flash("outbox"), { maxMessages: 200, dropped: counter });
+// 120 messages, every seventh about 1 KB: several blocks, more than the 32 bodies kept in RAM.
+for (let n = 1; n <= 120; n++) box.append(message(n, n % 7 === 0 ? 1000 : n % 13));
+const again = new Outbox(new Flash("outbox"), { maxMessages: 200, dropped: counter });
+const entries = again.entries;
+const order = [119, 0, 60, 61, 5, 90, 91, 92, 30];
+for (let i = entries.length - 1; i >= 0; i--) if (order.indexOf(i) < 0) order.push(i);
+const wrong = order.filter((i) => JSON.parse(again.body(entries[i])).n !== entries[i].seq);
+trace(entries.length + " entries, " + wrong.length + " bodies wrong");
+`);
+    assert.deepEqual(lines, ['120 entries, 0 bodies wrong']);
+  });
+
   it('when full, drops the oldest and counts them (by message count and by flash space)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mote-device-'));
     const lines = await runIn(dir, `

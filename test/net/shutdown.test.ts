@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { bootNetDevice, broker, brokerTap, driveUntil, modDirs, readings, until } from './helpers.ts';
 import { REPORTER, assertEveryReading } from './scenarios.ts';
 import { spawnMote } from '../harness/children.ts';
+import { Aedes } from 'aedes';
+import { serveAedes } from './serve-aedes.ts';
 
 describe('clean shutdown', function () {
   this.timeout(60_000);
@@ -47,5 +49,88 @@ describe('clean shutdown', function () {
     const second = await bootNetDevice(dirs, { broker: server.url, deviceDir: first.deviceDir, powerOn: false });
     await driveUntil(second.device, () => new Set(readings(messages).map((r) => r.seq)).has(report.lastSeq!), 'the readings left behind');
     assertEveryReading(readings(messages), report.lastSeq!);
+  });
+});
+
+describe('clean shutdown: the mods stop first', function () {
+  this.timeout(60_000);
+
+  // Found by a review: the mods ran on through the grace period, so `mote sim --duration 10s`
+  // with the broker away ran 20 virtual s and left ten readings the mod made after the run's end.
+  it('no mod makes a reading during the grace period; what onStop publishes is drained too', async () => {
+    const server = await broker();
+    const [dir] = modDirs([{
+      ...REPORTER,
+      id: 'closer',
+      main: `
+import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
+let n = 0;
+export default {
+  onStart() { Timer.repeat(() => { n++; trace("reading " + n + "\\n"); mqtt.publish("telemetry/count", { n }); }, 1000); },
+  onStop() { mqtt.publish("telemetry/last", { n }); },
+};
+`,
+    }]);
+    const { device, network } = await bootNetDevice([dir], { broker: server.url });
+    await device.runFor(2_500);
+    await server.stop();
+    await device.runFor(2_000);
+    const made = () => device.logLines.filter((line) => line.tag === 'closer' && line.text.startsWith('reading')).length;
+    const before = made();
+    const report = await network.drain(3_000);
+    assert.ok(report, 'the host answered');
+    assert.equal(made(), before, 'readings made during the grace period');
+    const lines = device.logLines.map((line) => `${line.tag} ${line.text}`);
+    const stopped = lines.findIndex((line) => line === 'closer stopped (shutdown)');
+    const left = lines.findIndex((line) => line.startsWith('net shutdown:'));
+    assert.ok(stopped >= 0 && stopped < left, `the mod stops before the drain ends:\n${lines.slice(-6).join('\n')}`);
+    // The outbox holds the unacknowledged readings and onStop's message, the last of them.
+    assert.ok(report.left >= 2, `left ${report.left}`);
+  });
+});
+
+describe('clean shutdown: what mote sim says it left behind', function () {
+  this.timeout(120_000);
+
+  const simToEnd = async (args: string[]) => {
+    const child = spawnMote(['sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { code, output };
+  };
+
+  // Found by a review: without --device-dir it said the messages "stay in the device's outbox",
+  // but that outbox is in a temporary folder of the run's own that no later run reads.
+  it('without --device-dir it names the run\'s device folder, and a run on that folder sends what was left', async () => {
+    let closing: Promise<void> | undefined;
+    const aedes = await Aedes.createBroker({
+      authorizePublish: (client, packet, done) => {
+        // The broker goes away as the first reading reaches it, never acknowledging it.
+        if (client?.id === 'left-dev' && packet.topic.includes('/telemetry/')) closing ??= held.close();
+        else done(null);
+      },
+    });
+    const held = await serveAedes(aedes);
+    const [modDir] = modDirs([REPORTER]);
+    let folder: string;
+    try {
+      const first = await simToEnd(['--mod', modDir, '--broker', held.url, '--device-id', 'left-dev', '--duration', '3s', '--warp', '--quiet']);
+      assert.equal(first.code, 0, first.output);
+      const said = /mote: (\d+) message\(s\) \(seq 1-(\d+)\) were not acknowledged by the broker in time; they stay in the outbox of this run's device folder (\S+); run mote sim again with --device-dir (\S+) to send them\n/.exec(first.output);
+      assert.ok(said, first.output);
+      assert.equal(said[4], said[3]);
+      folder = said[3];
+    } finally {
+      await (closing ?? held.close());
+    }
+    const server = await broker();
+    const messages = brokerTap(server, 'left-dev');
+    const second = await simToEnd(['--mod', modDir, '--broker', server.url, '--device-id', 'left-dev', '--device-dir', folder, '--duration', '1s', '--warp', '--quiet']);
+    assert.equal(second.code, 0, second.output);
+    const seqs = new Set(readings(messages, 'mote/v1/left-dev/telemetry/').map((reading) => reading.seq));
+    for (const seq of [1, 2, 3]) assert.ok(seqs.has(seq), `seq ${seq} sent by the second run: ${[...seqs].join(' ')}`);
   });
 });

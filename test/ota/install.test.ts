@@ -89,7 +89,8 @@ export default { onStart() { Timer.set(() => { throw new Error("late failure"); 
     assert.match(last.reason!, /blinker 1\.1\.0 crashed during its health check: 1 uncaught exception\(s\), the last: .*late failure/);
     assert.deepEqual(await runningVersions(device), { blinker: '1.0.0' });
 
-    const fresh = link.offer(packageOf({ ...blinker('1.0.0'), id: 'other', main: 'export default { onStart() { null.x; } };' }, keys), { id: 'other', version: '1.0.0' });
+    // Its own pin: a grant of blinker's pin 2 would be refused at install as a pin conflict.
+    const fresh = link.offer(packageOf({ ...blinker('1.0.0'), id: 'other', permissions: { digital: [{ pin: 3, mode: 'output' }] }, main: 'export default { onStart() { null.x; } };' }, keys), { id: 'other', version: '1.0.0' });
     await device.runFor(5000);
     const removed = link.eventsOf(fresh).at(-1)!;
     assert.equal(removed.step, 'rolled-back');

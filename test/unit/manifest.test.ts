@@ -41,6 +41,21 @@ describe('mod manifest validation', () => {
     assert.equal(manifest.entry, 'main');
   });
 
+  it('shares one frozen empty for what two mods are not granted, and keeps granted lists their own', () => {
+    const quiet = validateManifest({ mote: { id: 'quiet', version: '0.1.0' } }, ['main']).permissions;
+    const other = validateManifest({ mote: { id: 'other', version: '0.1.0', permissions: { mqtt: {}, storage: { bytes: 0 } } } }, ['main']).permissions;
+    for (const [a, b] of [[quiet.digital, other.digital], [quiet.i2c, other.i2c], [quiet.mqtt, other.mqtt], [quiet.mqtt.absolute, other.mqtt.absolute], [quiet.storage, other.storage]]) {
+      assert.equal(a, b);
+      assert.ok(Object.isFrozen(a));
+    }
+    assert.deepEqual(quiet.mqtt, { publish: [], subscribe: [], absolute: { publish: [], subscribe: [] } });
+    assert.deepEqual(quiet.storage, { bytes: 0 });
+    const granted = validateManifest(valid, ['main']).permissions;
+    assert.notEqual(granted.mqtt.absolute, granted.mqtt);
+    assert.deepEqual(granted.mqtt, { publish: ['telemetry/#'], subscribe: ['cmd/#'], absolute: { publish: [], subscribe: [] } });
+    assert.ok(Object.isFrozen(granted.mqtt.publish) && Object.isFrozen(granted.digital));
+  });
+
   it('names every bad field with what was expected', () => {
     const problems = problemsOf({
       mote: { id: '1x', version: 'latest', entry: 'start', permissions: { digital: [{ pin: 2, mode: 'output' }, { pin: 2, mode: 'input' }], i2c: [{ bus: 0, address: 200 }], timers: { max: -1 }, gpio: [] } },

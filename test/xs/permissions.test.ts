@@ -77,6 +77,33 @@ export default { onStart() { const d = new device.io.Digital(options as any); d.
     assert.match(lines[2], /I2C address 0x49 on bus 0 is not granted to this mod \(granted: bus 0 address 0x48\)/);
   });
 
+  it('device.I2C.default: bus fields and io spread into a driver; its shared io getter and class refuse a mod', async () => {
+    const board = boardWith({ chips: [{ bus: 0, address: 0x48, chip: 'tmp102', source: { constant: 25 } }] });
+    const device = await bootDevice([
+      {
+        id: 'spreader',
+        permissions: { i2c: [{ bus: 0, address: 72 }] },
+        main: `export default { onStart() {
+  const bus = device.I2C.default as any;
+  const spread = { ...bus, address: 0x48 };
+  trace(Object.keys(spread).join(',') + ' ' + (spread.io === device.io.I2C));
+  const i2c = new spread.io(spread);
+  i2c.write(Uint8Array.of(0));
+  trace(Array.from(new Uint8Array(i2c.read(2) as ArrayBuffer)).join(','));
+  const get = Object.getOwnPropertyDescriptor(bus, 'io')!.get!;
+  try { get.call({ port: 0 }); trace('foreign this read'); } catch (e) { trace((e as Error).message); }
+  try { new bus.constructor(undefined, { io: {} }, { port: 0, data: 1, clock: 2, hz: 3 }); trace('constructed'); } catch (e) { trace((e as Error).message); }
+} };`,
+      },
+    ], board);
+    assert.deepEqual(linesOf(device, 'spreader'), [
+      'io,port,data,clock,hz,address true',
+      '25,0',
+      'device.I2C.default.io: read it from device.I2C.default',
+      'device.I2C.default: a mod cannot construct it; use the global device.I2C.default',
+    ]);
+  });
+
   it('timers: the grant caps live timers and their interval', async () => {
     const device = await bootDevice([
       {
@@ -94,7 +121,7 @@ export default { onStart() {
       { id: 'none', main: `import Timer from "mote/timer"; export default { onStart() { Timer.set(() => {}, 1000); } };` },
     ]);
     const lines = linesOf(device, 'hungry').filter((line) => !line.startsWith('denied'));
-    assert.match(lines[0], /^fast: hungry: Timer\.set: interval of 10 ms is below this mod's minimum of 1000 ms/);
+    assert.match(lines[0], /^fast: hungry: Timer\.repeat: interval of 10 ms is below this mod's minimum of 1000 ms/);
     assert.deepEqual(lines.slice(1, 3), ['first ok', 'second ok']);
     assert.match(lines[3], /^third: hungry: Timer\.set: all 2 timers granted to this mod are in use/);
     assert.equal((await modStatus(device, 'hungry')).denials, 2);

@@ -108,3 +108,35 @@ export default {
     assert.match(line, /frac:ok nan:ok negative:ok valueOf:ok symbol:TypeError huge:RangeError infinity:RangeError negativeRepeat:RangeError maxInterval:ok \| nan negative valueOf frac$/);
   });
 });
+
+describe('a mod timer handle', () => {
+  it('holds nothing a mod can read, call or construct past its grant: no reschedule around minInterval', async () => {
+    const device = await bootDevice([{
+      id: 'handle-prober',
+      permissions: { timers: { max: 1, minInterval: 1000 } },
+      main: `import Timer from "mote/timer";
+const attempt = (label: string, f: () => unknown) => { try { f(); trace(label + ' ran'); } catch (e) { trace(label + ': ' + (e as Error).message); } };
+export default { onStart() {
+  const handle = Timer.repeat(() => trace('fired'), 1000) as any;
+  trace('own keys ' + Reflect.ownKeys(handle).length + ', frozen ' + Object.isFrozen(handle) + ', methods ' + Object.getOwnPropertyNames(Object.getPrototypeOf(handle)).join(','));
+  const ModTimer = handle.constructor;
+  attempt('static schedule', () => ModTimer.schedule(undefined, handle, 1, 1));
+  attempt('static clear', () => ModTimer.clear(undefined, handle));
+  attempt('construct', () => new ModTimer(undefined, {}, () => {}, 1, 1));
+  attempt('extend', () => { ModTimer.prototype.x = 1; });
+} };`,
+    }]);
+    await device.runFor(2500);
+    const lines = linesOf(device, 'handle-prober');
+    assert.match(lines.splice(4, 1)[0], /^extend: .*not extensible/);
+    assert.deepEqual(lines, [
+      'own keys 0, frozen true, methods constructor',
+      "static schedule: Timer.schedule: call it on the imported Timer (Timer.schedule(timer, ...)), not through a timer's constructor",
+      "static clear: Timer.clear: call it on the imported Timer (Timer.clear(timer, ...)), not through a timer's constructor",
+      'construct: a timer: a mod cannot construct it; Timer.set and Timer.repeat return one',
+      'fired',
+      'fired',
+    ]);
+    assert.equal((await modStatus(device, 'handle-prober')).state, 'running');
+  });
+});

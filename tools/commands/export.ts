@@ -10,6 +10,7 @@ import { parseDuration } from '../duration.ts';
 import { STACK_FILE } from '../mqtt-connect.ts';
 import { openHistory } from '../history/open-store.ts';
 import type { TelemetryRow } from '../history/store.ts';
+import { writableFile } from '../output-path.ts';
 
 const COLUMNS = ['device', 'mod', 'channel', 'seq', 'time', 'ts', 'value', 'data'] as const;
 
@@ -67,6 +68,8 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (!values.device) throw new Error('--device ID is missing: which device\'s readings to export (mote devices lists them)');
   if (values.format !== 'csv' && values.format !== 'parquet') throw new Error(`--format ${values.format}: use csv or parquet`);
   const sinceMs = parseDuration(values.since);
+  const out = values.out ?? (values.format === 'parquet' ? `${values.device}.parquet` : undefined);
+  if (out !== undefined) writableFile('--out', out); // before the history is opened and read
   const fallback = resolve(dirname(STACK_FILE), 'history.db');
   // A read: a history file that is not there is named, not made empty (a typo gave "no readings").
   const target = values.history ?? fallback;

@@ -65,12 +65,6 @@ export async function logsCommand(args: string[]): Promise<number> {
   const client = await connectBroker(values);
   const fleet = new Fleet();
   await collectStates(client, fleet, 1500);
-  if (!fleet.devices.has(id)) {
-    const known = [...fleet.devices.keys()].sort().join(', ') || 'none';
-    process.stderr.write(`mote logs: device "${id}" has not reported to this broker (known: ${known}); waiting for it anyway\n`);
-  } else {
-    process.stderr.write(`mote logs: ${id} is ${fleet.devices.get(id)!.status}; following its log (Ctrl-C stops)\n`);
-  }
   let status = fleet.devices.get(id)?.status;
   const print = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
   client.on('message', (topic, payload) => {
@@ -88,6 +82,14 @@ export async function logsCommand(args: string[]): Promise<number> {
   });
   await subscribe(client, `${ROOT}${id}/log`);
   if (values.telemetry) await subscribe(client, `${ROOT}${id}/telemetry/#`);
+  // Said once the broker acknowledged the subscriptions: a line the device sends after this is shown
+  // (said before, the lines sent in between were lost: test/metrics/log-view under load).
+  if (!fleet.devices.has(id)) {
+    const known = [...fleet.devices.keys()].sort().join(', ') || 'none';
+    process.stderr.write(`mote logs: device "${id}" has not reported to this broker (known: ${known}); waiting for it anyway\n`);
+  } else {
+    process.stderr.write(`mote logs: ${id} is ${fleet.devices.get(id)!.status}; following its log (Ctrl-C stops)\n`);
+  }
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   client.end(true);
   return 0;

@@ -1,6 +1,6 @@
 // `mote keygen`, `mote build`, `mote sign`, `mote verify`: signed Mote packages
 // (docs/package-format.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toHex } from '../../modules/ota/bytes.ts';
@@ -9,6 +9,7 @@ import { generateKeyFiles, nodeCrypto, readPrivateKey, readPublicKey } from '../
 import { buildPackage, signPackage } from '../ota/package-build.ts';
 import { typeCheckOrThrow } from '../type-check.ts';
 import { tierForBoard, tierWarnings } from '../tier-check.ts';
+import { writableFile } from '../output-path.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -30,13 +31,14 @@ export function buildCommand(args: string[]): number {
   });
   if (positionals.length !== 1) throw usage('mote build needs exactly one mod folder');
   if (!values.out) throw usage('mote build needs --out FILE.mote');
+  const out = writableFile('--out', values.out);
   if (values.board !== undefined) tierForBoard(values.board);
   const key = values.key ? readPrivateKey(resolve(values.key)) : undefined;
   typeCheckOrThrow(positionals[0]);
   // Warnings, not refusals: the package may be meant for other boards too.
   for (const warning of values.board === undefined ? [] : tierWarnings(resolve(positionals[0]), values.board)) process.stderr.write(`warning: ${warning}\n`);
   const bytes = buildPackage(resolve(positionals[0]), { key, device: values.device, xsaFile: values.xsa && resolve(values.xsa) });
-  writeFileSync(resolve(values.out), bytes);
+  writeFileSync(out, bytes);
   process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes${key ? '' : ', unsigned (sign it with `mote sign`)'}\n`);
   return 0;
 }
@@ -46,8 +48,10 @@ export function signCommand(args: string[]): number {
   if (positionals.length !== 1) throw usage('mote sign needs exactly one package file');
   if (!values.key) throw usage('mote sign needs --key KEYFILE');
   const file = resolve(positionals[0]);
+  if (!existsSync(file)) throw new Error(`${positionals[0]}: no such package file; build one with mote build MODDIR --out FILE.mote`);
+  const out = values.out === undefined ? file : writableFile('--out', values.out);
   const signed = signPackage(new Uint8Array(readFileSync(file)), readPrivateKey(resolve(values.key)));
-  writeFileSync(resolve(values.out ?? file), signed);
+  writeFileSync(out, signed);
   process.stdout.write(`signed ${values.out ?? positionals[0]}\n`);
   return 0;
 }

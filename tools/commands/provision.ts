@@ -18,6 +18,7 @@ import { checkProvisioning, provisionInto, storedDevice } from '../identity/prov
 import { defaultRegistryFile, IdentityError, IdentityRegistry, type IssuedLogin } from '../identity/registry.ts';
 import { rotateDevice, watchRotations, type RotationAck } from '../identity/service.ts';
 import { firmwareBoardName } from '../firmware/board-name.ts';
+import { readPolicyFile } from '../policy-file.ts';
 
 const usage = (message: string) => Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
 
@@ -57,6 +58,8 @@ export function provisionCommand(args: string[]): number {
   if (values.image && !values.board) throw usage('mote provision --image needs --board pico (or pico_w)');
   const trusted = trustedKeys(values);
   const address = checkProvisioning(values.broker, trusted);
+  // Read before the registry issues a login: a malformed policy file writes nothing.
+  const policy = values.policy === undefined ? undefined : readPolicyFile('--policy', values.policy).policy;
   let where: string;
   const issued: IssuedLogin = registry.provision(values.id, { replace: values.replace }, (login) => {
     if (values['device-dir']) {
@@ -79,7 +82,7 @@ export function provisionCommand(args: string[]): number {
       deviceId: login.id,
       broker: { host: address.host, port: address.port, secure: address.secure, user: login.user, password: login.password },
       claimCode: login.claimCode,
-      ...(values.policy ? { policy: JSON.parse(readFileSync(resolve(values.policy), 'utf8')) } : {}),
+      ...(policy ? { policy } : {}),
     });
     const base = resolve(values.image!).replace(/\.(uf2|bin)$/, '');
     writeFileSync(`${base}.uf2`, image.uf2);

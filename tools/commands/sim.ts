@@ -1,5 +1,5 @@
 // `mote sim` and `mote sim run`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtInBoard, loadBoardFile, type BoardSpec } from '../../simulator/boards.ts';
@@ -13,6 +13,8 @@ import { attachNetwork } from '../../simulator/network/index.ts';
 import { BROKER_OPTIONS, brokerFrom } from '../broker-option.ts';
 import { provisionedNetwork } from '../identity/provision.ts';
 import { simulatorBoardName } from '../firmware/board-name.ts';
+import { writableFile } from '../output-path.ts';
+import { readPolicyFile } from '../policy-file.ts';
 
 const BOARD_OPTIONS = {
   board: { type: 'string' },
@@ -52,24 +54,16 @@ function stopOnInterrupt(device: SimulatedDevice): () => void {
   return () => process.off('SIGINT', onSignal);
 }
 
-/** The owner's policy file, as the JSON text the device stores; the device validates it at boot. */
-function readPolicyFile(file: string): string {
-  const text = readFileSync(resolve(file), 'utf8');
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new Error(`--policy ${file}: not valid JSON (${(error as Error).message}); see docs/mod-contract.md, "Owner policy"`);
-  }
-  return text;
-}
-
 export async function simCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { ...BOARD_OPTIONS, ...BROKER_OPTIONS, mod: { type: 'string', multiple: true, default: [] }, report: { type: 'string' }, 'device-dir': { type: 'string' }, battery: { type: 'string' }, policy: { type: 'string' } },
   });
   const board = boardFrom(values);
-  const policy = values.policy === undefined ? undefined : readPolicyFile(values.policy);
+  // Before the run: a report that cannot be written is found now, not after the whole run.
+  const reportPath = values.report === undefined ? undefined : writableFile('--report', values.report);
+  // Validated here, before the boot: a malformed policy is the policy file's fault, not the mods'.
+  const policy = values.policy === undefined ? undefined : readPolicyFile('--policy', values.policy).text;
   const mods = values.mod.map((dir) => buildMod(dir));
   for (const dir of values.mod) typeCheckOrThrow(dir);
   const duration = values.duration ? parseDuration(values.duration) : Number.POSITIVE_INFINITY;
@@ -99,14 +93,22 @@ export async function simCommand(args: string[]): Promise<number> {
     published = await recordPublished(broker, deviceId, () => device!.clock.now);
     await device.boot();
     await device.runFor(duration);
+    // The report is the run as it ended: the clean end below stops the mods (onStop, their last pin
+    // writes) before it drains the outbox. Only what the broker received is added after the drain.
+    const report = await buildReport(device);
     // A clean end: the outbox is sent (bounded) before the device stops, and what is left is said.
     const drained = await network.drain();
-    if (drained?.left) process.stderr.write(`mote: ${drained.left} message(s) (seq ${drained.firstSeq}-${drained.lastSeq}) were not acknowledged by the broker in time; they stay in the device's outbox${values['device-dir'] ? ' and go out at its next run' : ''}\n`);
+    if (drained?.left) {
+      // Without --device-dir the device's flash is a folder of this run's own, which no later run
+      // reads: name it, or "they stay in the outbox" promises a next run that never comes.
+      const kept = values['device-dir'] ? "they stay in the device's outbox and go out at its next run" : `they stay in the outbox of this run's device folder ${device.storage.dir}; run mote sim again with --device-dir ${device.storage.dir} to send them`;
+      process.stderr.write(`mote: ${drained.left} message(s) (seq ${drained.firstSeq}-${drained.lastSeq}) were not acknowledged by the broker in time; ${kept}\n`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200)); // the last messages in flight to the recorder
-    const report = await buildReport(device, { publishedByMod: published.byMod });
+    report.publishedByMod = published.byMod;
     await device.shutdown();
     const wallSeconds = (performance.now() - wallStart) / 1000;
-    if (values.report) writeFileSync(resolve(values.report), `${JSON.stringify(report, null, 2)}\n`);
+    if (reportPath) writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
     const problems = runProblems(report);
     const sent = Object.values(report.publishedByMod ?? {}).reduce((sum, list) => sum + list.length, 0);
     process.stderr.write(`mote: ran ${(report.virtualTimeMs / 1000).toFixed(1)} virtual s in ${wallSeconds.toFixed(2)} s; ${report.mods.length} mod(s), ${report.pinWrites.length} pin writes, ${sent} message(s) published, host ${report.hostAlive ? 'alive' : 'down'}${values.report ? `; report in ${values.report}` : ''}\n`);
@@ -142,7 +144,7 @@ export async function simRunCommand(args: string[]): Promise<number> {
   try {
     await device.run(resolve(positionals[0]));
     await device.runUntilIdle(values.duration ? parseDuration(values.duration) : undefined);
-    if (!device.alive) process.stderr.write(`mote: the XS machine stopped: ${device.exitReason}\n`);
+    if (!device.alive) process.stderr.write(`mote: the device stopped: ${device.exitReason}\n`);
     return device.uncaught.length || !device.alive ? 1 : 0;
   } finally {
     forget();

@@ -133,10 +133,9 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const server = createServer((request, response) => {
     handle(request, response).catch((error) => send(response, 500, { error: (error as Error).message }));
   });
-  const wss = direct ? undefined : acceptMqttWebSocket(server, (stream) => {
-    brokerError = '';
-    relayToBroker(broker, stream, (message) => (brokerError = message));
-  });
+  // The last relay attempt's outcome. A new attempt does not clear it: a browser reading it while
+  // the next attempt is under way would see no error and say only "retrying" (seen in CI).
+  const wss = direct ? undefined : acceptMqttWebSocket(server, (stream) => relayToBroker(broker, stream, (error) => (brokerError = error)));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use; choose another with --port N`) : error));

@@ -50,16 +50,18 @@ export class EmulatedBoard {
     const controller = this.mcu.i2c[port];
     const chips = new Map<number, I2CChip>();
     for (const spec of this.spec.chips) if (spec.bus === port) chips.set(spec.address, makeChip(spec));
-    let transfer: { address: number; op: 'read' | 'write'; chip: I2CChip; bytes: number[]; readOut?: Uint8Array; time: number } | undefined;
+    let transfer: { address: number; op: 'read' | 'write'; chip: I2CChip; bytes: number[]; readOut?: Uint8Array; time: number; lastByteAt?: number } | undefined;
     const finish = () => {
       if (!transfer) return;
-      const { address, op, chip, bytes, time } = transfer;
+      const { address, op, chip, bytes, time, lastByteAt } = transfer;
       transfer = undefined;
       let ok = true;
       let error: string | undefined;
       if (op === 'write') {
         try {
-          chip.write(Uint8Array.from(bytes), this.now());
+          // At its last byte, as a chip acts on a command once it has it (an SHT4x starts measuring):
+          // the STOP that ends the transfer may reach the bridge later, or only with the next START.
+          chip.write(Uint8Array.from(bytes), lastByteAt ?? this.now());
         } catch (thrown) {
           if (!(thrown instanceof I2CNack)) throw thrown;
           ok = false;
@@ -97,6 +99,7 @@ export class EmulatedBoard {
     };
     controller.onWriteByte = (value) => {
       transfer?.bytes.push(value);
+      if (transfer) transfer.lastByteAt = this.now();
       controller.completeWrite(true);
     };
     controller.onReadByte = () => {

@@ -15,6 +15,8 @@ import { hex, partition } from './flash-layout.ts';
 import { buildFactoryImage, ImageError, type Broker } from './image.ts';
 import { archivedTwin, archiveOffset, buildArchive } from './mod-archive.ts';
 import { firmwareBoardName } from './board-name.ts';
+import { writableFile } from '../output-path.ts';
+import { readPolicyFile } from '../policy-file.ts';
 
 function usage(message: string): Error {
   return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_USAGE' });
@@ -62,14 +64,6 @@ export function parseBroker(url: string): Broker {
   };
 }
 
-function readPolicyFile(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(resolve(file), 'utf8'));
-  } catch (error) {
-    throw new ImageError(`--policy ${file}: ${(error as Error).message}`);
-  }
-}
-
 export function firmwareImageCommand(args: string[]): number {
   const { values } = parseArgs({
     args,
@@ -89,6 +83,7 @@ export function firmwareImageCommand(args: string[]): number {
   if (values.board) values.board = firmwareBoardName(values.board); // pico-w is taken for pico_w
   if (!values.board) throw usage('mote firmware image needs --board pico (or pico_w)');
   if (!values.out) throw usage('mote firmware image needs --out FILE (writes FILE.uf2 and FILE.bin)');
+  writableFile('--out', `${values.out.replace(/\.(uf2|bin)$/, '')}.uf2`); // before the mods are built
   if (!values['device-id']) throw usage('mote firmware image needs --device-id ID (the device\'s MQTT and OTA identity)');
   try {
     const key = values.key ? readPrivateKey(resolve(values.key)) : undefined;
@@ -118,7 +113,7 @@ export function firmwareImageCommand(args: string[]): number {
       trusted,
       deviceId: values['device-id'],
       ...(values.broker ? { broker: parseBroker(values.broker) } : {}),
-      ...(values.policy ? { policy: readPolicyFile(values.policy) } : {}),
+      ...(values.policy ? { policy: readPolicyFile('--policy', values.policy).policy } : {}),
     });
     const base = resolve(values.out).replace(/\.(uf2|bin)$/, '');
     writeFileSync(`${base}.uf2`, image.uf2);

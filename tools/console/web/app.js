@@ -120,16 +120,19 @@ async function start() {
   client.on('message', (topic, payload) => {
     if (fleet.apply(topic, new TextDecoder().decode(payload)) !== undefined) schedule();
   });
+  // Said again after every failed attempt, not only when the connection is first lost: the
+  // relay's outcome may change (the broker came back and went, a read raced an attempt).
   const lost = async () => {
+    if (client.connected) return;
     setConnection('disconnected', `no broker (${config.brokerShown})`);
     if (config.relayed) {
-      const { error } = await (await fetch('/api/broker-error')).json();
-      showBanner(error || `lost the broker at ${config.brokerShown}; retrying…`);
+      const { error } = await fetch('/api/broker-error').then((response) => response.json()).catch(() => ({ error: '' }));
+      if (!client.connected) showBanner(error || `lost the broker at ${config.brokerShown}; retrying…`);
     } else {
       showBanner(`The broker at ${config.brokerShown} does not answer MQTT over WebSocket. If it only listens on TCP (mqtt://), start the console with that URL and it relays for the browser. Retrying…`);
     }
   };
-  client.on('offline', lost);
+  client.on('close', lost);
   client.on('error', lost);
   setInterval(schedule, 1000); // ages and the timeline move on without messages
   if (config.actions) setInterval(async () => { packages = await (await fetch('/api/packages')).json(); }, 5000);
