@@ -97,6 +97,25 @@ describe('console operator actions in Chromium', function () {
     assert.match(await page.textContent('.job-failed') ?? '', /halted at phase 1 \(1 %\).*failed: esp32-lab: refused: .*1\.0\.0.*1\.0\.1/s);
   });
 
+  it('a slow click reaches its button though the console redraws under it', async () => {
+    // The console redraws every second; it used to rewrite the whole table, so a redraw between
+    // mousedown and mouseup took the button away and the click went to the table: "remove" did
+    // nothing (seen in CI as a missing dialog). Held for 2.5 s, the click spans two redraws.
+    answer = false;
+    const before = dialogs.length;
+    const button = (await page.$(`${row('tick')} button[data-action="remove"]`))!;
+    const deviceRow = (await page.$(`#devices tr[data-device="${DEVICE}"]`))!;
+    const box = (await button.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await page.mouse.up();
+    assert.equal(dialogs.length, before + 1, 'the click asked its question');
+    assert.match(dialogs.at(-1)!, /Remove tick from esp32-lab\?/);
+    assert.ok(await button.evaluate((element) => element.isConnected), 'the remove button outlived the redraws');
+    assert.ok(await deviceRow.evaluate((element) => element.isConnected), 'the device row outlived the redraws');
+  });
+
   it('asks before removing; a removed mod disappears from the device', async () => {
     answer = false;
     const jobs = await page.$$('.job');

@@ -1,6 +1,8 @@
-// Renders the fleet model into the page. Data areas are redrawn whole; forms are left alone
-// (only their option lists are refreshed) so a re-render never eats what the operator typed.
+// Renders the fleet model into the page. Data areas are redrawn whole, except the two tables
+// the operator clicks in, whose rows are patched in place (patch.js says why); forms are left
+// alone (only their option lists are refreshed) so a re-render never eats what the operator typed.
 import { describeBattery } from './fleet.js';
+import { patchRows } from './patch.js';
 import { escape, lineChart, timeline } from './svg.js';
 
 const ago = (t, now) => (t ? `${Math.max(0, Math.round((now - t) / 1000))} s ago` : '');
@@ -33,13 +35,13 @@ function versionsText(device) {
 export function renderDevices(root, fleet, selected, now, windowMs) {
   const devices = [...fleet.devices.values()].sort((a, b) => a.id.localeCompare(b.id));
   root.querySelector('#device-count').textContent = `${devices.filter((d) => d.status === 'online').length} online · ${devices.filter((d) => d.status === 'asleep').length} asleep · ${devices.filter((d) => d.status === 'offline').length} offline`;
-  root.querySelector('#devices tbody').innerHTML = devices.map((device) => `<tr class="device${device.id === selected ? ' selected' : ''}" data-device="${escape(device.id)}">
+  patchRows(root.querySelector('#devices tbody'), devices.map((device) => `<tr class="device${device.id === selected ? ' selected' : ''}" data-device="${escape(device.id)}">
     <td class="device-id">${escape(device.id)}</td>
     <td><span class="status status-${device.status}">${device.status}</span> <span class="hint">${escape(ago(device.since, now))}</span></td>
     <td>${escape(device.board)}</td>
     <td>${escape(describeBattery(device.battery))}</td>
     <td>${escape(versionsText(device))}</td>
-    <td>${escape(device.mods.map((mod) => mod.id).join(', '))}</td></tr>`).join('') || '<tr><td colspan="6" class="empty">No device has reported yet.</td></tr>';
+    <td>${escape(device.mods.map((mod) => mod.id).join(', '))}</td></tr>`).join('') || '<tr><td colspan="6" class="empty">No device has reported yet.</td></tr>', 'data-device');
   root.querySelector('#timeline').innerHTML = devices.length ? timeline(devices, windowMs ? { now, maxWindowMs: windowMs } : { now }) : '';
 }
 
@@ -69,7 +71,7 @@ export function renderDetail(panel, device, now) {
     ['board', device.board], ['battery', describeBattery(device.battery)], ['versions', versionsText(device)], ['last message', ago(device.lastSeen, now)],
   ].filter(([, value]) => value).map(([name, value]) => `<span><b>${name}</b> ${escape(value)}</span>`).join('');
   const modIds = new Set([...device.mods.map((mod) => String(mod.id)), ...device.ota.keys()]);
-  panel.querySelector('.mods tbody').innerHTML = [...modIds].map((id) => {
+  patchRows(panel.querySelector('.mods tbody'), [...modIds].map((id) => {
     const mod = device.mods.find((m) => String(m.id) === id) ?? { id };
     const problems = [mod.errors ? `${mod.errors} error(s)` : '', mod.denials ? `${mod.denials} denial(s)` : '', mod.lastError ?? ''].filter(Boolean).join('; ');
     return `<tr class="mod" data-mod="${escape(id)}"><td>${escape(id)}</td><td>${escape(mod.version ?? '')}</td>
@@ -77,7 +79,7 @@ export function renderDetail(panel, device, now) {
       <td class="grants">${escape(describeGrants(mod.grants ?? mod.permissions))}</td>
       <td class="ota">${escape(otaText(device.ota.get(id)))}</td>
       <td class="mod-actions">${modActions(device, id, mod)}</td></tr>`;
-  }).join('') || '<tr><td colspan="6" class="empty">No mods reported.</td></tr>';
+  }).join('') || '<tr><td colspan="6" class="empty">No mods reported.</td></tr>', 'data-mod');
   const series = [...device.series.values()].sort((a, b) => a.key.localeCompare(b.key));
   panel.querySelector('.charts').innerHTML = series.map((s) => `<figure class="telemetry" data-series="${escape(s.key)}">${lineChart(s.points, { label: `${s.mod} · ${s.name}` })}</figure>`).join('') || '<p class="empty">No telemetry yet.</p>';
   panel.querySelector('.audit').innerHTML = device.audit.slice(-50).reverse().map(({ t, entry }) => `<li><time>${clock(t)}</time> ${escape(typeof entry === 'string' ? entry : [entry.kind ?? entry.event ?? entry.type, entry.mod, entry.detail ?? entry.message ?? entry.reason].filter(Boolean).join(' ') || JSON.stringify(entry))}</li>`).join('') || '<li class="empty">No audit entries.</li>';
