@@ -14,6 +14,9 @@ export interface HostTimer {
   clear(timer: object | undefined | null): void;
 }
 
+/** ModTimer's repeat while a one-shot's callback runs. */
+const FINISHING = -2;
+
 /** The longest interval a board's timer holds: mc/timer.c compares int32 millisecond differences. */
 const MAX_INTERVAL = 2 ** 31 - 1;
 
@@ -69,8 +72,14 @@ class LiveTimers {
     return this.#context;
   }
 
-  get size(): number {
-    return this.#timers.length;
+  /**
+   * The timers that count against the grant's `max`: all but a one-shot whose callback is running,
+   * which is freed when it returns. So `function tick() { Timer.set(tick, 1000) }` runs with `max: 1`.
+   */
+  get inUse(): number {
+    let count = 0;
+    for (const timer of this.#timers) if (!ModTimer.finishing(FACET_KEY, timer)) count++;
+    return count;
   }
 
   add(timer: ModTimer): void {
@@ -100,7 +109,7 @@ class LiveTimers {
  */
 class ModTimer {
   #host: object | undefined;
-  /** 0 one-shot (freed after its callback), -1 unscheduled, else the period in ms. */
+  /** 0 one-shot (freed after its callback), -1 unscheduled, -2 one-shot in its callback (FINISHING), else the period in ms. */
   #repeat: number;
   readonly #callback: Function;
   readonly #live: LiveTimers;
@@ -121,10 +130,20 @@ class ModTimer {
   /** The timer's host callback (`this`: the timer): delivered through the mod's context. */
   static #fire(this: ModTimer): void {
     const live = this.#live;
-    live.context.deliver("timer callback", this.#callback, undefined, this);
-    // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
-    // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
-    if (this.#repeat === 0) live.remove(this);
+    if (this.#repeat === 0) this.#repeat = FINISHING;
+    try {
+      live.context.deliver("timer callback", this.#callback, undefined, this);
+    } finally {
+      // Moddable frees a timer whose repeat is 0 after its callback, even one the callback
+      // rescheduled (mc/timer.c); an unscheduled one (schedule without interval) is kept.
+      if (this.#repeat === FINISHING || this.#repeat === 0) live.remove(this);
+    }
+  }
+
+  /** Whether `timer` is a one-shot whose callback is running (freed when it returns, unless the callback keeps it). */
+  static finishing(key: unknown, timer: ModTimer): boolean {
+    ModTimer.#runtimeOnly(key, "finishing");
+    return timer.#repeat === FINISHING;
   }
 
   /** Moddable's `schedule(t)` (no interval: unscheduled, kept after its callback) or `schedule(t, interval, repeat)`, checked by the facet. */
@@ -136,7 +155,8 @@ class ModTimer {
       Timer.schedule(timer.#host!);
       return;
     }
-    timer.#repeat = repeat!;
+    // A one-shot rescheduled as a one-shot in its own callback is still freed when it returns.
+    if (!(timer.#repeat === FINISHING && repeat === 0)) timer.#repeat = repeat!;
     Timer.schedule(timer.#host!, interval, repeat);
   }
 
@@ -145,6 +165,11 @@ class ModTimer {
     ModTimer.#runtimeOnly(key, "clear");
     timer.#live.Timer.clear(timer.#host!);
   }
+}
+
+/** The denial for a mod past its grant's `max` live timers. */
+function allInUse(context: ModContext, grant: TimerGrant, method: string): never {
+  return context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
 }
 
 /** `handle` as a live timer of `live`; SyntaxError otherwise, as Moddable's xsmcGetHostDataValidate throws for a freed timer. */
@@ -196,7 +221,7 @@ export class TimerFacet {
     const first = interval(context, grant, method, delay, "interval");
     const every = interval(context, grant, method, repeat, "repeat");
     // Built only for a mod granted timers (TIMERS below), so max >= 1 here.
-    if (live.size >= grant.max) context.deny(`Timer.${method}: all ${grant.max} timers granted to this mod are in use (mote.permissions.timers.max); clear one first`);
+    if (live.inUse >= grant.max) allInUse(context, grant, method);
     const timer = new ModTimer(FACET_KEY, live, callback, first, every);
     live.add(timer);
     return timer;
@@ -208,13 +233,19 @@ export class TimerFacet {
     const live = self.#live, context = live.context;
     arming(context, "schedule");
     const timer = liveTimer(live, "schedule", handle);
-    if (options.length === 0) return ModTimer.schedule(FACET_KEY, timer);
+    if (options.length === 0) {
+      if (ModTimer.finishing(FACET_KEY, timer) && live.inUse >= self.#grant.max) allInUse(context, self.#grant, "schedule");
+      return ModTimer.schedule(FACET_KEY, timer);
+    }
     const [delay, repeat] = options;
     // Interval, then repeat, as xs_timer_schedule coerces them. Coercing runs the mod's valueOf,
     // which may clear the timer: look it up again, or the host timer refuses a freed one with its own error.
     const due = interval(context, self.#grant, "schedule", delay, "interval");
     const every = interval(context, self.#grant, "schedule", repeat, "repeat");
-    ModTimer.schedule(FACET_KEY, liveTimer(live, "schedule", timer), due, every);
+    const current = liveTimer(live, "schedule", timer);
+    // A one-shot kept past its own callback (made repeating) counts again: the callback may have set another.
+    if (every !== 0 && ModTimer.finishing(FACET_KEY, current) && live.inUse >= self.#grant.max) allInUse(context, self.#grant, "schedule");
+    ModTimer.schedule(FACET_KEY, current, due, every);
   }
 
   clear(handle: object | undefined | null): void {
