@@ -29,7 +29,9 @@ export function readOptions<K extends string>(what: string, options: unknown, ke
 export function toNumberOnce(what: string, value: unknown): number {
   if (typeof value === "number") return value;
   try {
-    return Number(value);
+    // Unary plus is ToNumber, which throws on a BigInt as xsmcToInteger does on a board;
+    // Number(value) converts 1000n (or a valueOf returning it) to 1000 and let it through.
+    return +(value as number);
   } catch (error) {
     throw modError(TypeError, `${what} must be a number, got ${typeof value} (${messageOf(error)})`);
   }
