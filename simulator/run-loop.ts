@@ -45,7 +45,10 @@ export class RunLoop {
   inject(deliver: () => Promise<void>, delayMs = 0): Promise<void> {
     const clock = this.#o.clock;
     const origin = this.#realTimeOrigin;
-    if (origin) clock.now = Math.max(clock.now, origin.virtual + (performance.now() - origin.wall));
+    // Whole milliseconds, as a board's modMilliseconds(): a fractional "now" made the host's
+    // Time.ticks fractional, and a wait of wakeAt - now = 0.09 ms a 0 ms timer re-armed at one
+    // instant until the clock's budget moved on (test/unit/real-time-ticks.test.ts).
+    if (origin) clock.now = Math.max(clock.now, Math.floor(origin.virtual + (performance.now() - origin.wall)));
     return new Promise((resolve) => {
       this.#posted++;
       clock.schedule(clock.now + delayMs, async () => {
