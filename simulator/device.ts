@@ -192,6 +192,11 @@ export class SimulatedDevice {
     this.#loop.stop();
   }
 
+  /** Lets a device stopped with `stop()` run again (a clean end: SimulatedNetwork.drain after Ctrl-C). */
+  resume(): void {
+    this.#loop.resume();
+  }
+
   /** The runtime's view of its mods, asked of the XS machine. */
   async status(): Promise<RuntimeStatus | null> {
     if (this.sleep.asleep) return this.#statusAtSleep;

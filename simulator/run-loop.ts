@@ -113,6 +113,11 @@ export class RunLoop {
     this.#wake?.();
   }
 
+  /** Lets `runFor` run again after `stop()`: a clean end's drain runs the stopped device a little longer. */
+  resume(): void {
+    this.#stopRequested = false;
+  }
+
   /**
    * Waits on the wall clock (at most ~24 days at a time, Node's timer limit) or until stop() or
    * an injected event; resolves true when woken early.

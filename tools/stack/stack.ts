@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import mqtt from 'mqtt';
 import { SimulatedDevice, type LogLine } from '../../simulator/device.ts';
 import { PROJECT_ROOT } from '../../simulator/module-map.ts';
-import { attachNetwork } from '../../simulator/network/index.ts';
+import { attachNetwork, type SimulatedNetwork } from '../../simulator/network/index.ts';
 import { OtaLink } from '../../simulator/ota-link.ts';
 import { toHex } from '../../modules/ota/bytes.ts';
 import { startBroker, type EmbeddedBroker } from '../broker.ts';
@@ -46,6 +46,8 @@ export interface RunningDevice {
   device: SimulatedDevice;
   /** Resolves when the device's run loop ends (after `close`). */
   running: Promise<unknown>;
+  /** Its network: `close` drains it, so the device leaves with an offline state. */
+  network: SimulatedNetwork;
 }
 
 export interface Stack {
@@ -73,6 +75,9 @@ export const DEFAULT_HOME = process.env.MOTE_HOME ?? join(PROJECT_ROOT, '.mote')
 /** In the home folder once the first start's example installs are done. */
 const EXAMPLES_MARKER = 'examples-installed.json';
 
+/** How long (device ms, real time) a device may take to send its outbox and leave when the stack stops. */
+const CLOSE_GRACE_MS = 3000;
+
 /** How long a new version must run before the device confirms it (the demo keeps it short). */
 const HEALTH_MS = 3000;
 
@@ -92,11 +97,11 @@ async function startDevice(spec: FleetDevice, home: string, brokerUrl: string, k
   for (const [domain, values] of Object.entries(spec.preferences ?? {})) {
     for (const [name, value] of Object.entries(values)) device.storage.preferenceSet(domain, name, value);
   }
-  attachNetwork(device, { broker: brokerUrl, deviceId: spec.id });
+  const network = attachNetwork(device, { broker: brokerUrl, deviceId: spec.id });
   new OtaLink(device); // the simulator's package cable: unused here, but the host reports to it
   await device.boot();
   const running = device.runFor(Number.POSITIVE_INFINITY);
-  return { id: spec.id, device, running };
+  return { id: spec.id, device, running, network };
 }
 
 /**
@@ -138,8 +143,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= (async () => {
     for (const { device } of devices) device.stop();
-    await Promise.all(devices.map(async ({ device, running }) => {
+    await Promise.all(devices.map(async ({ device, running, network }) => {
       await running.catch(() => {});
+      // A clean end, as `mote sim`'s: the outbox goes out (bounded) and the session leaves with a
+      // retained offline state. Shut down without it, no device said offline, and the console
+      // and the history kept them online for as long as the stack was down.
+      device.resume();
+      await network.drain(CLOSE_GRACE_MS).catch(() => undefined);
       await device.shutdown();
     }));
     for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
