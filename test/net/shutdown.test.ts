@@ -134,3 +134,28 @@ describe('clean shutdown: what mote sim says it left behind', function () {
     for (const seq of [1, 2, 3]) assert.ok(seqs.has(seq), `seq ${seq} sent by the second run: ${[...seqs].join(' ')}`);
   });
 });
+
+describe('clean shutdown on Ctrl-C', function () {
+  this.timeout(60_000);
+
+  // Found by a review: Ctrl-C stopped the run loop and the drain then returned at once, so the
+  // device never sent what was left nor its offline state (the broker's will came later, if ever).
+  it('mote sim ended with Ctrl-C drains its outbox and leaves with a retained offline state', async () => {
+    const server = await broker();
+    const messages = brokerTap(server, 'cli-dev');
+    const [modDir] = modDirs([REPORTER]);
+    const child = spawnMote(['sim', '--mod', modDir, '--broker', server.url, '--device-id', 'cli-dev', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await until(() => readings(messages, 'mote/v1/cli-dev/telemetry/').length >= 2, 'two readings', 30_000);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, output);
+    // The device's own leave carries its clock and session; the broker's will for it is only {v, online}.
+    const states = messages.filter((message) => message.topic === 'mote/v1/cli-dev/state').map((message) => JSON.parse(message.text));
+    const last = states.at(-1);
+    assert.ok(last?.online === false && typeof last.ts === 'number', `the device left with its own offline state, not the broker's will: ${JSON.stringify(states)}; output: ${output}`);
+    assertEveryReading(readings(messages, 'mote/v1/cli-dev/telemetry/'), Math.max(...readings(messages, 'mote/v1/cli-dev/telemetry/').map((reading) => reading.seq)));
+  });
+});

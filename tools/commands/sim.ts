@@ -43,7 +43,7 @@ function printLine(quiet: boolean) {
   };
 }
 
-/** Stops the device on Ctrl-C; a second Ctrl-C exits at once. */
+/** Ends the run on Ctrl-C, which then ends cleanly as at its --duration; a second Ctrl-C exits at once. */
 function stopOnInterrupt(device: SimulatedDevice): () => void {
   const onSignal = () => {
     process.off('SIGINT', onSignal);
@@ -93,6 +93,8 @@ export async function simCommand(args: string[]): Promise<number> {
     published = await recordPublished(broker, deviceId, () => device!.clock.now);
     await device.boot();
     await device.runFor(duration);
+    // Ctrl-C stopped the run loop; the clean end below needs it running to drain and say offline.
+    device.resume();
     // The report is the run as it ended: the clean end below stops the mods (onStop, their last pin
     // writes) before it drains the outbox. Only what the broker received is added after the drain.
     const report = await buildReport(device);
