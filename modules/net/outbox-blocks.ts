@@ -60,6 +60,8 @@ export function scanRing(flash: FlashPartition, blocks: number, decoder: Utf8Dec
   const blockSize = flash.blockSize;
   const state: RingState = { entries: [], head: 0, block: -1, base: { seq: 0, ts: 0, format: FORMAT_VERSION }, topics: [], previousBody: undefined, nextSeq: 1 };
   let newest = -1;
+  /** The last seq of each block → the bytes left unused after it (net/outbox counts them against the owner of the next record). */
+  const rests = new Map<number, number>();
   for (let block = 0; block < blocks; block++) {
     const start = block * blockSize;
     const data = new Uint8Array(<ArrayBuffer>flash.read(start, blockSize));
@@ -70,6 +72,7 @@ export function scanRing(flash: FlashPartition, blocks: number, decoder: Utf8Dec
       const flags = record.flags;
       state.entries.push({ seq: record.seq, topic, ts: record.ts, qos: (flags & 3) as 0 | 1, retain: !!(flags & 4), batch: !!(flags & 8), raw: !!(flags & 16), owner: ownerOf(topic), sent: !(record.state & SENT_BIT), continues: !(record.state & CONTINUES_BIT), offset, length: record.length });
     });
+    if (context.base && newestHere >= 0) rests.set(newestHere, blockSize - context.end);
     if (newestHere <= newest) continue;
     newest = newestHere;
     // Continue in this block after its last record, unless something (a torn write) follows it.
@@ -82,6 +85,11 @@ export function scanRing(flash: FlashPartition, blocks: number, decoder: Utf8Dec
     state.previousBody = context.previous;
   }
   state.entries.sort((a, b) => a.seq - b.seq);
+  // The record after a block's last one opened the next block, as it did not fit: the rest is its waste.
+  for (const entry of state.entries) {
+    const rest = rests.get(entry.seq - 1);
+    if (rest && Math.floor(entry.offset / blockSize) * blockSize + BLOCK_HEADER === entry.offset) entry.waste = rest;
+  }
   state.nextSeq = newest >= 0 ? newest + 1 : 1;
   if (state.head >= blocks * blockSize) state.head = 0;
   return state;

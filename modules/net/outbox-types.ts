@@ -31,6 +31,11 @@ export interface OutboxEntry {
   continues: boolean;
   readonly offset: number;
   readonly length: number;
+  /**
+   * Bytes the previous block was left with because this record did not fit there (it opened
+   * its block): unused flash until the ring comes round, counted against the owner's share.
+   */
+  waste?: number;
 }
 
 export interface NewMessage {

@@ -97,10 +97,14 @@ export class Outbox {
       throw new RangeError(`message of ${topic.length + body.length} bytes (topic + payload) is larger than the outbox's ${this.maxRecord}-byte limit (docs/topics.md, "Limits"); send less per message`);
     }
     const owner = message.owner ?? this.#ownerOf(message.topic);
-    this.#checkShare(owner, RECORD_HEADER + topic.length + body.length);
     const ts = Math.round(message.ts);
     const seq = this.#nextSeq;
     let record = this.#encode(seq, ts, message, topic, body);
+    // A record that does not go in the current block leaves the rest of it unused until the ring
+    // comes round: that flash counts against the owner's share too, or a mod whose messages each
+    // overfill half a block would fill the ring within its share and wrap it over other mods'.
+    const waste = record ? 0 : this.#blockRest();
+    this.#checkShare(owner, RECORD_HEADER + topic.length + body.length + waste);
     if (!record) {
       this.#enterBlock(this.#block < 0 ? Math.floor(this.#head / this.#flash.blockSize) : this.#block + 1, seq, ts);
       record = this.#encode(seq, ts, message, topic, body)!;
@@ -113,7 +117,7 @@ export class Outbox {
     if (record[9] & 0x20) this.#topics.push(message.topic);
     this.#previousBody = body;
     this.#remember(offset, message.body);
-    this.#push({ seq, topic: message.topic, ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, owner, sent: false, continues: false, offset, length: record.length });
+    this.#push({ seq, topic: message.topic, ts, qos: message.qos, retain: message.retain, batch: message.batch, raw: message.raw, owner, sent: false, continues: false, offset, length: record.length, ...(waste ? { waste } : undefined) });
     return seq;
   }
 
@@ -200,13 +204,19 @@ export class Outbox {
     return this.#head + record.length <= blockEnd ? record : undefined;
   }
 
+  /** Bytes left in the block being written (0: none open). */
+  #blockRest(): number {
+    return this.#block < 0 ? 0 : (this.#block + 1) * this.#flash.blockSize - this.#head;
+  }
+
   #push(entry: OutboxEntry): void {
     this.#live.push(entry);
+    const flash = entry.length + (entry.waste ?? 0);
     const counts = this.#owners.get(entry.owner);
     if (counts) {
       counts.messages++;
-      counts.bytes += entry.length;
-    } else this.#owners.set(entry.owner, { messages: 1, bytes: entry.length });
+      counts.bytes += flash;
+    } else this.#owners.set(entry.owner, { messages: 1, bytes: flash });
   }
 
   #forget(entry: OutboxEntry): void {
@@ -219,7 +229,7 @@ export class Outbox {
     const counts = this.#owners.get(entry.owner);
     if (!counts) return state;
     counts.messages--;
-    counts.bytes -= entry.length;
+    counts.bytes -= entry.length + (entry.waste ?? 0);
     if (counts.messages <= 0) this.#owners.delete(entry.owner);
     return state;
   }
