@@ -217,7 +217,10 @@ export class MqttFacet {
     const telemetry = !absolute && full.split("/")[3] === "telemetry";
     const { session, now } = self.#subscriptions.services!;
     try {
-      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry });
+      // Owned by the mod whatever the topic: an absolute one names no mod, and the outbox would
+      // count it as the host's (its share, its drops unaudited, the host's own messages refused).
+      // After a reboot the outbox can only read the owner from the topic (it is not in flash).
+      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry, owner: context.id });
     } catch (error) {
       // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
       if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
