@@ -16,7 +16,7 @@ import { OutboxShareError } from "net/outbox";
 import { asModError, messageOf, modError } from "runtime/mod-context";
 import { checkFacetKey, detachedCall, FACET_KEY, readOptions } from "runtime/facet-kit";
 import { ackBody, ackTopicOf, parseCommand, type CommandLedger, type CommandStatus } from "net/commands";
-import { MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
+import { jsonDepth, MESSAGE_BOUNDS, parseBoundedJson } from "permissions/bounded-json";
 
 export interface MqttServices {
   session: Session;
@@ -56,9 +56,13 @@ function serialize(payload: unknown): string {
 /**
  * A telemetry body is JSON inside the envelope: a string that is JSON text already (a mod that
  * called JSON.stringify itself) travels as that JSON, not as an escaped string; any other string
- * becomes a JSON string.
+ * becomes a JSON string. XS's JSON.parse recurses on the native C stack, and 10,000 nested
+ * brackets stop the machine: the nesting is counted first (a flat pass), and text nested deeper
+ * than a message from outside may be is refused, as the mod may be forwarding such a message.
  */
 function asJsonText(text: string): string {
+  const depth = jsonDepth(text);
+  if (depth > MESSAGE_BOUNDS.maxDepth) throw modError(RangeError, `mqtt.publish: the payload is JSON text nested ${depth} deep, more than the ${MESSAGE_BOUNDS.maxDepth} levels the device parses; flatten it`);
   try {
     JSON.parse(text);
     return text;
@@ -215,12 +219,13 @@ export class MqttFacet {
     if (!context.allow("messages")) context.deny("mqtt.publish: more messages than this mod's rate limit allows; publish less often or batch readings");
     const body = serialize(payload);
     const telemetry = !absolute && full.split("/")[3] === "telemetry";
+    const stored = telemetry && typeof payload === "string" ? asJsonText(body) : body;
     const { session, now } = self.#subscriptions.services!;
     try {
       // Owned by the mod whatever the topic: an absolute one names no mod, and the outbox would
       // count it as the host's (its share, its drops unaudited, the host's own messages refused).
       // After a reboot the outbox can only read the owner from the topic (it is not in flash).
-      return session.enqueue({ topic: full, body: telemetry && typeof payload === "string" ? asJsonText(body) : body, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry, owner: context.id });
+      return session.enqueue({ topic: full, body: stored, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry, owner: context.id });
     } catch (error) {
       // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
       if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
