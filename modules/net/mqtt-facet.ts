@@ -228,7 +228,12 @@ export class MqttFacet {
       return session.enqueue({ topic: full, body: stored, ts: now(), qos, retain, batch: telemetry && !retain && body.length <= BATCHABLE_BYTES, raw: !telemetry, owner: context.id });
     } catch (error) {
       // Over its fair share of the outbox (net/outbox): the mod is told its message was not stored.
-      if (error instanceof OutboxShareError || error instanceof RangeError) throw modError(RangeError, `mqtt.publish: ${(error as Error).message}`);
+      if (error instanceof OutboxShareError) throw modError(RangeError, `mqtt.publish: ${error.message}`);
+      // Over the largest message: say what was counted, which is not quite what the mod passed.
+      if (error instanceof RangeError) {
+        const counted = `the full topic "${full}"${stored === body ? "" : " and the text as the JSON string it is sent as (it is not JSON): its quotes and escapes count"}`;
+        throw modError(RangeError, `mqtt.publish: ${error.message} (counted: ${counted})`);
+      }
       throw asModError(error);
     }
   }
