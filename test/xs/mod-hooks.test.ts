@@ -2,9 +2,8 @@
 // every mod, and one loader per mod that serves both `import` (loadNowHook) and dynamic `import()`
 // (loadHook). Checked on XS with the real runtime: dynamic import of a granted module, of an
 // ungranted one (the grant denial), of the mod's own modules, and of a path that climbs out.
+// test/xs/fallback-engine runs this file on the simulator's fallback XS 13.3 too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { PROJECT_ROOT } from '../../simulator/module-map.ts';
 import { bootDevice, linesOf, modStatus } from './helpers.ts';
 
 const DYNAMIC = `export default { onStart() {
@@ -41,21 +40,5 @@ describe('mod compartment hooks', () => {
     const status = await modStatus(device, 'climber');
     assert.equal(status.state, 'crashed');
     assert.equal(status.lastError, 'loading: import "../../host" from "main" climbs out of the mod');
-  });
-});
-
-describe('mod compartment hooks on the fallback engine (XS 13.3, without MODDABLE)', function () {
-  this.timeout(120_000);
-
-  it('dynamic import() works there too: the simulator wraps the shared hook in the promise 13.3 wants', function () {
-    if (process.env.MOTE_FALLBACK_ENGINE) this.skip(); // this is the run below
-    const env: NodeJS.ProcessEnv = { ...process.env, MOTE_FALLBACK_ENGINE: '1' };
-    delete env.MODDABLE;
-    const engine = spawnSync(process.execPath, ['--import', 'tsx', '-e', 'import("./simulator/xs-engine.ts").then((m) => m.xsEngine())'], { env, encoding: 'utf8', cwd: PROJECT_ROOT });
-    if (/not built/.test(engine.stderr)) this.skip(); // the bundled engine is built only by an install without MODDABLE
-    const run = spawnSync(process.execPath, ['node_modules/mocha/bin/mocha.js', 'test/xs/mod-hooks.test.ts', '--grep', 'dynamic import\\(\\) loads'], { env, encoding: 'utf8', cwd: PROJECT_ROOT });
-    assert.match(run.stderr, /runs XS 13\./, 'the child ran the bundled engine');
-    assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /1 passing/);
   });
 });
