@@ -97,9 +97,20 @@ class LiveSubscriptions extends Map<string, (topic: string, payload: ArrayBuffer
   }
 }
 
-function ackInvalid(services: MqttServices, topic: string, reason: string): void {
+/**
+ * Stores the device's answer to a command. It is the host's, not the mod's: a mod holding its
+ * whole outbox share (its telemetry waiting after an outage, when queued commands arrive) must
+ * not cost the operator the answer, and a refusal here was an exception in the host's message
+ * dispatch. Should it still not be stored, the mod's log says so; the sender's retry (same key)
+ * is then answered "duplicate".
+ */
+function storeAck(services: MqttServices, context: ModContext, topic: string, key: string | undefined, status: CommandStatus, error?: string): void {
   const { session, now } = services;
-  session.enqueue({ topic: ackTopicOf(topic), body: ackBody(undefined, "invalid", now(), reason), ts: now(), qos: 1, retain: false, batch: false, raw: true });
+  try {
+    session.enqueue({ topic: ackTopicOf(topic), body: ackBody(key, status, now(), error), ts: now(), qos: 1, retain: false, batch: false, raw: true, owner: "host" });
+  } catch (refusal) {
+    context.log(`mqtt: the answer "${status}" to command ${key ?? "(no key)"} on ${topic} was not stored: ${messageOf(refusal)}`);
+  }
 }
 
 /**
@@ -119,7 +130,7 @@ function handlerFor(services: MqttServices, context: ModContext, grant: TopicGra
     // Bounded before it is decoded or parsed; a message the mod cannot be given is dropped
     // (and so acknowledged: never redelivered) with one line saying why.
     if (payload.byteLength > MESSAGE_BOUNDS.maxLength) {
-      if (relative.startsWith("cmd/") && !absolute) return void ackInvalid(services, topic, `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
+      if (relative.startsWith("cmd/") && !absolute) return void storeAck(services, context, topic, undefined, "invalid", `${payload.byteLength} bytes, more than the ${MESSAGE_BOUNDS.maxLength} a command may have`);
       return void context.log(`mqtt: ignored a message of ${payload.byteLength} bytes on ${relative} (more than ${MESSAGE_BOUNDS.maxLength})`);
     }
     // An empty retained message is how an operator clears desired state (MQTT 3.1.1 §3.3.1.3):
@@ -141,9 +152,7 @@ function handlerFor(services: MqttServices, context: ModContext, grant: TopicGra
       context.deliver(`mqtt message on ${relative}`, callback, undefined, relative, value, {});
       return;
     }
-    const ack = (key: string | undefined, status: CommandStatus, error?: string) => {
-      session.enqueue({ topic: ackTopicOf(topic), body: ackBody(key, status, now(), error), ts: now(), qos: 1, retain: false, batch: false, raw: true });
-    };
+    const ack = (key: string | undefined, status: CommandStatus, error?: string) => storeAck(services, context, topic, key, status, error);
     const command = parseCommand(text);
     if (typeof command === "string") return ack(undefined, "invalid", command);
     const scoped = `${context.id}:${command.key}`;
