@@ -5,8 +5,12 @@
 // A message the broker answers by closing the connection (NATS does so for a `.` or a space in a
 // topic, docs/brokers.md) would go out again at every reconnect and wedge the outbox. So after a
 // connection ends with publishes in flight, the next one sends one publish at a time until a
-// PUBACK arrives; a message that was alone in flight when the connection ended POISON_STRIKES
-// times in a row is refused: dropped from the outbox, reported to its owner and logged.
+// PUBACK arrives. A flaky Wi-Fi link ends connections with a message alone in flight just as
+// often, and its readings must not be lost, so a message is refused (dropped from the outbox,
+// reported to its owner and logged) only on proof that it is the message, not the link: it was
+// alone in flight when the connection ended POISON_STRIKES times in a row, then held back while
+// another message, sent alone, went through, and then it ended the connection once more. Any
+// other message ending a connection alone meanwhile is the link's doing and clears the suspicion.
 import TextEncoder from "text/encoder";
 import type { Outbox, OutboxEntry } from "net/outbox";
 import { batchEnvelope, splitTelemetry, telemetryEnvelope } from "net/envelope";
@@ -41,6 +45,10 @@ export class OutboxSender {
   #probation = false;
   /** The message alone in flight when connections ended, and how many times in a row. */
   #suspect: { seq: number; strikes: number } | undefined;
+  /** A suspect past POISON_STRIKES, not sent until another message alone gets its PUBACK. */
+  #held: number[] | undefined;
+  /** The first seq of a held message that is sent alone once more: a close now refuses it. */
+  #lastChance: number | undefined;
   /** The last topic `#split` took apart, and its parts: a batch's readings share their topic. */
   #lastSplit: { topic: string; parts: ReturnType<typeof splitTelemetry> } | undefined;
 
@@ -77,8 +85,15 @@ export class OutboxSender {
     const seqs = this.#inflight.get(id);
     if (!seqs) return;
     this.#inflight.delete(id);
-    this.#probation = false;
     this.#suspect = undefined;
+    if (this.#held && seqs[0] !== this.#held[0]) {
+      // The link carries another message alone: the held one goes once more, alone (probation stays).
+      this.#lastChance = this.#held[0];
+      this.#held = undefined;
+    } else {
+      this.#probation = false;
+      this.#lastChance = undefined;
+    }
     for (const seq of seqs) this.#written.delete(seq);
     this.#o.outbox.acknowledgeAll(seqs);
     this.pump();
@@ -111,20 +126,30 @@ export class OutboxSender {
     const window = this.#probation ? 1 : this.#o.window;
     for (let i = 0; i < entries.length && this.#o.connected() && this.#inflight.size < window; i++) {
       const first = entries[i];
-      if (this.#written.has(first.seq)) continue;
+      if (this.#written.has(first.seq) || this.#held?.includes(first.seq)) continue;
       if (!this.#send(this.#group(entries, i))) return;
     }
   }
 
+  /** A connection ended with `seqs` (one message) alone in flight. */
   #strike(seqs: number[]): void {
     const first = seqs[0];
-    const strikes = this.#suspect?.seq === first ? this.#suspect.strikes + 1 : 1;
-    this.#suspect = { seq: first, strikes };
-    if (strikes < POISON_STRIKES) return;
-    this.#suspect = undefined;
+    if (this.#lastChance !== first) {
+      // Another message failing alone while one is held or on its last chance: the link, not it.
+      this.#held = undefined;
+      this.#lastChance = undefined;
+      const strikes = this.#suspect?.seq === first ? this.#suspect.strikes + 1 : 1;
+      this.#suspect = { seq: first, strikes };
+      if (strikes >= POISON_STRIKES) {
+        this.#held = seqs;
+        this.#suspect = undefined;
+      }
+      return;
+    }
+    this.#lastChance = undefined;
     const entry = this.#o.outbox.entries.find((candidate) => candidate.seq === first);
     const what = `${seqs.length > 1 ? `seq ${first}-${seqs[seqs.length - 1]}` : `seq ${first}`}${entry ? ` on "${entry.topic}"` : ""}`;
-    const reason = `the broker closed the connection each of the ${strikes} times ${what} was sent alone, so it will never take it (NATS refuses a "." or a space in a topic, docs/brokers.md): dropped, the rest of the outbox goes on`;
+    const reason = `the broker closed the connection each of the ${POISON_STRIKES + 1} times ${what} was sent alone, while another message sent alone went through, so it will never take it (NATS refuses a "." or a space in a topic, docs/brokers.md): dropped, the rest of the outbox goes on`;
     this.#o.log(`outbox: ${reason}`);
     this.#o.outbox.refuseAll(seqs, reason);
   }
