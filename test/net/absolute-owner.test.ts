@@ -4,6 +4,7 @@
 // owner from the topic, and an absolute topic names no mod, so they were the host's).
 import assert from 'node:assert/strict';
 import { bootNetDevice, broker, brokerTap, driveUntil, modDirs, readings } from './helpers.ts';
+import { QUIET } from './scenarios.ts';
 
 const POLICY = {
   rules: [
@@ -30,17 +31,6 @@ export default {
     }, 100);
   },
 };
-`,
-};
-
-const QUIET = {
-  id: 'quiet',
-  permissions: { timers: { max: 1, minInterval: 100 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } },
-  main: `
-import Timer from "mote/timer";
-import mqtt from "mote/mqtt";
-let n = 0;
-export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/t", { n }); }, 10000); } };
 `,
 };
 

@@ -5,6 +5,7 @@
 // dispatch, and no answer ever reached the sender (found by a fresh review).
 import assert from 'node:assert/strict';
 import { bootNetDevice, broker, brokerTap, consumer, driveUntil, modDirs } from './helpers.ts';
+import { QUIET } from './scenarios.ts';
 
 const CHATTY = {
   id: 'chatty',
@@ -19,17 +20,6 @@ export default {
     Timer.repeat(() => { n++; try { mqtt.publish("telemetry/n", { n }); } catch {} }, 100);
   },
 };
-`,
-};
-
-const QUIET = {
-  id: 'quiet',
-  permissions: { timers: { max: 1, minInterval: 100 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } },
-  main: `
-import Timer from "mote/timer";
-import mqtt from "mote/mqtt";
-let n = 0;
-export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/t", { n }); }, 10000); } };
 `,
 };
 

@@ -2,6 +2,7 @@
 // has a share (net/outbox), and the audit log says when a mod's own messages are dropped.
 import assert from 'node:assert/strict';
 import { bootNetDevice, broker, brokerTap, driveUntil, modDirs, readings } from './helpers.ts';
+import { QUIET } from './scenarios.ts';
 
 const FLOOD = {
   id: 'flood',
@@ -20,17 +21,6 @@ export default {
     }, 100);
   },
 };
-`,
-};
-
-const QUIET = {
-  id: 'quiet',
-  permissions: { timers: { max: 1, minInterval: 100 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } },
-  main: `
-import Timer from "mote/timer";
-import mqtt from "mote/mqtt";
-let n = 0;
-export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/t", { n }); }, 10000); } };
 `,
 };
 

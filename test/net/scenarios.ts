@@ -13,6 +13,18 @@ export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/c
 `,
 };
 
+/** A mod reporting once every 10 s: the one a flooding mod must not crowd out of the outbox. */
+export const QUIET = {
+  id: 'quiet',
+  permissions: { timers: { max: 1, minInterval: 100 }, mqtt: { publish: ['telemetry/#'], subscribe: [] } },
+  main: `
+import Timer from "mote/timer";
+import mqtt from "mote/mqtt";
+let n = 0;
+export default { onStart() { Timer.repeat(() => { n++; mqtt.publish("telemetry/t", { n }); }, 10000); } };
+`,
+};
+
 export const ACTUATOR = {
   id: 'actuator',
   permissions: { digital: [{ pin: 2, mode: 'output' }], mqtt: { publish: [], subscribe: ['cmd/#'] } },
