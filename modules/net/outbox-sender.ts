@@ -5,19 +5,23 @@
 // A message the broker answers by closing the connection (NATS does so for a `.` or a space in a
 // topic, docs/brokers.md) would go out again at every reconnect and wedge the outbox. So after a
 // connection ends with publishes in flight, the next one sends one publish at a time until a
-// PUBACK arrives. A flaky Wi-Fi link ends connections with a message alone in flight just as
-// often, and its readings must not be lost, so a message is refused (dropped from the outbox,
-// reported to its owner and logged) only on proof that it is the message, not the link: it was
-// alone in flight when the connection ended POISON_STRIKES times in a row, then held back while
-// another message, sent alone, went through, and then it ended the connection once more. Any
-// other message ending a connection alone meanwhile is the link's doing and clears the suspicion.
+// PUBACK arrives, and a message alone in flight when the connection ended POISON_STRIKES times in
+// a row is held back: the rest of the outbox goes on, and it goes again, alone, after HOLD_FIRST_MS,
+// then twice as long each time it fails, up to HOLD_MAX_MS. It is not dropped: a flaky Wi-Fi link
+// ends connections with a good reading alone in flight just as often (a board's MQTT client gives
+// no reason that would tell the two apart), and readings must not be lost. Another message ending
+// a connection alone meanwhile is the link's doing, and the held one goes again at once. A message
+// the broker never takes stays until the outbox's ring comes round to it (a logged, audited drop).
 import TextEncoder from "text/encoder";
 import type { Outbox, OutboxEntry } from "net/outbox";
 import { batchEnvelope, splitTelemetry, telemetryEnvelope } from "net/envelope";
 import { OUTBOX_IDS, type BatchOptions, type SessionTimer, type SessionWrite } from "net/session-types";
 
-/** Connections ended with this message alone in flight, in a row, before it is refused. */
+/** Connections ended with this message alone in flight, in a row, before it is held back. */
 const POISON_STRIKES = 3;
+/** How long a held message waits before it goes again; doubled at each failure, up to HOLD_MAX_MS. */
+const HOLD_FIRST_MS = 60_000;
+const HOLD_MAX_MS = 3_600_000;
 
 export interface OutboxSenderOptions {
   outbox: Outbox;
@@ -45,10 +49,8 @@ export class OutboxSender {
   #probation = false;
   /** The message alone in flight when connections ended, and how many times in a row. */
   #suspect: { seq: number; strikes: number } | undefined;
-  /** A suspect past POISON_STRIKES, not sent until another message alone gets its PUBACK. */
-  #held: number[] | undefined;
-  /** The first seq of a held message that is sent alone once more: a close now refuses it. */
-  #lastChance: number | undefined;
+  /** A suspect past POISON_STRIKES: not sent while its `timer` runs; `waitMs` the wait it was given. */
+  #held: { seqs: number[]; waitMs: number; timer: object | undefined } | undefined;
   /** The last topic `#split` took apart, and its parts: a batch's readings share their topic. */
   #lastSplit: { topic: string; parts: ReturnType<typeof splitTelemetry> } | undefined;
 
@@ -74,10 +76,11 @@ export class OutboxSender {
     this.reset();
   }
 
-  /** Stops a lingering batch's timer (the session stops). */
+  /** Stops a lingering batch's timer and a held message's (the session stops). */
   stop(): void {
     this.#o.timer.clear(this.#pumpTimer);
     this.#pumpTimer = undefined;
+    this.#release();
   }
 
   /** A PUBACK for packet `id`: its entries leave the outbox, and the window has room again. */
@@ -85,15 +88,9 @@ export class OutboxSender {
     const seqs = this.#inflight.get(id);
     if (!seqs) return;
     this.#inflight.delete(id);
+    this.#probation = false;
     this.#suspect = undefined;
-    if (this.#held && seqs[0] !== this.#held[0]) {
-      // The link carries another message alone: the held one goes once more, alone (probation stays).
-      this.#lastChance = this.#held[0];
-      this.#held = undefined;
-    } else {
-      this.#probation = false;
-      this.#lastChance = undefined;
-    }
+    if (this.#held?.seqs[0] === seqs[0]) this.#release();
     for (const seq of seqs) this.#written.delete(seq);
     this.#o.outbox.acknowledgeAll(seqs);
     this.pump();
@@ -126,7 +123,7 @@ export class OutboxSender {
     const window = this.#probation ? 1 : this.#o.window;
     for (let i = 0; i < entries.length && this.#o.connected() && this.#inflight.size < window; i++) {
       const first = entries[i];
-      if (this.#written.has(first.seq) || this.#held?.includes(first.seq)) continue;
+      if (this.#written.has(first.seq) || (this.#held?.timer && this.#held.seqs.includes(first.seq))) continue;
       if (!this.#send(this.#group(entries, i))) return;
     }
   }
@@ -134,24 +131,37 @@ export class OutboxSender {
   /** A connection ended with `seqs` (one message) alone in flight. */
   #strike(seqs: number[]): void {
     const first = seqs[0];
-    if (this.#lastChance !== first) {
-      // Another message failing alone while one is held or on its last chance: the link, not it.
-      this.#held = undefined;
-      this.#lastChance = undefined;
-      const strikes = this.#suspect?.seq === first ? this.#suspect.strikes + 1 : 1;
-      this.#suspect = { seq: first, strikes };
-      if (strikes >= POISON_STRIKES) {
-        this.#held = seqs;
-        this.#suspect = undefined;
-      }
-      return;
-    }
-    this.#lastChance = undefined;
+    const held = this.#held;
+    if (held?.seqs[0] === first) return this.#hold(seqs, Math.min(held.waitMs * 2, HOLD_MAX_MS));
+    // Another message failing alone: the link, not the held one, which goes again at once.
+    this.#release();
+    const strikes = this.#suspect?.seq === first ? this.#suspect.strikes + 1 : 1;
+    this.#suspect = { seq: first, strikes };
+    if (strikes < POISON_STRIKES) return;
+    this.#suspect = undefined;
+    this.#hold(seqs, HOLD_FIRST_MS);
+  }
+
+  /** Holds `seqs` (one message) back for `waitMs`, saying so in the log. */
+  #hold(seqs: number[], waitMs: number): void {
+    this.#release();
+    const first = seqs[0];
     const entry = this.#o.outbox.entries.find((candidate) => candidate.seq === first);
     const what = `${seqs.length > 1 ? `seq ${first}-${seqs[seqs.length - 1]}` : `seq ${first}`}${entry ? ` on "${entry.topic}"` : ""}`;
-    const reason = `the broker closed the connection each of the ${POISON_STRIKES + 1} times ${what} was sent alone, while another message sent alone went through, so it will never take it (NATS refuses a "." or a space in a topic, docs/brokers.md): dropped, the rest of the outbox goes on`;
-    this.#o.log(`outbox: ${reason}`);
-    this.#o.outbox.refuseAll(seqs, reason);
+    const held = { seqs, waitMs, timer: undefined as object | undefined };
+    held.timer = this.#o.timer.set(() => {
+      held.timer = undefined;
+      this.pump();
+    }, waitMs);
+    this.#held = held;
+    this.#o.log(`outbox: the connection ended each time ${what} was sent alone (${waitMs === HOLD_FIRST_MS ? `${POISON_STRIKES} times in a row` : "again"}): held back, it goes again in ${Math.round(waitMs / 1000)} s and the rest of the outbox goes on. A broker that refuses it does this (NATS refuses a "." or a space in a topic, docs/brokers.md), and so does a flaky link`);
+  }
+
+  /** Lets a held message go again at once. */
+  #release(): void {
+    if (!this.#held) return;
+    this.#o.timer.clear(this.#held.timer);
+    this.#held = undefined;
   }
 
   /**

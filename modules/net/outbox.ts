@@ -174,20 +174,6 @@ export class Outbox {
     this.#setStates(states);
   }
 
-  /**
-   * The broker will never take these (net/outbox-sender: a message that ends the connection each
-   * time it is sent): forgotten as `acknowledgeAll` does, but counted as dropped and reported to
-   * `onDrop` with `reason`, each under its owner.
-   */
-  refuseAll(seqs: readonly number[], reason: string): void {
-    const refused = this.#live.filter((entry) => seqs.includes(entry.seq));
-    this.acknowledgeAll(seqs);
-    for (const entry of refused) {
-      this.#options.dropped.set(this.#options.dropped.get() + 1);
-      this.#options.onDrop?.(entry.owner, entry.seq, reason);
-    }
-  }
-
   /** The record for this append in the current block, or undefined when it needs a new block. */
   #encode(seq: number, ts: number, message: NewMessage, topic: Uint8Array, body: Uint8Array): Uint8Array | undefined {
     if (this.#block < 0) return undefined;
